@@ -1,0 +1,36 @@
+/* core/util.h — small string, path and file helpers used by every stage. */
+#ifndef BM_CORE_UTIL_H
+#define BM_CORE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/error.h"
+
+/* strdup that returns NULL for NULL. Caller frees. */
+char *bm_strdup(const char *s);
+/* Case-insensitive ASCII comparison. */
+int bm_strcasecmp(const char *a, const char *b);
+/* Joins a and b with one '/'; returns a new string the caller frees. */
+char *bm_path_join(const char *a, const char *b);
+/* The folder part of path ("." when there is none); caller frees. */
+char *bm_path_dirname(const char *path);
+bool bm_file_exists(const char *path);
+bool bm_dir_exists(const char *path);
+/* Lower-cased file extension without the dot, e.g. "png"; "" when none. */
+void bm_path_ext(const char *path, char *buf, size_t n);
+/* Creates a folder and its parents (like mkdir -p). */
+bm_status bm_mkdir_p(const char *path, bm_error *err);
+
+/* A growing array of strings (owned). */
+typedef struct {
+  char **v;
+  size_t n, cap;
+} bm_strlist;
+bool bm_strlist_push(bm_strlist *l, const char *s);
+void bm_strlist_free(bm_strlist *l);
+
+/* Parses "#rrggbb" or "#rrggbbaa" into 0..1 components. */
+bool bm_parse_color(const char *s, double rgba[4]);
+
+#endif
