@@ -1,0 +1,277 @@
+/* cli/main.c — the bordermap command: render, data fetch, data list.
+ * The only place that prints and chooses exit codes. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "load/catalog.h"
+#include "load/fetch.h"
+#include "load/load.h"
+#include "pipeline.h"
+#include "render/render.h"
+#include "spec/spec.h"
+
+/* Exit codes (also in --help and the README). */
+enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4, EXIT_OUTPUT = 5 };
+
+static const char usage_text[] =
+    "bordermap " BM_VERSION " - newsroom locator maps from a small YAML spec\n"
+    "\n"
+    "Usage:\n"
+    "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"
+    "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"
+    "      -o, --output FILE     output file; .png, .pdf or .svg (repeat for several formats);\n"
+    "                            default out/<spec name>.png\n"
+    "      --width N, --height N output size in pixels (overrides the spec)\n"
+    "      --dpi N               resolution for PDF/SVG page size (overrides the spec)\n"
+    "      --data DIR            Natural Earth data folder\n"
+    "      --labels-report FILE  write every label considered, placed or dropped, as JSON\n"
+    "      --debug-labels        draw the placed label boxes\n"
+    "      --timings             print how long each stage took\n"
+    "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR]\n"
+    "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"
+    "      verify and unpack them into the data folder; layers already there are skipped.\n"
+    "      --from defaults to $BORDERMAP_NE_MIRROR, else " BM_NE_OFFICIAL_URL ".\n"
+    "      Offline, point it at a mirror folder with the same layout.\n"
+    "  bordermap data list [--data DIR]\n"
+    "      Show which layers are present and which are missing.\n"
+    "  bordermap --help | --version\n"
+    "\n"
+    "The data folder is --data DIR, else $BORDERMAP_DATA, else\n"
+    "$XDG_DATA_HOME/bordermap/naturalearth (~/.local/share/bordermap/naturalearth).\n"
+    "\n"
+    "Exit codes: 0 ok, 1 failure, 2 bad command line, 3 bad map spec or style,\n"
+    "4 missing or broken data, 5 cannot write the output.\n";
+
+static int exit_code(bm_status s) {
+  switch (s) {
+  case BM_OK: return EXIT_OK;
+  case BM_ERR_USAGE: return EXIT_USAGE;
+  case BM_ERR_SPEC: return EXIT_SPEC;
+  case BM_ERR_DATA: return EXIT_DATA;
+  case BM_ERR_IO: return EXIT_OUTPUT;
+  default: return EXIT_FAIL;
+  }
+}
+
+static int report(const bm_error *err) {
+  char buf[2200];
+  bm_error_format(err, buf, sizeof buf);
+  fprintf(stderr, "bordermap: %s\n", buf);
+  return exit_code(err->code);
+}
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "bordermap: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nRun 'bordermap --help' for usage.\n");
+  return EXIT_USAGE;
+}
+
+static bool parse_int(const char *s, int lo, int hi, int *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || v < lo || v > hi) return false;
+  *out = (int)v;
+  return true;
+}
+
+static void default_output(const char *spec_path, char *buf, size_t n) {
+  const char *base = strrchr(spec_path, '/') ? strrchr(spec_path, '/') + 1 : spec_path;
+  size_t len = strlen(base);
+  const char *dot = strrchr(base, '.');
+  if (dot) len = (size_t)(dot - base);
+  snprintf(buf, n, "out/%.*s.png", (int)len, base);
+}
+
+enum { OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_TIMINGS,
+       OPT_FROM, OPT_SCALES, OPT_HELP };
+
+static int cmd_render(int argc, char **argv) {
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'},   {"width", required_argument, 0, OPT_WIDTH},
+      {"height", required_argument, 0, OPT_HEIGHT}, {"dpi", required_argument, 0, OPT_DPI},
+      {"data", required_argument, 0, OPT_DATA}, {"labels-report", required_argument, 0, OPT_REPORT},
+      {"debug-labels", no_argument, 0, OPT_DEBUG}, {"timings", no_argument, 0, OPT_TIMINGS},
+      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
+  const char *outputs[16];
+  int nout = 0;
+  bool timings = false;
+  char data[1024];
+  bm_data_dir_default(data, sizeof data);
+  bm_render_options ro = {0};
+  int c, w;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o':
+      if (nout == 16) return usage_error("too many outputs (%s at most)", "16");
+      outputs[nout++] = optarg;
+      break;
+    case OPT_WIDTH:
+      if (!parse_int(optarg, 100, 20000, &ro.width))
+        return usage_error("--width must be a whole number of pixels from 100 to 20000, not '%s'", optarg);
+      break;
+    case OPT_HEIGHT:
+      if (!parse_int(optarg, 100, 20000, &ro.height))
+        return usage_error("--height must be a whole number of pixels from 100 to 20000, not '%s'", optarg);
+      break;
+    case OPT_DPI:
+      if (!parse_int(optarg, 36, 1200, &w))
+        return usage_error("--dpi must be a whole number from 36 to 1200, not '%s'", optarg);
+      ro.dpi = w;
+      break;
+    case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
+    case OPT_REPORT: ro.labels_report = optarg; break;
+    case OPT_DEBUG: ro.debug_labels = true; break;
+    case OPT_TIMINGS: timings = true; break;
+    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    default:
+      return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
+    }
+  }
+  if (argc - optind > 1) return usage_error("render takes one spec file; got also '%s'", argv[optind + 1]);
+  char *spec_path = optind < argc ? strdup(argv[optind]) : bm_spec_default_path();
+  ro.data_dir = data;
+  bm_error err;
+  bm_spec *spec = bm_spec_load(spec_path, &err);
+  if (!spec) {
+    free(spec_path);
+    return report(&err);
+  }
+  char def_out[1024];
+  if (nout == 0) {
+    default_output(spec_path, def_out, sizeof def_out);
+    bm_mkdir_p("out", &err);
+    outputs[nout++] = def_out;
+  }
+  int rc = EXIT_OK;
+  for (int i = 0; i < nout && rc == EXIT_OK; i++) {
+    bm_format fmt;
+    if (!bm_format_from_path(outputs[i], &fmt)) {
+      rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg", outputs[i]);
+      break;
+    }
+    bm_render_stats stats;
+    if (bm_render_map(spec, outputs[i], &ro, &stats, &err)) {
+      rc = report(&err);
+      break;
+    }
+    printf("wrote %s (%s data, %s)\n", outputs[i], stats.scale, stats.projection);
+    if (timings)
+      printf("  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
+             " %zu features, %zu labels placed, %zu dropped\n",
+             stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint,
+             stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
+  }
+  bm_spec_free(spec);
+  free(spec_path);
+  return rc;
+}
+
+typedef struct {
+  const char *data;
+  int failed;
+} fetch_ui;
+
+static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev, const char *msg) {
+  fetch_ui *ui = user;
+  switch (ev) {
+  case BM_FETCH_FETCHED: printf("fetched  %s\n", e->stem); break;
+  case BM_FETCH_SKIPPED: printf("present  %s\n", e->stem); break;
+  case BM_FETCH_FAILED:
+    ui->failed++;
+    fprintf(stderr, "bordermap: %s: %s\n", e->stem, msg ? msg : "failed");
+    break;
+  }
+  fflush(stdout);
+}
+
+static int cmd_data(int argc, char **argv) {
+  if (argc < 2) return usage_error("data needs a subcommand: fetch or list%s", "");
+  const char *sub = argv[1];
+  bool fetch = !strcmp(sub, "fetch"), list = !strcmp(sub, "list");
+  if (!fetch && !list) return usage_error("unknown data subcommand '%s'; valid: fetch, list", sub);
+  static const struct option opts[] = {{"from", required_argument, 0, OPT_FROM},
+                                       {"scales", required_argument, 0, OPT_SCALES},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
+  char data[1024];
+  bm_data_dir_default(data, sizeof data);
+  const char *from = NULL, *scales = NULL;
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+    switch (c) {
+    case OPT_FROM: from = optarg; break;
+    case OPT_SCALES: scales = optarg; break;
+    case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
+    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    default: return usage_error("unknown or incomplete option '%s' for data", argv[optind]);
+    }
+  }
+  if (optind < argc - 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
+  if (list && (from || scales)) return usage_error("%s", "data list takes only --data");
+  bm_error err;
+  bm_catalog *cat = bm_catalog_create(&err);
+  if (!cat) return report(&err);
+  int rc = EXIT_OK;
+  if (list) {
+    int missing = 0;
+    printf("data folder: %s\n", data);
+    for (size_t i = 0; i < bm_catalog_count(cat); i++) {
+      const bm_catalog_entry *e = bm_catalog_at(cat, i);
+      bool ok = bm_catalog_present(data, e);
+      missing += !ok;
+      printf("%-8s %-10s %-5s %s\n", ok ? "present" : "missing", e->logical, e->scale, e->stem);
+    }
+    printf("%zu layers, %d missing\n", bm_catalog_count(cat), missing);
+    if (missing) printf("get them with: bordermap data fetch --data %s [--from MIRROR]\n", data);
+  } else {
+    fetch_ui ui = {data, 0};
+    bm_fetch_options fo = {.source = from, .data_dir = data, .scales = scales,
+                           .progress = on_progress, .user = &ui};
+    bm_fetch_result res;
+    printf("fetching from %s into %s\n", from ? from : bm_fetch_default_source(), data);
+    bm_status st = bm_fetch_run(cat, &fo, &res, &err);
+    /* a spatial index beside each layer makes reading a map's box fast */
+    for (size_t i = 0; i < bm_catalog_count(cat); i++) {
+      const bm_catalog_entry *e = bm_catalog_at(cat, i);
+      char shp[1200], qix[1200];
+      bm_catalog_shp_path(data, e, shp, sizeof shp);
+      snprintf(qix, sizeof qix, "%.*s.qix", (int)strlen(shp) - 4, shp);
+      if (bm_catalog_present(data, e) && !bm_file_exists(qix)) {
+        bm_error ie;
+        if (bm_shp_index_build(shp, &ie)) report(&ie);
+      }
+    }
+    printf("%d fetched, %d already present, %d failed\n", res.fetched, res.skipped, res.failed);
+    if (st) rc = report(&err);
+  }
+  bm_catalog_destroy(cat);
+  return rc;
+}
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_text, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") || !strcmp(cmd, "help")) {
+    fputs(usage_text, stdout);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "--version")) {
+    printf("bordermap %s\n", BM_VERSION);
+    return EXIT_OK;
+  }
+  if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);
+  if (!strcmp(cmd, "data")) return cmd_data(argc - 1, argv + 1);
+  return usage_error("unknown command '%s'; valid commands: render, data", cmd);
+}

@@ -1,0 +1,57 @@
+/* load/load.h — read features from Natural Earth shapefiles and user site files.
+ *
+ * bm_shp_read reads one shapefile with shapelib, keeping only records whose
+ * bounding box meets the query box (lon/lat). With a .qix spatial index beside
+ * the .shp (bm_shp_index_build writes one; `bordermap data fetch` does so) the
+ * candidates come from the index; without one, from the record headers.
+ * Attributes are read for the requested fields only, matched to the file's
+ * field names case-insensitively, and returned as UTF-8: the .cpg file says
+ * the encoding; without one, text is taken as Windows-1252.
+ * Bad records (unreadable, NaN or out-of-range coordinates) are skipped and
+ * counted, never passed on.
+ *
+ * bm_sites_read_ogr reads point sites from any allowed OGR vector format.
+ */
+#ifndef BM_LOAD_LOAD_H
+#define BM_LOAD_LOAD_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/geom.h"
+#include "spec/spec.h"
+
+typedef struct {
+  bm_geom geom; /* lon/lat degrees */
+  char **attr;  /* one UTF-8 string per requested field; NULL when the file lacks the field */
+  int id;       /* record number in the file */
+} bm_feature;
+
+typedef struct {
+  bm_feature *f;
+  size_t n;
+  size_t nfields;
+  char **fields;  /* requested names, as given */
+  size_t skipped; /* bad records left out */
+  size_t total;   /* records in the file */
+} bm_features;
+
+/* Reads the features of shp_path that meet query (pass an empty or NULL box for
+ * all). fields is NULL-terminated (may be NULL). Output is in record order.
+ * Caller frees out with bm_features_free, also after a failure. */
+bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *const *fields,
+                      bm_features *out, bm_error *err);
+void bm_features_free(bm_features *fs);
+/* The value of a requested field, or NULL. */
+const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field);
+
+/* Writes {stem}.qix beside the .shp (temp file + rename). */
+bm_status bm_shp_index_build(const char *shp_path, bm_error *err);
+
+/* Appends the point sites of an OGR-readable file (GeoJSON, CSV with lon/lat
+ * columns, GeoPackage, KML, GPX, FlatGeobuf, Shapefile) to spec->sites.
+ * Fields: name (required), kind, note, approximate. Coordinates are transformed
+ * to lon/lat WGS84 when the file has another CRS. URLs and /vsi paths are refused. */
+bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err);
+
+#endif

@@ -1,0 +1,293 @@
+#include <math.h>
+#include <shapefil.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "load/load.h"
+
+void bm_features_free(bm_features *fs) {
+  for (size_t i = 0; i < fs->n; i++) {
+    bm_geom_free(&fs->f[i].geom);
+    for (size_t k = 0; k < fs->nfields; k++) free(fs->f[i].attr[k]);
+    free(fs->f[i].attr);
+  }
+  free(fs->f);
+  for (size_t k = 0; k < fs->nfields; k++) free(fs->fields[k]);
+  free(fs->fields);
+  memset(fs, 0, sizeof *fs);
+}
+
+const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field) {
+  for (size_t k = 0; k < fs->nfields; k++)
+    if (!bm_strcasecmp(fs->fields[k], field)) return fs->f[i].attr[k];
+  return NULL;
+}
+
+/* Windows-1252 bytes 0x80..0x9F; the rest of the upper half is Latin-1. */
+static const uint16_t cp1252_high[32] = {
+    0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0xFFFD, 0x017D, 0xFFFD, 0xFFFD, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0xFFFD, 0x017E, 0x0178};
+
+static char *cp1252_to_utf8(const char *s) {
+  size_t n = strlen(s);
+  char *out = malloc(3 * n + 1), *o = out;
+  if (!out) return NULL;
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    unsigned cp = *p < 0x80 ? *p : *p < 0xA0 ? cp1252_high[*p - 0x80] : *p;
+    if (cp < 0x80) {
+      *o++ = (char)cp;
+    } else if (cp < 0x800) {
+      *o++ = (char)(0xC0 | (cp >> 6));
+      *o++ = (char)(0x80 | (cp & 0x3F));
+    } else {
+      *o++ = (char)(0xE0 | (cp >> 12));
+      *o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+      *o++ = (char)(0x80 | (cp & 0x3F));
+    }
+  }
+  *o = '\0';
+  return out;
+}
+
+/* Replaces bytes that are not valid UTF-8 with '?', so Pango never sees bad text. */
+static void utf8_sanitize(char *s) {
+  unsigned char *p = (unsigned char *)s;
+  while (*p) {
+    int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+    bool ok = len > 0;
+    for (int k = 1; ok && k < len; k++)
+      if ((p[k] & 0xC0) != 0x80) ok = false;
+    if (!ok) {
+      *p++ = '?';
+      continue;
+    }
+    p += len;
+  }
+}
+
+static bool codepage_is_utf8(DBFHandle dbf) {
+  const char *cp = DBFGetCodePage(dbf);
+  if (!cp) return false;
+  return strstr(cp, "UTF") || strstr(cp, "utf") || strstr(cp, "65001");
+}
+
+static char *trim_dup(const char *s) {
+  while (*s == ' ') s++;
+  size_t n = strlen(s);
+  while (n && s[n - 1] == ' ') n--;
+  return strndup(s, n);
+}
+
+/* Record bounding boxes from the .shp record headers: shape type (4 bytes) then
+ * xmin ymin xmax ymax for lines and polygons, or x y for points. */
+static int *candidates_from_headers(SHPHandle shp, const bm_bbox *q, int *count) {
+  int n = shp->nRecords;
+  int *ids = malloc((size_t)(n ? n : 1) * sizeof *ids);
+  if (!ids) return NULL;
+  int k = 0;
+  unsigned char buf[36];
+  for (int i = 0; i < n; i++) {
+    unsigned off = shp->panRecOffset[i], size = shp->panRecSize[i];
+    if (size < 4 || shp->sHooks.FSeek(shp->fpSHP, (SAOffset)off + 8, SEEK_SET) != 0) continue;
+    size_t want = size >= 36 ? 36 : 20;
+    if (size < want || shp->sHooks.FRead(buf, 1, want, shp->fpSHP) != want) continue;
+    int32_t type;
+    memcpy(&type, buf, 4);
+    double b[4];
+    if (type == SHPT_NULL) continue;
+    if (type == SHPT_POINT || type == SHPT_POINTZ || type == SHPT_POINTM) {
+      memcpy(b, buf + 4, 16);
+      b[2] = b[0];
+      b[3] = b[1];
+    } else {
+      if (want < 36) continue;
+      memcpy(b, buf + 4, 32);
+    }
+    bm_bbox rb = {b[0], b[1], b[2], b[3]};
+    if (bm_bbox_intersects(rb, *q)) ids[k++] = i;
+  }
+  *count = k;
+  return ids;
+}
+
+static int cmp_int(const void *a, const void *b) {
+  int x = *(const int *)a, y = *(const int *)b;
+  return (x > y) - (x < y);
+}
+
+static int *candidates_from_qix(const char *qix, SHPHandle shp, const bm_bbox *q, int *count) {
+  SHPTreeDiskHandle h = SHPOpenDiskTree(qix, NULL);
+  if (!h) return NULL;
+  double mn[2] = {q->minx, q->miny}, mx[2] = {q->maxx, q->maxy};
+  int *ids = SHPSearchDiskTreeEx(h, mn, mx, count);
+  SHPCloseDiskTree(h);
+  if (!ids) { /* no hits is not an error */
+    *count = 0;
+    return calloc(1, sizeof(int));
+  }
+  qsort(ids, (size_t)*count, sizeof *ids, cmp_int);
+  int k = 0; /* drop ids the .shp does not have (a stale index) */
+  for (int i = 0; i < *count; i++)
+    if (ids[i] >= 0 && ids[i] < shp->nRecords) ids[k++] = ids[i];
+  *count = k;
+  return ids;
+}
+
+static bool coords_ok(const SHPObject *o) {
+  for (int v = 0; v < o->nVertices; v++) {
+    double x = o->padfX[v], y = o->padfY[v];
+    if (!isfinite(x) || !isfinite(y) || x < -181 || x > 181 || y < -91 || y > 91) return false;
+  }
+  return true;
+}
+
+static bool to_geom(const SHPObject *o, bm_geom *g) {
+  bm_geom_type t;
+  switch (o->nSHPType) {
+  case SHPT_POINT: case SHPT_POINTZ: case SHPT_POINTM:
+  case SHPT_MULTIPOINT: case SHPT_MULTIPOINTZ: case SHPT_MULTIPOINTM:
+    t = BM_GEOM_POINT; break;
+  case SHPT_ARC: case SHPT_ARCZ: case SHPT_ARCM: t = BM_GEOM_LINE; break;
+  case SHPT_POLYGON: case SHPT_POLYGONZ: case SHPT_POLYGONM: t = BM_GEOM_POLYGON; break;
+  default: return false;
+  }
+  bm_geom_init(g, t);
+  int nparts = o->nParts > 0 ? o->nParts : 1;
+  for (int p = 0; p < nparts; p++) {
+    int start = o->nParts > 0 ? o->panPartStart[p] : 0;
+    int end = (o->nParts > 0 && p + 1 < o->nParts) ? o->panPartStart[p + 1] : o->nVertices;
+    if (start < 0 || end > o->nVertices || start >= end) continue;
+    if (!bm_geom_begin_part(g)) return false;
+    for (int v = start; v < end; v++)
+      if (!bm_geom_add(g, o->padfX[v], o->padfY[v])) return false;
+    /* Natural Earth has a few unclosed rings: close them here, once. */
+    if (t == BM_GEOM_POLYGON) {
+      double *first = bm_geom_part_xy(g, g->nparts - 1);
+      double *last = g->xy + 2 * (g->npts - 1);
+      if ((first[0] != last[0] || first[1] != last[1]) && !bm_geom_add(g, first[0], first[1]))
+        return false;
+    }
+  }
+  bm_geom_drop_short_parts(g, t == BM_GEOM_POLYGON ? 4 : t == BM_GEOM_LINE ? 2 : 1);
+  return true;
+}
+
+bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *const *fields,
+                      bm_features *out, bm_error *err) {
+  memset(out, 0, sizeof *out);
+  SHPHandle shp = SHPOpen(shp_path, "rb");
+  if (!shp)
+    return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
+                        "cannot open as a shapefile (the .shp and .shx must both exist and be "
+                        "valid); run `bordermap data fetch` to get it again");
+  DBFHandle dbf = DBFOpen(shp_path, "rb");
+  if (!dbf) {
+    SHPClose(shp);
+    return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
+                        "the shapefile's .dbf attribute table is missing or unreadable");
+  }
+  bm_status st = BM_OK;
+  int nrec = shp->nRecords;
+  if (DBFGetRecordCount(dbf) != nrec) {
+    st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
+                      "the .shp has %d records but the .dbf has %d; the files do not belong "
+                      "together", nrec, DBFGetRecordCount(dbf));
+    goto done;
+  }
+  out->total = (size_t)nrec;
+  size_t nf = 0;
+  while (fields && fields[nf]) nf++;
+  out->nfields = nf;
+  out->fields = calloc(nf ? nf : 1, sizeof *out->fields);
+  int *field_idx = calloc(nf ? nf : 1, sizeof *field_idx);
+  if (!out->fields || !field_idx) {
+    free(field_idx);
+    st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    goto done;
+  }
+  for (size_t k = 0; k < nf; k++) {
+    out->fields[k] = strdup(fields[k]);
+    field_idx[k] = DBFGetFieldIndex(dbf, fields[k]); /* case-insensitive in shapelib */
+  }
+  bool utf8 = codepage_is_utf8(dbf);
+
+  bm_bbox all = {-1e300, -1e300, 1e300, 1e300};
+  const bm_bbox *q = (query && !bm_bbox_is_empty(*query)) ? query : &all;
+  int count = 0;
+  char qix[1100];
+  snprintf(qix, sizeof qix, "%.*s.qix", (int)(strlen(shp_path) - 4), shp_path);
+  int *ids = bm_file_exists(qix) ? candidates_from_qix(qix, shp, q, &count) : NULL;
+  if (!ids) ids = candidates_from_headers(shp, q, &count);
+  if (!ids) {
+    free(field_idx);
+    st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    goto done;
+  }
+  out->f = calloc((size_t)(count ? count : 1), sizeof *out->f);
+  for (int c = 0; out->f && c < count; c++) {
+    SHPObject *o = SHPReadObject(shp, ids[c]);
+    if (!o || !coords_ok(o)) {
+      out->skipped++;
+      if (o) SHPDestroyObject(o);
+      continue;
+    }
+    bm_bbox ob = {o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax};
+    bm_feature *f = &out->f[out->n];
+    bool ok = bm_bbox_intersects(ob, *q) && to_geom(o, &f->geom);
+    SHPDestroyObject(o);
+    if (!ok || f->geom.nparts == 0) {
+      if (!ok && f->geom.type == BM_GEOM_NONE) out->skipped++;
+      bm_geom_free(&f->geom);
+      continue;
+    }
+    f->id = ids[c];
+    f->attr = calloc(nf ? nf : 1, sizeof *f->attr);
+    for (size_t k = 0; f->attr && k < nf; k++) {
+      if (field_idx[k] < 0 || DBFIsAttributeNULL(dbf, ids[c], field_idx[k])) continue;
+      const char *raw = DBFReadStringAttribute(dbf, ids[c], field_idx[k]);
+      if (!raw) continue;
+      char *t = trim_dup(raw);
+      if (t && !utf8) {
+        char *u = cp1252_to_utf8(t);
+        free(t);
+        t = u;
+      }
+      if (t) utf8_sanitize(t);
+      f->attr[k] = t;
+    }
+    out->n++;
+  }
+  if (!out->f) st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  free(ids);
+  free(field_idx);
+done:
+  DBFClose(dbf);
+  SHPClose(shp);
+  return st;
+}
+
+bm_status bm_shp_index_build(const char *shp_path, bm_error *err) {
+  SHPHandle shp = SHPOpen(shp_path, "rb");
+  if (!shp) return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0, "cannot open as a shapefile");
+  SHPTree *tree = SHPCreateTree(shp, 2, 0, NULL, NULL);
+  bm_status st = BM_OK;
+  if (!tree) {
+    st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0, "cannot build a spatial index");
+  } else {
+    SHPTreeTrimExtraNodes(tree);
+    char qix[1100], tmp[1120];
+    snprintf(qix, sizeof qix, "%.*s.qix", (int)(strlen(shp_path) - 4), shp_path);
+    snprintf(tmp, sizeof tmp, "%s.tmp", qix);
+    if (!SHPWriteTree(tree, tmp) || rename(tmp, qix) != 0) {
+      remove(tmp);
+      st = bm_error_set(err, BM_ERR_IO, qix, 0, 0, "cannot write the spatial index");
+    }
+    SHPDestroyTree(tree);
+  }
+  SHPClose(shp);
+  return st;
+}

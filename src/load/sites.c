@@ -1,0 +1,131 @@
+#include <gdal.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "load/load.h"
+
+/* Formats a site file may be in. Anything else (and every network or /vsi
+ * path) is refused: a map spec must not make bordermap fetch or open arbitrary things. */
+static const char *const allowed_drivers[] = {"GeoJSON", "CSV", "GPKG", "KML", "LIBKML",
+                                              "GPX", "FlatGeobuf", "ESRI Shapefile", NULL};
+
+static int field_index(OGRFeatureDefnH defn, const char *const *names) {
+  for (const char *const *n = names; *n; n++) {
+    int i = OGR_FD_GetFieldIndex(defn, *n);
+    if (i >= 0) return i;
+    for (int k = 0; k < OGR_FD_GetFieldCount(defn); k++)
+      if (!bm_strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)), *n)) return k;
+  }
+  return -1;
+}
+
+bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
+  const char *path = file->path;
+  const char *sf = spec->path;
+  if (strstr(path, "://") || !strncmp(path, "/vsi", 4))
+    return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                        "site file '%s': only local files can be read, not URLs or /vsi paths",
+                        path);
+  GDALAllRegister();
+  static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
+                                         "Y_POSSIBLE_NAMES=lat,latitude,y",
+                                         "KEEP_GEOM_COLUMNS=NO", NULL};
+  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers,
+                               csv_opts, NULL);
+  if (!ds)
+    return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                        "site file '%s' cannot be read; valid formats are GeoJSON, CSV with "
+                        "lon/lat columns, GeoPackage, KML, GPX, FlatGeobuf and Shapefile",
+                        path);
+  bm_status st = BM_OK;
+  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+  OSRSetWellKnownGeogCS(wgs84, "WGS84");
+  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  size_t added = 0;
+  for (int li = 0; !st && li < GDALDatasetGetLayerCount(ds); li++) {
+    OGRLayerH layer = GDALDatasetGetLayer(ds, li);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
+    static const char *const name_f[] = {"name", "title", "label", NULL};
+    static const char *const kind_f[] = {"kind", "type", NULL};
+    static const char *const note_f[] = {"note", "description", NULL};
+    static const char *const approx_f[] = {"approximate", NULL};
+    int fname = field_index(defn, name_f), fkind = field_index(defn, kind_f),
+        fnote = field_index(defn, note_f), fapprox = field_index(defn, approx_f);
+    if (fname < 0) {
+      st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                        "site file '%s' (layer %s) has no 'name' field; each site needs a name",
+                        path, OGR_L_GetName(layer));
+      break;
+    }
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+    OGRCoordinateTransformationH ct = NULL;
+    if (srs && !OSRIsSame(srs, wgs84)) {
+      OGRSpatialReferenceH src = OSRClone(srs);
+      OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+      ct = OCTNewCoordinateTransformation(src, wgs84);
+      OSRDestroySpatialReference(src);
+    }
+    OGR_L_ResetReading(layer);
+    OGRFeatureH feat;
+    long fid = 0;
+    while (!st && (feat = OGR_L_GetNextFeature(layer))) {
+      fid++;
+      OGRGeometryH g = OGR_F_GetGeometryRef(feat);
+      const char *name = OGR_F_GetFieldAsString(feat, fname);
+      bm_site site = {.pos = file->pos};
+      if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || !name || !*name) {
+        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                          "site file '%s': feature %ld needs a point geometry and a name", path,
+                          fid);
+        OGR_F_Destroy(feat);
+        break;
+      }
+      double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
+      if (ct && !OCTTransform(ct, 1, &x, &y, NULL)) x = y = 1e9;
+      if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) {
+        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                          "site file '%s': site '%s' has coordinates outside lon -180..180, "
+                          "lat -90..90", path, name);
+        OGR_F_Destroy(feat);
+        break;
+      }
+      site.lon = x;
+      site.lat = y;
+      site.name = (char *)name;
+      if (fkind >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fkind)) {
+        const char *k = OGR_F_GetFieldAsString(feat, fkind);
+        if (!bm_site_kind_parse(k, &site.kind)) {
+          st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                            "site file '%s': site '%s' has unknown kind '%s'; valid kinds are: %s",
+                            path, name, k, bm_site_kind_list());
+          OGR_F_Destroy(feat);
+          break;
+        }
+      }
+      if (fnote >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fnote)) {
+        const char *n = OGR_F_GetFieldAsString(feat, fnote);
+        if (n && *n) site.note = (char *)n;
+      }
+      if (fapprox >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fapprox)) {
+        const char *a = OGR_F_GetFieldAsString(feat, fapprox);
+        site.approximate = !bm_strcasecmp(a, "true") || !strcmp(a, "1") || !bm_strcasecmp(a, "yes");
+      }
+      if (!bm_spec_add_site(spec, &site))
+        st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      else
+        added++;
+      OGR_F_Destroy(feat);
+    }
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+  }
+  if (!st && added == 0)
+    st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                      "site file '%s' has no sites", path);
+  OSRDestroySpatialReference(wgs84);
+  GDALClose(ds);
+  return st;
+}

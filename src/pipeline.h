@@ -1,0 +1,35 @@
+/* pipeline.h — render one map: the library's entry point, used by every command.
+ *
+ * bm_render_map runs plan -> load -> project -> clip/simplify -> label ->
+ * paint -> write for one spec. It is the one file that knows every stage.
+ */
+#ifndef BM_PIPELINE_H
+#define BM_PIPELINE_H
+
+#include <stdbool.h>
+
+#include "core/error.h"
+#include "spec/spec.h"
+
+typedef struct {
+  const char *data_dir;   /* Natural Earth folder (required) */
+  int width, height;      /* override the spec when > 0 */
+  double dpi;             /* override the spec when > 0 */
+  bool debug_labels;      /* draw placed label boxes */
+  const char *labels_report; /* write a JSON label report here when set */
+} bm_render_options;
+
+typedef struct {
+  double t_plan, t_load, t_project, t_label, t_paint, t_write; /* seconds */
+  size_t features;        /* base-map features drawn */
+  size_t labels_placed, labels_dropped;
+  char projection[512];   /* the PROJ definition used */
+  char scale[8];          /* the data scale used */
+} bm_render_stats;
+
+/* Renders spec to out_path (format from its extension). On failure no file is
+ * left at out_path (an older file there survives) and err says why. stats may be NULL. */
+bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_render_options *opt,
+                        bm_render_stats *stats, bm_error *err);
+
+#endif

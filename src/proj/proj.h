@@ -1,0 +1,73 @@
+/* proj/proj.h — map projection, the view (map frame <-> projected metres <->
+ * pixels) and geodesics. Everything goes through PROJ; nothing here does its
+ * own trigonometry for a CRS or a distance.
+ *
+ * A bm_proj owns its PJ_CONTEXT (no global state) and one lon/lat -> map CRS
+ * transform, always in lon/lat axis order. bm_view fixes how the map's extent
+ * fills the frame: which lon/lat box to read data for, and where a projected
+ * point lands in pixels.
+ */
+#ifndef BM_PROJ_PROJ_H
+#define BM_PROJ_PROJ_H
+
+#include <stddef.h>
+
+#include "core/error.h"
+#include "core/geom.h"
+
+typedef struct bm_proj bm_proj;
+
+/* The PROJ string 'auto' picks for a lon/lat extent: Equal Earth for the
+ * world, a Lambert azimuthal equal-area near the poles or for compact areas,
+ * an Albers equal-area conic for areas wider than tall at mid latitudes.
+ * Each is centred on the extent. */
+void bm_proj_auto_definition(bm_bbox lonlat, char *buf, size_t n);
+
+/* Builds the transform from lon/lat WGS84 to definition (a PROJ string,
+ * "EPSG:nnnn", or any CRS PROJ knows). The target must be projected (metres);
+ * on failure err says why, with PROJ's own words. */
+bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err);
+void bm_proj_destroy(bm_proj *p);
+const char *bm_proj_definition(const bm_proj *p);
+/* Longitude opposite the projection's central meridian, where it tears (in -180..180). */
+double bm_proj_seam_lon(const bm_proj *p);
+
+/* Projects n lon/lat points in place (xy interleaved). Points that cannot be
+ * projected become HUGE_VAL. */
+void bm_proj_forward(const bm_proj *p, double *xy, size_t n);
+void bm_proj_inverse(const bm_proj *p, double *xy, size_t n);
+
+/* The geometry stage before painting, on lon/lat input, in order:
+ * cut to the lon/lat box `keep` (data outside the view is dropped before the
+ * expensive part), split at the projection's seam so no ring streaks across the
+ * map, densify so no edge spans more than max_step_deg, project, and drop what
+ * could not be projected. g is replaced by the projected result. */
+bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_deg);
+
+/* The view: the map frame in pixels and the projected box it shows. */
+typedef struct {
+  int width, height;     /* frame size in pixels */
+  bm_bbox proj;          /* projected metres shown in the frame */
+  double px_per_m;       /* pixels per projected metre */
+  bm_bbox query;         /* lon/lat box to read data for (frame plus a margin) */
+  double step_deg;       /* densify step for this view */
+} bm_view;
+
+/* Fits the lon/lat extent, grown by margin (fraction of its size on each side),
+ * to a width x height frame, keeping the aspect ratio by widening the
+ * narrower side. */
+bm_status bm_view_fit(const bm_proj *p, bm_bbox lonlat, double margin, int width, int height,
+                      bm_view *out, bm_error *err);
+/* Fits a projected box (metres) instead. */
+bm_status bm_view_fit_projected(const bm_proj *p, bm_bbox projected, int width, int height,
+                                bm_view *out, bm_error *err);
+/* Projected metres -> pixels (y down), in place. */
+void bm_view_to_px(const bm_view *v, double *xy, size_t n);
+void bm_view_geom_to_px(const bm_view *v, bm_geom *g);
+
+/* Geodesics on WGS84 (PROJ's geodesic.h). Distances in metres, azimuths in degrees. */
+double bm_geodesic_distance(double lon1, double lat1, double lon2, double lat2);
+void bm_geodesic_direct(double lon, double lat, double azimuth, double dist_m, double *lon2,
+                        double *lat2);
+
+#endif

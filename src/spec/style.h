@@ -1,0 +1,43 @@
+/* spec/style.h — a style file (YAML) as a validated struct.
+ *
+ * Sizes (line widths, font sizes, symbol sizes) are given in pixels at a map
+ * width of 1200 px, as ../shared/CARTOGRAPHY.md states them; the renderer
+ * scales them by width / 1200. Colours are "#rrggbb" or "#rrggbbaa".
+ * Every field has a built-in default (the newsroom look), so a style file
+ * only needs what it changes; unknown keys are errors.
+ */
+#ifndef BM_SPEC_STYLE_H
+#define BM_SPEC_STYLE_H
+
+#include "core/error.h"
+#include "spec/spec.h"
+
+typedef struct {
+  double r, g, b, a;
+} bm_color;
+
+typedef struct bm_style {
+  char font[64]; /* family, e.g. "Noto Sans" */
+
+  /* colours */
+  bm_color water, land, lake, glacier, highlight_country, highlight_province,
+      highlight_province_outline, province_line, river, border, disputed, coast, text, text_muted,
+      country_label, accent, accent2, halo, credit, title, city_dot;
+  /* line widths (px at 1200 px) */
+  double border_width, disputed_width, province_width, highlight_province_width, river_width,
+      coast_width;
+  double disputed_dash[2]; /* on, off */
+  /* text sizes (px at 1200 px) */
+  double title_size, subtitle_size, credit_size, country_size, capital_size, city_size,
+      town_size, site_size, site_note_size, region_size, river_size;
+  double halo_width, country_letter_spacing; /* spacing in em */
+  /* symbols (px at 1200 px) */
+  double site_symbol_size, capital_dot_size, city_dot_size;
+} bm_style;
+
+/* The built-in newsroom defaults. */
+void bm_style_defaults(bm_style *st);
+/* Reads a style file over the defaults. */
+bm_status bm_style_load(const char *path, bm_style *st, bm_error *err);
+
+#endif

@@ -1,0 +1,99 @@
+#include "text/text.h"
+
+#include <fontconfig/fontconfig.h>
+#include <glib.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+
+struct bm_text {
+  FcConfig *fc;
+  PangoFontMap *map;
+  PangoContext *ctx;
+  char family[64];
+};
+
+/* The fonts a map may use: one family in several weights, plus Arabic script. */
+static const char *const font_files[] = {
+    "NotoSans-Regular.ttf",    "NotoSans-Italic.ttf",       "NotoSans-Bold.ttf",
+    "NotoSans-BoldItalic.ttf", "NotoSans-SemiBold.ttf",     "NotoSans-SemiBoldItalic.ttf",
+    "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL};
+
+bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
+  *out = NULL;
+  const char *dir = getenv("BORDERMAP_FONTS");
+  if (!dir || !*dir) dir = "/usr/share/fonts/truetype/noto";
+  bm_text *t = calloc(1, sizeof *t);
+  if (!t) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  snprintf(t->family, sizeof t->family, "%s", family);
+  t->fc = FcConfigCreate();
+  for (const char *const *f = font_files; *f; f++) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, *f);
+    if (!bm_file_exists(path) || !FcConfigAppFontAddFile(t->fc, (const FcChar8 *)path)) {
+      bm_text_destroy(t);
+      return bm_error_set(err, BM_ERR_DATA, path, 0, 0,
+                          "font file missing; install the Debian package fonts-noto-core (and "
+                          "fonts-noto-extra), or set BORDERMAP_FONTS to a folder with Noto Sans");
+    }
+  }
+  t->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+  pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(t->map), t->fc);
+  t->ctx = pango_font_map_create_context(t->map);
+  cairo_font_options_t *fo = cairo_font_options_create();
+  cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+  cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+  pango_cairo_context_set_font_options(t->ctx, fo);
+  cairo_font_options_destroy(fo);
+  pango_cairo_context_set_resolution(t->ctx, 72); /* 1 pt == 1 px */
+  pango_context_set_round_glyph_positions(t->ctx, FALSE);
+  *out = t;
+  return BM_OK;
+}
+
+void bm_text_destroy(bm_text *t) {
+  if (!t) return;
+  if (t->ctx) g_object_unref(t->ctx);
+  if (t->map) g_object_unref(t->map);
+  if (t->fc) FcConfigDestroy(t->fc);
+  free(t);
+}
+
+PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *st) {
+  PangoLayout *l = pango_layout_new(t->ctx);
+  PangoFontDescription *fd = pango_font_description_new();
+  pango_font_description_set_family(fd, t->family);
+  pango_font_description_set_absolute_size(fd, st->size * PANGO_SCALE);
+  pango_font_description_set_weight(fd, (PangoWeight)(st->weight ? st->weight : 400));
+  pango_font_description_set_style(fd, st->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+  pango_layout_set_font_description(l, fd);
+  pango_font_description_free(fd);
+  char *text = st->uppercase ? g_utf8_strup(utf8, -1) : g_strdup(utf8);
+  pango_layout_set_text(l, text, -1);
+  g_free(text);
+  if (st->letter_spacing > 0) {
+    PangoAttrList *al = pango_attr_list_new();
+    pango_attr_list_insert(al, pango_attr_letter_spacing_new(
+                                   (int)(st->letter_spacing * st->size * PANGO_SCALE)));
+    pango_layout_set_attributes(l, al);
+    pango_attr_list_unref(al);
+  }
+  if (st->wrap_width > 0) {
+    pango_layout_set_width(l, (int)(st->wrap_width * PANGO_SCALE));
+    pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+  }
+  pango_layout_set_alignment(l, st->center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
+  return l;
+}
+
+void bm_text_size(PangoLayout *layout, double *w, double *h) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, NULL, &logical);
+  *w = (double)logical.width / PANGO_SCALE;
+  *h = (double)logical.height / PANGO_SCALE;
+}
