@@ -1,3 +1,4 @@
+#include <cpl_error.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -34,13 +35,19 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y",
                                          "KEEP_GEOM_COLUMNS=NO", NULL};
+  char ext[16];
+  bm_path_ext(path, ext, sizeof ext);
+  /* GDAL would print its warnings to stderr; library code stays quiet */
+  CPLPushErrorHandler(CPLQuietErrorHandler);
   GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers,
-                               csv_opts, NULL);
-  if (!ds)
+                               strcmp(ext, "csv") ? NULL : csv_opts, NULL);
+  if (!ds) {
+    CPLPopErrorHandler();
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s' cannot be read; valid formats are GeoJSON, CSV with "
                         "lon/lat columns, GeoPackage, KML, GPX, FlatGeobuf and Shapefile",
                         path);
+  }
   bm_status st = BM_OK;
   OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
   OSRSetWellKnownGeogCS(wgs84, "WGS84");
@@ -127,5 +134,6 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
                       "site file '%s' has no sites", path);
   OSRDestroySpatialReference(wgs84);
   GDALClose(ds);
+  CPLPopErrorHandler();
   return st;
 }

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "core/util.h"
@@ -66,6 +67,10 @@ bm_status bm_canvas_create(const char *path, int width, int height, double dpi, 
     return BM_ERR_IO;
   }
   free(dir);
+  /* mkstemp makes the file private; a map is an ordinary file for its folder */
+  mode_t mask = umask(0);
+  umask(mask);
+  fchmod(fd, 0666 & ~mask);
   c->f = fdopen(fd, "wb");
   double pt_w = width * 72.0 / dpi, pt_h = height * 72.0 / dpi;
   switch (c->format) {
