@@ -331,7 +331,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     double x, y, r;
     if (!b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r)) continue;
     bm_label l = {.text = (char *)bm_feature_attr(&b->provinces, i, "NAME"), .layer = "province",
-                  .kind = BM_LABEL_AREA, .priority = 100, .ax = x, .ay = y,
+                  .kind = BM_LABEL_AREA, .priority = 100, .ax = x, .ay = y, .offset = r,
                   .style = tstyle(st->region_size * k, 600, true)};
     if (l.text && !bm_labeler_add(lb, &l)) return BM_ERR_NOMEM;
   }
@@ -347,7 +347,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     if (r * 2 < ts.size * 1.6 || est_w > r * 4.5) continue;
     bm_label l = {.text = (char *)name, .layer = "country", .kind = BM_LABEL_AREA,
                   .priority = (b->hl_country[i] ? 200 : 400) + attr_num(&b->countries, i, "LABELRANK", 5),
-                  .ax = x, .ay = y, .style = ts};
+                  .ax = x, .ay = y, .offset = r, .style = ts};
     if (!bm_labeler_add(lb, &l)) return BM_ERR_NOMEM;
   }
   /* 3. capitals, 4. other places by rank */

@@ -161,15 +161,17 @@ static void place_one(bm_labeler *lb, bm_label *l) {
     l->reason = "its symbol would cover a more important label or symbol";
     return;
   }
-  int ncand = l->kind == BM_LABEL_AREA ? 5 : l->must_place ? 8 * 5 : 8;
+  int ncand = l->kind == BM_LABEL_AREA ? 13 : l->must_place ? 8 * 5 : 8;
   bool any_in_frame = false;
   for (int c = 0; c < ncand; c++) {
     double x, y;
     if (l->kind == BM_LABEL_AREA) {
-      /* centred on the anchor, then nudged a little in four directions */
-      static const double shift[5][2] = {{0, 0}, {0, -1}, {0, 1}, {-1, 0}, {1, 0}};
-      x = l->ax - bw / 2 + shift[c][0] * bw * 0.3;
-      y = l->ay - bh / 2 + shift[c][1] * bh * 0.8;
+      /* centred on the anchor, then moved within the area's radius, nearest first */
+      static const double shift[13][2] = {{0, 0},    {0, -.5}, {0, .5},   {-.5, 0}, {.5, 0},
+                                          {-.5, -.5}, {.5, -.5}, {-.5, .5}, {.5, .5}, {0, -.9},
+                                          {0, .9},   {-.9, 0}, {.9, 0}};
+      x = l->ax - bw / 2 + shift[c][0] * l->offset;
+      y = l->ay - bh / 2 + shift[c][1] * l->offset;
     } else {
       /* rounds after the first move out in steps, for leader-line callouts */
       static const double ring[5] = {1, 2.5, 4, 6, 9};

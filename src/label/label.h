@@ -27,7 +27,8 @@ typedef struct {
   bm_label_kind kind;
   double priority;        /* lower is placed first */
   double ax, ay;          /* anchor in pixels */
-  double offset;          /* gap from anchor to text for point labels (symbol radius + pad) */
+  double offset;          /* point labels: gap from anchor to text (symbol radius + pad);
+                             area labels: radius around the anchor the label may move in */
   bm_text_style style, note_style;
   bool must_place;        /* a story site: if no position next to the symbol is free,
                              try farther out and draw a leader line back to it */
