@@ -181,6 +181,7 @@ static bm_status plan(map *m) {
   st = bm_proj_create(def, &m->proj, m->err);
   if (st) {
     if (s->projection_pos.line) {
+      m->err->code = st = BM_ERR_SPEC; /* the spec asked for it: a spec error */
       m->err->line = s->projection_pos.line;
       m->err->col = s->projection_pos.col;
       snprintf(m->err->file, sizeof m->err->file, "%s", s->path);

@@ -82,6 +82,15 @@ static char *trim_dup(const char *s) {
   return strndup(s, n);
 }
 
+static void quiet_error(const char *message) { (void)message; }
+
+static SAHooks quiet_hooks(void) {
+  SAHooks h;
+  SASetupDefaultHooks(&h);
+  h.Error = quiet_error; /* library code never prints; our own bm_error says what failed */
+  return h;
+}
+
 /* Record bounding boxes from the .shp record headers: shape type (4 bytes) then
  * xmin ymin xmax ymax for lines and polygons, or x y for points. */
 static int *candidates_from_headers(SHPHandle shp, const bm_bbox *q, int *count) {
@@ -92,9 +101,17 @@ static int *candidates_from_headers(SHPHandle shp, const bm_bbox *q, int *count)
   unsigned char buf[36];
   for (int i = 0; i < n; i++) {
     unsigned off = shp->panRecOffset[i], size = shp->panRecSize[i];
-    if (size < 4 || shp->sHooks.FSeek(shp->fpSHP, (SAOffset)off + 8, SEEK_SET) != 0) continue;
+    /* a header that cannot be read is a bad record: keep it as a candidate so
+     * that SHPReadObject fails on it and it is counted as skipped */
+    if (size < 4 || shp->sHooks.FSeek(shp->fpSHP, (SAOffset)off + 8, SEEK_SET) != 0) {
+      ids[k++] = i;
+      continue;
+    }
     size_t want = size >= 36 ? 36 : 20;
-    if (size < want || shp->sHooks.FRead(buf, 1, want, shp->fpSHP) != want) continue;
+    if (size < want || shp->sHooks.FRead(buf, 1, want, shp->fpSHP) != want) {
+      ids[k++] = i;
+      continue;
+    }
     int32_t type;
     memcpy(&type, buf, 4);
     double b[4];
@@ -120,7 +137,8 @@ static int cmp_int(const void *a, const void *b) {
 }
 
 static int *candidates_from_qix(const char *qix, SHPHandle shp, const bm_bbox *q, int *count) {
-  SHPTreeDiskHandle h = SHPOpenDiskTree(qix, NULL);
+  SAHooks hooks = quiet_hooks();
+  SHPTreeDiskHandle h = SHPOpenDiskTree(qix, &hooks);
   if (!h) return NULL;
   double mn[2] = {q->minx, q->miny}, mx[2] = {q->maxx, q->maxy};
   int *ids = SHPSearchDiskTreeEx(h, mn, mx, count);
@@ -179,12 +197,13 @@ static bool to_geom(const SHPObject *o, bm_geom *g) {
 bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *const *fields,
                       bm_features *out, bm_error *err) {
   memset(out, 0, sizeof *out);
-  SHPHandle shp = SHPOpen(shp_path, "rb");
+  SAHooks hooks = quiet_hooks();
+  SHPHandle shp = SHPOpenLL(shp_path, "rb", &hooks);
   if (!shp)
     return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
                         "cannot open as a shapefile (the .shp and .shx must both exist and be "
                         "valid); run `bordermap data fetch` to get it again");
-  DBFHandle dbf = DBFOpen(shp_path, "rb");
+  DBFHandle dbf = DBFOpenLL(shp_path, "rb", &hooks);
   if (!dbf) {
     SHPClose(shp);
     return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
@@ -196,6 +215,14 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
                       "the .shp has %d records but the .dbf has %d; the files do not belong "
                       "together", nrec, DBFGetRecordCount(dbf));
+    goto done;
+  }
+  dbf->sHooks.FSeek(dbf->fp, 0, SEEK_END);
+  if ((SAOffset)dbf->nHeaderLength + (SAOffset)dbf->nRecordLength * (SAOffset)nrec >
+      dbf->sHooks.FTell(dbf->fp)) {
+    st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
+                      "the .dbf attribute table is shorter than its %d records; the file is "
+                      "truncated: run `bordermap data fetch` to get it again", nrec);
     goto done;
   }
   out->total = (size_t)nrec;
@@ -236,8 +263,12 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
       continue;
     }
     bm_bbox ob = {o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax};
+    if (!bm_bbox_intersects(ob, *q)) { /* an index candidate outside the query: not bad */
+      SHPDestroyObject(o);
+      continue;
+    }
     bm_feature *f = &out->f[out->n];
-    bool ok = bm_bbox_intersects(ob, *q) && to_geom(o, &f->geom);
+    bool ok = to_geom(o, &f->geom);
     SHPDestroyObject(o);
     if (!ok || f->geom.nparts == 0) {
       if (!ok && f->geom.type == BM_GEOM_NONE) out->skipped++;
@@ -271,7 +302,8 @@ done:
 }
 
 bm_status bm_shp_index_build(const char *shp_path, bm_error *err) {
-  SHPHandle shp = SHPOpen(shp_path, "rb");
+  SAHooks hooks = quiet_hooks();
+  SHPHandle shp = SHPOpenLL(shp_path, "rb", &hooks);
   if (!shp) return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0, "cannot open as a shapefile");
   SHPTree *tree = SHPCreateTree(shp, 2, 0, NULL, NULL);
   bm_status st = BM_OK;

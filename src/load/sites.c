@@ -105,7 +105,7 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
       site.name = (char *)name;
       if (fkind >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fkind)) {
         const char *k = OGR_F_GetFieldAsString(feat, fkind);
-        if (!bm_site_kind_parse(k, &site.kind)) {
+        if (*k && !bm_site_kind_parse(k, &site.kind)) { /* an empty cell: generic */
           st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                             "site file '%s': site '%s' has unknown kind '%s'; valid kinds are: %s",
                             path, name, k, bm_site_kind_list());

@@ -21,9 +21,12 @@ void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   lon0 = round(lon0 * 10) / 10;
   lat0 = round(lat0 * 10) / 10;
   const char *tail = "+datum=WGS84 +units=m +no_defs";
-  if (dlon > 200 || dlat > 120)
+  /* a box that reaches a pole but not the equator is a polar map, even when it
+   * spans every longitude */
+  bool polar = (ll.maxy > 85 && ll.miny > 0) || (ll.miny < -85 && ll.maxy < 0);
+  if (!polar && (dlon > 200 || dlat > 120))
     snprintf(buf, n, "+proj=eqearth +lon_0=%g %s", lon0, tail);
-  else if (fabs(lat0) > 70 || (ll.maxy > 85 || ll.miny < -85))
+  else if (polar || fabs(lat0) > 70)
     snprintf(buf, n, "+proj=laea +lat_0=%g +lon_0=%g %s", lat0 > 0 ? 90.0 : -90.0, lon0, tail);
   else if (dlon > 1.3 * dlat && fabs(lat0) > 15 && dlat > 2) {
     double lat1 = round((ll.miny + dlat / 6) * 10) / 10, lat2 = round((ll.maxy - dlat / 6) * 10) / 10;

@@ -166,6 +166,10 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
     }
     bm_yaml *key = top->pending_key;
     top->pending_key = NULL;
+    if (node->line == 0 && key) { /* an empty value has no mark: use its key's */
+      node->line = key->line;
+      node->col = key->col;
+    }
     bool ok = push_child(top->node, node, key);
     bm_yaml_free(key);
     if (!ok) {
@@ -220,7 +224,7 @@ static bm_yaml *load(const char *path, const char *text, const char *name, bm_er
     void *it = NULL;
     struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
     if (de)
-      bm_error_set(err, BM_ERR_SPEC, name, de->line + 1, de->column + 1,
+      bm_error_set(err, BM_ERR_SPEC, name, de->line, de->column,
                    "YAML syntax error: %s", de->msg);
     else
       bm_error_set(err, BM_ERR_SPEC, name, 0, 0, "cannot parse as YAML");

@@ -1,0 +1,503 @@
+/* Unit tests for proj/: building projections, transforming points against
+ * PROJ's own command-line tools (cs2cs, geod, run at test time), the automatic
+ * projection choice, fitting a view, cutting geometry at the projection's seam,
+ * and geodesics. Failure paths first. Checks that need cs2cs or geod are skipped
+ * with a message when those tools are not installed. */
+#define _GNU_SOURCE /* popen */
+
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/error.h"
+#include "core/geom.h"
+#include "proj/proj.h"
+
+#define LAEA_CA "+proj=laea +lat_0=38 +lon_0=69 +datum=WGS84 +units=m +no_defs"
+
+static const double dushanbe[2] = {68.78, 38.56};
+static const double kabul[2] = {69.17, 34.53};
+static const bm_bbox central_asia = {60, 35, 75, 42};
+
+/* ---- helpers -------------------------------------------------------------- */
+
+static bool have_tool(const char *name) {
+  char cmd[256];
+  snprintf(cmd, sizeof cmd, "command -v %s >/dev/null 2>&1", name);
+  return system(cmd) == 0;
+}
+
+/* Runs a shell command and reads up to n numbers from its output. Returns how
+ * many were read. */
+static int run_numbers(const char *cmd, double *out, int n) {
+  FILE *p = popen(cmd, "r");
+  if (!p) return 0;
+  int k = 0;
+  while (k < n && fscanf(p, "%lf", &out[k]) == 1) k++;
+  pclose(p);
+  return k;
+}
+
+static bm_proj *make(const char *def) {
+  bm_proj *p = NULL;
+  bm_error err;
+  bm_error_clear(&err);
+  if (bm_proj_create(def, &p, &err) != BM_OK) fail_msg("cannot build '%s': %s", def, err.msg);
+  assert_non_null(p);
+  return p;
+}
+
+/* Projects lon/lat with cs2cs from WGS84 lon/lat to def; false when cs2cs is missing. */
+static bool cs2cs(const char *def, double lon, double lat, double *x, double *y) {
+  if (!have_tool("cs2cs")) {
+    fprintf(stderr, "proj_test: cs2cs not installed; comparison with '%s' skipped\n", def);
+    return false;
+  }
+  char cmd[1024];
+  snprintf(cmd, sizeof cmd,
+           "echo '%.10f %.10f' | cs2cs -f %%.4f +proj=longlat +datum=WGS84 +no_defs +to %s "
+           "2>/dev/null",
+           lon, lat, def);
+  double v[3];
+  int k = run_numbers(cmd, v, 3);
+  assert_true(k >= 2);
+  *x = v[0];
+  *y = v[1];
+  return true;
+}
+
+/* The longest jump between neighbouring points of any part of g, in x. */
+static double longest_step_x(const bm_geom *g) {
+  double worst = 0;
+  for (size_t i = 0; i < g->nparts; i++) {
+    const double *p = bm_geom_part_xy(g, i);
+    for (size_t k = 1; k < bm_geom_part_len(g, i); k++)
+      worst = fmax(worst, fabs(p[2 * k] - p[2 * k - 2]));
+  }
+  return worst;
+}
+
+/* The projected width of the world at the equator: just east to just west of the seam. */
+static double world_width(const bm_proj *p) {
+  double s = bm_proj_seam_lon(p);
+  double xy[4] = {s + 1e-6, 0, s - 1e-6, 0};
+  bm_proj_forward(p, xy, 2);
+  assert_true(xy[0] != HUGE_VAL && xy[2] != HUGE_VAL);
+  return fabs(xy[2] - xy[0]);
+}
+
+static void all_finite(const bm_geom *g) {
+  for (size_t i = 0; i < 2 * g->npts; i++) assert_true(isfinite(g->xy[i]));
+}
+
+/* Reads "+key=value" from a PROJ string. */
+static bool proj_param(const char *def, const char *key, double *out) {
+  char pat[32];
+  snprintf(pat, sizeof pat, "+%s=", key);
+  const char *s = strstr(def, pat);
+  if (!s) return false;
+  *out = strtod(s + strlen(pat), NULL);
+  return true;
+}
+
+/* ---- failure paths -------------------------------------------------------- */
+
+static void test_invalid_definition_names_it(void **state) {
+  (void)state;
+  bm_proj *p = (bm_proj *)1;
+  bm_error err;
+  bm_error_clear(&err);
+  assert_int_equal(bm_proj_create("+proj=nonsense +lat_0=38", &p, &err), BM_ERR_PROJ);
+  assert_null(p);
+  assert_int_equal(err.code, BM_ERR_PROJ);
+  assert_non_null(strstr(err.msg, "projection '+proj=nonsense +lat_0=38' is not valid"));
+  assert_non_null(strstr(err.msg, "EPSG:nnnn")); /* says what would be valid */
+  bm_error_clear(&err);
+  assert_int_equal(bm_proj_create("EPSG:99999999", &p, &err), BM_ERR_PROJ);
+  assert_non_null(strstr(err.msg, "'EPSG:99999999'"));
+}
+
+static void test_geographic_crs_is_refused(void **state) {
+  (void)state;
+  static const char *const defs[] = {"EPSG:4326", "+proj=longlat +datum=WGS84 +no_defs",
+                                     "+proj=longlat +ellps=intl +towgs84=-87,-98,-121 +no_defs",
+                                     "+proj=geocent +datum=WGS84"};
+  for (size_t i = 0; i < sizeof defs / sizeof defs[0]; i++) {
+    bm_proj *p = (bm_proj *)1;
+    bm_error err;
+    bm_error_clear(&err);
+    assert_int_equal(bm_proj_create(defs[i], &p, &err), BM_ERR_PROJ);
+    assert_null(p);
+    char want[256];
+    snprintf(want, sizeof want, "projection '%s' is not a projected CRS in metres", defs[i]);
+    assert_non_null(strstr(err.msg, want));
+  }
+}
+
+/* A point PROJ cannot project (the far side of an orthographic globe) becomes
+ * HUGE_VAL, never NaN or a wild number that would reach Cairo. */
+static void test_unprojectable_point_is_huge_val(void **state) {
+  (void)state;
+  bm_proj *p = make("+proj=ortho +lat_0=38 +lon_0=69 +datum=WGS84 +units=m +no_defs");
+  double xy[4] = {69 - 180, -38, dushanbe[0], dushanbe[1]};
+  bm_proj_forward(p, xy, 2);
+  assert_true(xy[0] == HUGE_VAL && xy[1] == HUGE_VAL);
+  assert_true(isfinite(xy[2]) && isfinite(xy[3]));
+  bm_proj_destroy(p);
+}
+
+/* bm_proj_geom drops what cannot be projected instead of passing it on. */
+static void test_proj_geom_drops_unprojectable_points(void **state) {
+  (void)state;
+  bm_proj *p = make("+proj=ortho +lat_0=38 +lon_0=69 +datum=WGS84 +units=m +no_defs");
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_LINE);
+  /* from Dushanbe east round to the far side of the globe */
+  for (double lon = 60; lon <= 179; lon += 1) assert_true(bm_geom_add(&g, lon, 38));
+  bm_bbox world = {-180, -90, 180, 90};
+  assert_true(bm_proj_geom(p, &g, world, 0.5));
+  assert_true(g.npts > 0);
+  all_finite(&g);
+  bm_proj_destroy(p);
+  bm_geom_free(&g);
+}
+
+/* ---- transforms ----------------------------------------------------------- */
+
+static void test_laea_point_matches_cs2cs(void **state) {
+  (void)state;
+  bm_proj *p = make(LAEA_CA);
+  assert_string_equal(bm_proj_definition(p), LAEA_CA);
+  double xy[2] = {dushanbe[0], dushanbe[1]};
+  bm_proj_forward(p, xy, 1);
+  double rx, ry;
+  if (cs2cs(LAEA_CA, dushanbe[0], dushanbe[1], &rx, &ry)) {
+    assert_true(fabs(xy[0] - rx) < 1.0);
+    assert_true(fabs(xy[1] - ry) < 1.0);
+  }
+  /* Dushanbe is west and north of the centre (69E, 38N), less than 100 km away */
+  assert_true(xy[0] < 0 && xy[1] > 0 && hypot(xy[0], xy[1]) < 100e3);
+  bm_proj_inverse(p, xy, 1);
+  /* back within 1e-7 degrees (1 cm; PROJ's ellipsoidal LAEA inverse is a series) */
+  assert_true(fabs(xy[0] - dushanbe[0]) < 1e-7 && fabs(xy[1] - dushanbe[1]) < 1e-7);
+  bm_proj_destroy(p);
+}
+
+static void test_web_mercator_point_matches_cs2cs(void **state) {
+  (void)state;
+  bm_proj *p = make("EPSG:3857");
+  double xy[2] = {dushanbe[0], dushanbe[1]}; /* lon/lat order in, easting/northing out */
+  bm_proj_forward(p, xy, 1);
+  double rx, ry;
+  if (cs2cs("EPSG:3857", dushanbe[0], dushanbe[1], &rx, &ry)) {
+    assert_true(fabs(xy[0] - rx) < 1.0);
+    assert_true(fabs(xy[1] - ry) < 1.0);
+  }
+  /* x = R * lon in radians on the sphere of Web Mercator */
+  assert_true(fabs(xy[0] - 6378137.0 * dushanbe[0] * M_PI / 180) < 1e-3);
+  assert_true(fabs(bm_proj_seam_lon(p) - 180) < 1e-9 || fabs(bm_proj_seam_lon(p) + 180) < 1e-9);
+  bm_proj_destroy(p);
+}
+
+static void test_seam_is_opposite_central_meridian(void **state) {
+  (void)state;
+  bm_proj *p = make(LAEA_CA);
+  assert_true(fabs(bm_proj_seam_lon(p) - (-111)) < 1e-6);
+  bm_proj_destroy(p);
+  p = make("+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs");
+  assert_true(fabs(bm_proj_seam_lon(p) - (-30)) < 1e-6);
+  bm_proj_destroy(p);
+  p = make("+proj=eqearth +lon_0=180 +datum=WGS84 +units=m +no_defs");
+  assert_true(fabs(bm_proj_seam_lon(p)) < 1e-6);
+  bm_proj_destroy(p);
+}
+
+/* ---- auto projection ------------------------------------------------------ */
+
+static void test_auto_for_central_asia_is_equal_area_centred(void **state) {
+  (void)state;
+  char def[256];
+  bm_proj_auto_definition(central_asia, def, sizeof def);
+  assert_true(strstr(def, "+proj=aea ") || strstr(def, "+proj=laea "));
+  double lon0, lat0;
+  assert_true(proj_param(def, "lon_0", &lon0));
+  assert_true(proj_param(def, "lat_0", &lat0));
+  assert_true(lon0 >= central_asia.minx && lon0 <= central_asia.maxx);
+  assert_true(lat0 >= central_asia.miny && lat0 <= central_asia.maxy);
+  double lat1, lat2;
+  if (strstr(def, "+proj=aea ")) { /* standard parallels inside the box */
+    assert_true(proj_param(def, "lat_1", &lat1) && proj_param(def, "lat_2", &lat2));
+    assert_true(lat1 > central_asia.miny && lat2 < central_asia.maxy && lat1 < lat2);
+  }
+  bm_proj *p = make(def); /* what auto gives can be built */
+  bm_proj_destroy(p);
+}
+
+static void test_auto_for_world_is_equal_earth(void **state) {
+  (void)state;
+  char def[256];
+  bm_bbox world = {-180, -90, 180, 90};
+  bm_proj_auto_definition(world, def, sizeof def);
+  assert_non_null(strstr(def, "+proj=eqearth "));
+  bm_proj *p = make(def);
+  bm_proj_destroy(p);
+}
+
+/* A map of the Arctic (all longitudes, 60N to the pole) is a polar map, not a
+ * strip of the world map. */
+static void test_auto_for_polar_cap_is_polar_laea(void **state) {
+  (void)state;
+  char def[256];
+  bm_bbox arctic = {-180, 60, 180, 90}, antarctic = {-180, -90, 180, -60},
+          greenland = {-75, 58, -10, 84};
+  bm_proj_auto_definition(greenland, def, sizeof def);
+  assert_non_null(strstr(def, "+proj=laea +lat_0=90 "));
+  bm_proj_auto_definition(arctic, def, sizeof def);
+  assert_non_null(strstr(def, "+proj=laea +lat_0=90 "));
+  bm_proj_auto_definition(antarctic, def, sizeof def);
+  assert_non_null(strstr(def, "+proj=laea +lat_0=-90 "));
+}
+
+/* ---- view ----------------------------------------------------------------- */
+
+static void test_view_fit_aspect_and_query(void **state) {
+  (void)state;
+  bm_proj *p = make(LAEA_CA);
+  bm_view v;
+  bm_error err;
+  bm_error_clear(&err);
+  assert_int_equal(bm_view_fit(p, central_asia, 0.1, 1200, 800, &v, &err), BM_OK);
+  assert_int_equal(v.width, 1200);
+  assert_int_equal(v.height, 800);
+  double w = v.proj.maxx - v.proj.minx, h = v.proj.maxy - v.proj.miny;
+  assert_true(fabs(w / h - 1.5) < 1e-9);
+  assert_true(fabs(v.px_per_m * w - 1200) < 1e-6);
+  assert_true(fabs(v.px_per_m * h - 800) < 1e-6);
+  /* the data box covers the extent */
+  assert_true(v.query.minx <= central_asia.minx && v.query.maxx >= central_asia.maxx);
+  assert_true(v.query.miny <= central_asia.miny && v.query.maxy >= central_asia.maxy);
+  assert_true(v.query.minx >= -180 && v.query.maxx <= 180);
+  assert_true(v.query.maxx - v.query.minx < 60); /* but is not the world */
+  assert_true(v.step_deg > 0);
+  /* every corner of the extent lands inside the frame, with room for the margin */
+  const double corners[4][2] = {{60, 35}, {75, 35}, {75, 42}, {60, 42}};
+  for (int i = 0; i < 4; i++) {
+    double xy[2] = {corners[i][0], corners[i][1]};
+    bm_proj_forward(p, xy, 1);
+    bm_view_to_px(&v, xy, 1);
+    assert_true(xy[0] > 0 && xy[0] < 1200 && xy[1] > 0 && xy[1] < 800);
+  }
+  /* pixels are y down: Kabul (south) is below Dushanbe */
+  double d[2] = {dushanbe[0], dushanbe[1]}, k[2] = {kabul[0], kabul[1]};
+  bm_proj_forward(p, d, 1);
+  bm_proj_forward(p, k, 1);
+  bm_view_to_px(&v, d, 1);
+  bm_view_to_px(&v, k, 1);
+  assert_true(k[1] > d[1]);
+  bm_proj_destroy(p);
+
+  /* a tall frame widens the other way */
+  p = make(LAEA_CA);
+  assert_int_equal(bm_view_fit(p, central_asia, 0, 600, 900, &v, &err), BM_OK);
+  w = v.proj.maxx - v.proj.minx, h = v.proj.maxy - v.proj.miny;
+  assert_true(fabs(w / h - 600.0 / 900.0) < 1e-9);
+  bm_proj_destroy(p);
+}
+
+/* A Pacific box given as 170..190 in a projection centred on 180 is shown as
+ * the 20 degrees it is, not the rest of the world. */
+static void test_view_fit_across_antimeridian(void **state) {
+  (void)state;
+  bm_proj *p = make("+proj=laea +lat_0=-17 +lon_0=180 +datum=WGS84 +units=m +no_defs");
+  bm_view v;
+  bm_error err;
+  bm_error_clear(&err);
+  bm_bbox fiji = {170, -22, 190, -12};
+  assert_int_equal(bm_view_fit(p, fiji, 0.05, 1000, 600, &v, &err), BM_OK);
+  double w = v.proj.maxx - v.proj.minx;
+  assert_true(w > 1.5e6 && w < 4e6); /* about 2,100 km, not a hemisphere */
+  bm_proj_destroy(p);
+}
+
+static void test_view_fit_projected_box(void **state) {
+  (void)state;
+  bm_proj *p = make(LAEA_CA);
+  bm_view v;
+  bm_error err;
+  bm_error_clear(&err);
+  bm_bbox pb = {-500e3, -300e3, 500e3, 300e3};
+  assert_int_equal(bm_view_fit_projected(p, pb, 1000, 600, &v, &err), BM_OK);
+  assert_true(fabs(v.px_per_m - 1e-3) < 1e-12);
+  double xy[2] = {0, 0};
+  bm_view_to_px(&v, xy, 1);
+  assert_true(fabs(xy[0] - 500) < 1e-9 && fabs(xy[1] - 300) < 1e-9);
+  bm_bbox flat = {0, 0, 0, 0};
+  assert_int_equal(bm_view_fit_projected(p, flat, 1000, 600, &v, &err), BM_ERR_PROJ);
+  bm_proj_destroy(p);
+}
+
+/* ---- geometry at the seam ------------------------------------------------- */
+
+/* The brief's case: lon_0 = 0 and a line given as two points, 179 -> -179.
+ * Whatever way it is drawn, no projected segment may jump across the map. */
+static void test_line_179_to_minus_179_has_no_long_segment(void **state) {
+  (void)state;
+  bm_proj *p = make("+proj=eqearth +lon_0=0 +datum=WGS84 +units=m +no_defs");
+  double width = world_width(p);
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_LINE);
+  assert_true(bm_geom_add(&g, 179, 10) && bm_geom_add(&g, -179, 10));
+  bm_bbox world = {-180, -90, 180, 90};
+  assert_true(bm_proj_geom(p, &g, world, 1.0));
+  assert_true(g.npts >= 2);
+  all_finite(&g);
+  assert_true(longest_step_x(&g) < width / 2);
+  bm_geom_free(&g);
+  bm_proj_destroy(p);
+}
+
+/* A line and a polygon that cross the seam in their lon/lat data are cut there:
+ * two pieces, one at each edge of the map, and no streak across it. */
+static void test_geometry_crossing_seam_is_cut(void **state) {
+  (void)state;
+  static const char *const defs[] = {
+      "+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs",  /* seam -30 */
+      "+proj=eqearth +lon_0=180 +datum=WGS84 +units=m +no_defs",  /* seam 0 */
+      "+proj=robin +lon_0=-160 +datum=WGS84 +units=m +no_defs",   /* seam 20 */
+  };
+  bm_bbox world = {-180, -90, 180, 90};
+  for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++) {
+    bm_proj *p = make(defs[d]);
+    double s = bm_proj_seam_lon(p), width = world_width(p);
+
+    bm_geom line;
+    bm_geom_init(&line, BM_GEOM_LINE);
+    assert_true(bm_geom_add(&line, s - 1, 10) && bm_geom_add(&line, s + 1, 10));
+    assert_true(bm_proj_geom(p, &line, world, 0.25));
+    all_finite(&line);
+    assert_int_equal(line.nparts, 2);
+    assert_true(longest_step_x(&line) < width / 2);
+    bm_geom_free(&line);
+
+    bm_geom poly;
+    bm_geom_init(&poly, BM_GEOM_POLYGON);
+    const double ring[5][2] = {{s - 5, 0}, {s + 5, 0}, {s + 5, 10}, {s - 5, 10}, {s - 5, 0}};
+    for (int i = 0; i < 5; i++) assert_true(bm_geom_add(&poly, ring[i][0], ring[i][1]));
+    assert_true(bm_proj_geom(p, &poly, world, 0.25));
+    all_finite(&poly);
+    assert_int_equal(poly.nparts, 2);
+    assert_true(longest_step_x(&poly) < width / 2);
+    bm_geom_free(&poly);
+    bm_proj_destroy(p);
+  }
+}
+
+/* Data outside the kept lon/lat box is dropped before projecting; long edges
+ * are densified so they curve as they should. */
+static void test_proj_geom_keeps_box_and_densifies(void **state) {
+  (void)state;
+  bm_proj *p = make(LAEA_CA);
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_LINE);
+  assert_true(bm_geom_add(&g, 60, 40) && bm_geom_add(&g, 75, 40));
+  bm_bbox keep = {55, 30, 80, 45};
+  assert_true(bm_proj_geom(p, &g, keep, 0.5));
+  assert_int_equal(g.nparts, 1);
+  assert_true(g.npts >= 30); /* 15 degrees in steps of at most 0.5 */
+  /* a parallel is an arc round the pole in LAEA: its ends bend north of its middle */
+  double end_y = g.xy[1], mid_y = g.xy[2 * (g.npts / 2) + 1];
+  assert_true(end_y > mid_y + 1000);
+  bm_geom_free(&g);
+
+  bm_geom far;
+  bm_geom_init(&far, BM_GEOM_POLYGON);
+  const double ring[5][2] = {{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}};
+  for (int i = 0; i < 5; i++) assert_true(bm_geom_add(&far, ring[i][0], ring[i][1]));
+  assert_true(bm_proj_geom(p, &far, keep, 0.5));
+  assert_int_equal(far.nparts, 0);
+  bm_geom_free(&far);
+  bm_proj_destroy(p);
+}
+
+/* ---- geodesics ------------------------------------------------------------ */
+
+static void test_geodesic_distance_matches_geod(void **state) {
+  (void)state;
+  double d = bm_geodesic_distance(dushanbe[0], dushanbe[1], kabul[0], kabul[1]);
+  assert_true(d > 440e3 && d < 460e3);
+  assert_true(fabs(d - bm_geodesic_distance(kabul[0], kabul[1], dushanbe[0], dushanbe[1])) <
+              1e-6);
+  if (!have_tool("geod")) {
+    fprintf(stderr, "proj_test: geod not installed; distance comparison skipped\n");
+    return;
+  }
+  char cmd[256];
+  snprintf(cmd, sizeof cmd,
+           "echo '%.6f %.6f %.6f %.6f' | geod +ellps=WGS84 -I +units=m -f %%.8f 2>/dev/null",
+           dushanbe[1], dushanbe[0], kabul[1], kabul[0]);
+  double v[3];
+  assert_int_equal(run_numbers(cmd, v, 3), 3); /* az12 az21 distance */
+  assert_true(fabs(d - v[2]) < 1e-3 * v[2]);
+  assert_true(fabs(d - v[2]) < 1.0); /* same ellipsoid and algorithm: metre-exact */
+
+  /* flying geod's azimuth for that distance lands in Kabul */
+  double lon2, lat2;
+  bm_geodesic_direct(dushanbe[0], dushanbe[1], v[0], v[2], &lon2, &lat2);
+  assert_true(fabs(lon2 - kabul[0]) < 1e-5 && fabs(lat2 - kabul[1]) < 1e-5);
+}
+
+static void test_geodesic_direct_round_trip(void **state) {
+  (void)state;
+  for (double az = 0; az < 360; az += 45) {
+    double lon2, lat2;
+    bm_geodesic_direct(dushanbe[0], dushanbe[1], az, 1300e3, &lon2, &lat2);
+    assert_true(fabs(bm_geodesic_distance(dushanbe[0], dushanbe[1], lon2, lat2) - 1300e3) < 1e-3);
+  }
+  /* north goes north along the meridian */
+  double lon2, lat2;
+  bm_geodesic_direct(dushanbe[0], dushanbe[1], 0, 111e3, &lon2, &lat2);
+  assert_true(fabs(lon2 - dushanbe[0]) < 1e-9 && lat2 > dushanbe[1] + 0.99 && lat2 < dushanbe[1] + 1.01);
+  /* across the antimeridian, longitudes stay in -180..180 */
+  bm_geodesic_direct(179.5, 0, 90, 100e3, &lon2, &lat2);
+  assert_true(lon2 >= -180 && lon2 <= 180);
+  assert_true(fabs(lon2 - (179.5 + 100e3 / 111319.49 - 360)) < 1e-3);
+}
+
+/* ---- main ----------------------------------------------------------------- */
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      /* failure paths */
+      cmocka_unit_test(test_invalid_definition_names_it),
+      cmocka_unit_test(test_geographic_crs_is_refused),
+      cmocka_unit_test(test_unprojectable_point_is_huge_val),
+      cmocka_unit_test(test_proj_geom_drops_unprojectable_points),
+      /* transforms */
+      cmocka_unit_test(test_laea_point_matches_cs2cs),
+      cmocka_unit_test(test_web_mercator_point_matches_cs2cs),
+      cmocka_unit_test(test_seam_is_opposite_central_meridian),
+      /* auto projection */
+      cmocka_unit_test(test_auto_for_central_asia_is_equal_area_centred),
+      cmocka_unit_test(test_auto_for_world_is_equal_earth),
+      cmocka_unit_test(test_auto_for_polar_cap_is_polar_laea),
+      /* view */
+      cmocka_unit_test(test_view_fit_aspect_and_query),
+      cmocka_unit_test(test_view_fit_across_antimeridian),
+      cmocka_unit_test(test_view_fit_projected_box),
+      /* seam */
+      cmocka_unit_test(test_line_179_to_minus_179_has_no_long_segment),
+      cmocka_unit_test(test_geometry_crossing_seam_is_cut),
+      cmocka_unit_test(test_proj_geom_keeps_box_and_densifies),
+      /* geodesics */
+      cmocka_unit_test(test_geodesic_distance_matches_geod),
+      cmocka_unit_test(test_geodesic_direct_round_trip),
+  };
+  return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,59 @@
+# Visual tests (included from tests/CMakeLists.txt).
+#
+# For each tests/visual/<case>.yaml, test visual.<case>:
+#   1. check_data.sh: the Natural Earth files in BM_TEST_DATA must be the ones the references
+#      were drawn from (expected/DATA.sha256); otherwise the test is skipped (exit 77);
+#   2. renders <case>.yaml to <build>/tests/visual-out/<case>-actual.png;
+#   3. visual_compare against expected/<case>.png: a pixel differs when a channel differs by
+#      more than BM_VISUAL_TOLERANCE/255; at most BM_VISUAL_MAXFRAC of the pixels may differ.
+#      On failure <case>-diff.png is written beside the actual image.
+#
+# Redrawing the references (only in a commit that says why):
+#   cmake --build <build> --target update_visual_references
+# renders every case into tests/visual/expected/ and rewrites expected/DATA.sha256. Look at
+# every image before committing.
+
+set(BM_VISUAL_TOLERANCE 8 CACHE STRING "Visual tests: per-channel tolerance, 0-255")
+set(BM_VISUAL_MAXFRAC 0.005 CACHE STRING "Visual tests: largest fraction of differing pixels")
+
+add_executable(visual_compare ${CMAKE_CURRENT_LIST_DIR}/compare.c)
+target_link_libraries(visual_compare PRIVATE PkgConfig::DEPS)
+
+find_program(BM_BASH bash REQUIRED)
+set(bm_vis_src ${CMAKE_CURRENT_LIST_DIR})
+set(bm_vis_out ${CMAKE_BINARY_DIR}/tests/visual-out)
+file(MAKE_DIRECTORY ${bm_vis_out})
+file(GLOB bm_vis_cases CONFIGURE_DEPENDS ${bm_vis_src}/*.yaml)
+set(bm_vis_update_cmds "")
+foreach(yaml IN LISTS bm_vis_cases)
+  get_filename_component(name ${yaml} NAME_WE)
+  set(actual ${bm_vis_out}/${name}-actual.png)
+  add_test(NAME visual.${name}
+    COMMAND ${BM_BASH} -c [[
+      "$1" "$2" "$3" || exit $?
+      rm -f "$6"
+      "$4" render "$5" --data "$3" -o "$6" || { echo "FAIL: cannot render $5"; exit 1; }
+      exec "$7" "$8" "$6" "$9" "${10}"
+    ]] visual.${name}
+      ${bm_vis_src}/check_data.sh ${bm_vis_src}/expected/DATA.sha256 ${BM_TEST_DATA}
+      $<TARGET_FILE:bordermap> ${yaml} ${actual}
+      $<TARGET_FILE:visual_compare> ${bm_vis_src}/expected/${name}.png
+      ${BM_VISUAL_TOLERANCE} ${BM_VISUAL_MAXFRAC})
+  set_tests_properties(visual.${name} PROPERTIES
+    FIXTURES_REQUIRED ne_data
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300
+    LABELS visual
+    ENVIRONMENT "BORDERMAP_DATA=;BORDERMAP_STYLES=")
+  list(APPEND bm_vis_update_cmds
+    COMMAND $<TARGET_FILE:bordermap> render ${yaml} --data ${BM_TEST_DATA}
+            -o ${bm_vis_src}/expected/${name}.png)
+endforeach()
+
+add_custom_target(update_visual_references
+  ${bm_vis_update_cmds}
+  COMMAND ${BM_BASH} -c [[cd "$1" && find . -name '*.shp' -o -name '*.dbf' | sed 's#^\./##' | LC_ALL=C sort | xargs sha256sum > "$2"]]
+          update ${BM_TEST_DATA} ${bm_vis_src}/expected/DATA.sha256
+  DEPENDS bordermap
+  COMMENT "Redrawing tests/visual/expected/*.png from ${BM_TEST_DATA}; look at them before committing"
+  VERBATIM)
