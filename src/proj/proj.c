@@ -60,12 +60,26 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
   PJ *target = p->pj ? proj_get_target_crs(p->ctx, p->pj) : NULL;
   PJ_TYPE t = target ? proj_get_type(target) : PJ_TYPE_UNKNOWN;
   bool projected = t == PJ_TYPE_PROJECTED_CRS || t == PJ_TYPE_BOUND_CRS;
-  /* central meridian: the x-zero longitude on the equator, found by inverse projection */
+  /* central meridian: the projection's own longitude-of-origin parameter,
+   * else the longitude that projects to x = 0 on the equator */
   p->lon0 = 0;
-  if (p->pj) {
+  bool found = false;
+  PJ *op = target ? proj_crs_get_coordoperation(p->ctx, target) : NULL;
+  for (int i = 0; op && i < proj_coordoperation_get_param_count(p->ctx, op); i++) {
+    const char *name = NULL;
+    double value = 0, conv = 0;
+    proj_coordoperation_get_param(p->ctx, op, i, &name, NULL, NULL, &value, NULL, &conv, NULL,
+                                  NULL, NULL, NULL);
+    if (name && strstr(name, "Longitude") && conv > 0) {
+      p->lon0 = value * conv * 180 / M_PI;
+      found = true;
+      break;
+    }
+  }
+  if (op) proj_destroy(op);
+  if (!found && p->pj) {
     PJ_COORD f = proj_trans(p->pj, PJ_FWD, proj_coord(0, 0, 0, 0));
-    PJ_COORD c = proj_coord(0, f.xy.y, 0, 0);
-    PJ_COORD i = proj_trans(p->pj, PJ_INV, c);
+    PJ_COORD i = proj_trans(p->pj, PJ_INV, proj_coord(0, f.xy.y, 0, 0));
     if (isfinite(i.lp.lam) && fabs(i.lp.lam) <= 360) p->lon0 = i.lp.lam;
   }
   if (target) proj_destroy(target);
