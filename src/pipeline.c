@@ -1,5 +1,6 @@
 #include "pipeline.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,7 +244,8 @@ static bm_status load_base(map *m, base *b) {
       (m->spec->show_places && (st = read_layer(m, "places", sc, q, place_f, &b->places))))
     return st;
   if (m->spec->n_highlight_provinces || m->spec->n_highlight_countries)
-    if ((st = read_layer(m, "provinces", sc, q, province_f, &b->provinces))) return st;
+    /* 10m always: the coarser province layers cover only a few countries */
+    if ((st = read_layer(m, "provinces", "10m", q, province_f, &b->provinces))) return st;
 
   /* resolve the highlights against the data, before projecting drops anything */
   const bm_spec *s = m->spec;
@@ -575,9 +577,10 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   paint_furniture(&m, cr, &fur);
   double t5 = now();
   stats->t_paint = t5 - t4;
+  /* the report first: a map is only put in place when everything asked for worked */
+  if (opt->labels_report && (st = write_report(&m, lb, &sp))) goto done;
   if ((st = bm_canvas_finish(canvas, err))) goto done;
   stats->t_write = now() - t5;
-  if (opt->labels_report) st = write_report(&m, lb, &sp);
 
 done:
   bm_canvas_destroy(canvas);
@@ -607,9 +610,12 @@ static void json_str(FILE *f, const char *s) {
 static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) {
   const char *path = m->opt->labels_report;
   char tmp[1100];
-  snprintf(tmp, sizeof tmp, "%s.tmp", path);
-  FILE *f = fopen(tmp, "w");
-  if (!f) return bm_error_set(m->err, BM_ERR_IO, path, 0, 0, "cannot write the label report");
+  snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
+  int fd = mkstemp(tmp);
+  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+  if (!f)
+    return bm_error_set(m->err, BM_ERR_IO, path, 0, 0, "cannot write the label report: %s",
+                        strerror(errno));
   fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"labels\": [", m->view.width, m->view.height);
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);

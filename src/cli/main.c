@@ -150,11 +150,11 @@ static int cmd_render(int argc, char **argv) {
   }
   int rc = EXIT_OK;
   for (int i = 0; i < nout && rc == EXIT_OK; i++) {
-    bm_format fmt;
-    if (!bm_format_from_path(outputs[i], &fmt)) {
+    bm_format fmt; /* every output is checked before any is drawn */
+    if (!bm_format_from_path(outputs[i], &fmt))
       rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg", outputs[i]);
-      break;
-    }
+  }
+  for (int i = 0; i < nout && rc == EXIT_OK; i++) {
     bm_render_stats stats;
     if (bm_render_map(spec, outputs[i], &ro, &stats, &err)) {
       rc = report(&err);

@@ -223,11 +223,10 @@ static bm_yaml *load(const char *path, const char *text, const char *name, bm_er
   if (!root && (!err || err->code == BM_OK)) {
     void *it = NULL;
     struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
+    /* no diagnostic and no document: an empty file, which the callers report */
     if (de)
       bm_error_set(err, BM_ERR_SPEC, name, de->line, de->column,
                    "YAML syntax error: %s", de->msg);
-    else
-      bm_error_set(err, BM_ERR_SPEC, name, 0, 0, "cannot parse as YAML");
   }
   fy_parser_destroy(p);
   fy_diag_destroy(diag);
@@ -237,7 +236,7 @@ static bm_yaml *load(const char *path, const char *text, const char *name, bm_er
 bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
   FILE *f = fopen(path, "rb");
   if (!f) {
-    bm_error_set(err, BM_ERR_IO, path, 0, 0, "cannot open file: %s", strerror(errno));
+    bm_error_set(err, BM_ERR_SPEC, path, 0, 0, "cannot open file: %s", strerror(errno));
     return NULL;
   }
   fclose(f);

@@ -337,14 +337,14 @@ static void test_yaml_alias_is_refused(void **state) {
   assert_non_null(strstr(err.msg, "aliases"));
 }
 
-static void test_spec_file_missing_is_io_error(void **state) {
+static void test_spec_file_missing_is_spec_error(void **state) {
   (void)state;
   char path[1200];
   snprintf(path, sizeof path, "%s/no-such-spec.yaml", g_tmp);
   bm_error err;
   bm_error_clear(&err);
   assert_null(bm_spec_load(path, &err));
-  assert_int_equal(err.code, BM_ERR_IO);
+  assert_int_equal(err.code, BM_ERR_SPEC);
   assert_string_equal(err.file, path);
 }
 
@@ -585,7 +585,7 @@ static void test_style_missing_file(void **state) {
   bm_style_defaults(&st);
   bm_error err;
   bm_error_clear(&err);
-  assert_int_equal(bm_style_load(path, &st, &err), BM_ERR_IO);
+  assert_int_equal(bm_style_load(path, &st, &err), BM_ERR_SPEC);
   assert_string_equal(err.file, path);
 }
 
@@ -731,7 +731,7 @@ int main(void) {
       cmocka_unit_test(test_quoted_number_is_refused),
       cmocka_unit_test(test_province_without_name),
       cmocka_unit_test(test_yaml_alias_is_refused),
-      cmocka_unit_test(test_spec_file_missing_is_io_error),
+      cmocka_unit_test(test_spec_file_missing_is_spec_error),
       cmocka_unit_test(test_style_unknown_section),
       cmocka_unit_test(test_style_unknown_key),
       cmocka_unit_test(test_style_bad_colour),
