@@ -7,4 +7,5 @@ scripts/setup.sh
 from=()
 [ -n "${BORDERMAP_NE_MIRROR:-}" ] && from=(--from "$BORDERMAP_NE_MIRROR")
 ./build/bordermap data fetch "${from[@]}"
+mkdir -p out
 ./build/bordermap render maps/central-asia.yaml -o out/central-asia.png -o out/central-asia.pdf
