@@ -14,6 +14,7 @@
 #include "load/catalog.h"
 #include "load/load.h"
 #include "proj/proj.h"
+#include "render/furniture.h"
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -387,62 +388,6 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   return BM_OK;
 }
 
-/* ---- furniture: title block and credit line --------------------------- */
-
-typedef struct {
-  PangoLayout *title, *subtitle, *credit;
-  double pad, tx, ty, sy, cx, cy;
-  bm_bbox boxes[2];
-} furniture;
-
-static void furniture_free(furniture *f) {
-  if (f->title) g_object_unref(f->title);
-  if (f->subtitle) g_object_unref(f->subtitle);
-  if (f->credit) g_object_unref(f->credit);
-}
-
-static void layout_furniture(map *m, furniture *f) {
-  const bm_style *st = &m->style;
-  double k = m->k, w = m->view.width, h = m->view.height;
-  f->pad = 16 * k;
-  double maxw = w * 0.55, tw = 0, th = 0, sw = 0, sh = 0, cw, ch;
-  if (m->spec->title) {
-    bm_text_style ts = tstyle(st->title_size * k, 700, false);
-    ts.wrap_width = maxw;
-    f->title = bm_text_layout(m->text, m->spec->title, &ts);
-    bm_text_size(f->title, &tw, &th);
-  }
-  if (m->spec->subtitle) {
-    bm_text_style ts = tstyle(st->subtitle_size * k, 400, false);
-    ts.wrap_width = maxw;
-    f->subtitle = bm_text_layout(m->text, m->spec->subtitle, &ts);
-    bm_text_size(f->subtitle, &sw, &sh);
-  }
-  f->tx = f->pad;
-  f->ty = f->pad;
-  f->sy = f->ty + th + (th > 0 ? 4 * k : 0);
-  f->boxes[0] = (bm_bbox){0, 0, f->pad + fmax(tw, sw) + 6 * k, f->sy + sh + 6 * k};
-  if (!m->spec->title && !m->spec->subtitle) f->boxes[0] = (bm_bbox){0, 0, 0, 0};
-  char credit[1024];
-  snprintf(credit, sizeof credit, "%s%sBase map: Natural Earth", m->spec->credit ? m->spec->credit : "",
-           m->spec->credit ? "  ·  " : "");
-  bm_text_style cs = tstyle(st->credit_size * k, 400, false);
-  cs.wrap_width = w - 2 * f->pad;
-  f->credit = bm_text_layout(m->text, credit, &cs);
-  bm_text_size(f->credit, &cw, &ch);
-  f->cx = f->pad;
-  f->cy = h - f->pad * 0.6 - ch;
-  f->boxes[1] = (bm_bbox){0, f->cy - 3 * k, f->cx + cw + 6 * k, h};
-}
-
-static void paint_furniture(map *m, cairo_t *cr, furniture *f) {
-  const bm_style *st = &m->style;
-  double halo = st->halo_width * m->k * 1.5;
-  if (f->title) bm_paint_text(cr, f->title, f->tx, f->ty, st->title, halo, st->halo);
-  if (f->subtitle) bm_paint_text(cr, f->subtitle, f->tx, f->sy, st->text_muted, halo, st->halo);
-  bm_paint_text(cr, f->credit, f->cx, f->cy, st->credit, halo, st->halo);
-}
-
 /* ---- paint ------------------------------------------------------------ */
 
 static bool boundary_is_disputed(const char *cla) {
@@ -511,7 +456,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   memset(stats, 0, sizeof *stats);
   map m = {.spec = spec, .opt = opt, .stats = stats, .err = err};
   base b = {0};
-  furniture fur = {0};
+  bm_furniture fur = {0};
   story_px sp = {0};
   bm_labeler *lb = NULL;
   bm_canvas *canvas = NULL;
@@ -547,11 +492,12 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   double t3 = now();
   stats->t_project = t3 - t2;
 
-  layout_furniture(&m, &fur);
+  bm_furniture_layout(&fur, m.text, &m.style, m.k, m.view.width, m.view.height, spec->title,
+                      spec->subtitle, spec->credit);
   double inset = 4 * m.k;
   lb = bm_labeler_create(m.text, (bm_bbox){inset, inset, m.view.width - inset, m.view.height - inset});
   if (!lb) { st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory"); goto done; }
-  if ((st = add_labels(&m, &b, &sp, lb, fur.boxes, 2))) {
+  if ((st = add_labels(&m, &b, &sp, lb, fur.boxes, fur.nboxes))) {
     if (st == BM_ERR_NOMEM) bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     goto done;
   }
@@ -574,7 +520,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
     bm_paint_site_symbol(cr, m.sites->sites[i].kind, sp.site_xy[2 * i], sp.site_xy[2 * i + 1],
                          m.style.site_symbol_size * m.k, &m.style);
   bm_paint_labels(cr, lb, m.k, &m.style, opt->debug_labels);
-  paint_furniture(&m, cr, &fur);
+  bm_furniture_paint(&fur, cr, &m.style, m.k);
   double t5 = now();
   stats->t_paint = t5 - t4;
   /* the report first: a map is only put in place when everything asked for worked */
@@ -585,7 +531,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
 done:
   bm_canvas_destroy(canvas);
   bm_labeler_destroy(lb);
-  furniture_free(&fur);
+  bm_furniture_free(&fur);
   free(sp.site_xy);
   base_free(&b);
   bm_spec_free(m.sites);
