@@ -15,7 +15,8 @@ typedef struct {
   const char *data_dir;   /* Natural Earth folder (required) */
   int width, height;      /* override the spec when > 0 */
   double dpi;             /* override the spec when > 0 */
-  bool debug_labels;      /* draw placed label boxes */
+  bool debug_labels;      /* draw candidate and placed label boxes */
+  bool label_naive;       /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
 } bm_render_options;
 

@@ -28,7 +28,8 @@ static const char usage_text[] =
     "      --dpi N               resolution for PDF/SVG page size (overrides the spec)\n"
     "      --data DIR            Natural Earth data folder\n"
     "      --labels-report FILE  write every label considered, placed or dropped, as JSON\n"
-    "      --debug-labels        draw the placed label boxes\n"
+    "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n"
+    "      --naive-labels        place labels the naive way (greedy, one position each), to compare\n"
     "      --timings             print how long each stage took\n"
     "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR]\n"
     "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"
@@ -86,7 +87,7 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
 
-enum { OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_TIMINGS,
+enum { OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_NAIVE, OPT_TIMINGS,
        OPT_FROM, OPT_SCALES, OPT_HELP };
 
 static int cmd_render(int argc, char **argv) {
@@ -95,6 +96,7 @@ static int cmd_render(int argc, char **argv) {
       {"height", required_argument, 0, OPT_HEIGHT}, {"dpi", required_argument, 0, OPT_DPI},
       {"data", required_argument, 0, OPT_DATA}, {"labels-report", required_argument, 0, OPT_REPORT},
       {"debug-labels", no_argument, 0, OPT_DEBUG}, {"timings", no_argument, 0, OPT_TIMINGS},
+      {"naive-labels", no_argument, 0, OPT_NAIVE},
       {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
   const char *outputs[16];
   int nout = 0;
@@ -127,6 +129,7 @@ static int cmd_render(int argc, char **argv) {
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_REPORT: ro.labels_report = optarg; break;
     case OPT_DEBUG: ro.debug_labels = true; break;
+    case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
     default:

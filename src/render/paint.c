@@ -149,43 +149,95 @@ void bm_paint_text(cairo_t *cr, PangoLayout *layout, double x, double y, bm_colo
 
 static bm_color label_color(const bm_label *l, const bm_style *st) {
   const char *layer = l->layer;
-  if (!strcmp(layer, "site")) return st->text;
   if (!strcmp(layer, "country")) return st->country_label;
   if (!strcmp(layer, "province")) return st->accent;
+  if (!strcmp(layer, "river")) return st->river_label;
+  if (!strcmp(layer, "region")) return st->region_label;
   if (!strcmp(layer, "city") || !strcmp(layer, "town")) return st->text_muted;
   return st->text;
+}
+
+/* Text along a line: the layout's outline, shaped as a whole (so joined
+ * scripts stay joined), is bent point by point onto the label's path: x
+ * becomes arc length from s0, y the distance above the line. */
+static void line_text_path(cairo_t *cr, const bm_label *l) {
+  double w, h;
+  bm_text_size(l->layout, &w, &h);
+  cairo_new_path(cr);
+  cairo_move_to(cr, 0, 0);
+  pango_cairo_layout_path(cr, l->layout);
+  cairo_path_t *flat = cairo_copy_path_flat(cr);
+  cairo_new_path(cr);
+  for (int i = 0; i < flat->num_data; i += flat->data[i].header.length) {
+    cairo_path_data_t *d = &flat->data[i];
+    if (d->header.type == CAIRO_PATH_CLOSE_PATH) {
+      cairo_close_path(cr);
+      continue;
+    }
+    double x = d[1].point.x, y = d[1].point.y, px, py, a;
+    bm_polyline_at(l->path, l->npath, l->s0 + x, &px, &py, &a);
+    double up = h / 2 + 1 + (h / 2 - y);
+    double X = px + sin(a) * up, Y = py - cos(a) * up;
+    if (d->header.type == CAIRO_PATH_MOVE_TO) cairo_move_to(cr, X, Y);
+    else cairo_line_to(cr, X, Y);
+  }
+  cairo_path_destroy(flat);
+}
+
+static void paint_leader(cairo_t *cr, const bm_label *l, double k, const bm_style *st) {
+  double dx = l->lx - l->ax, dy = l->ly - l->ay, d = hypot(dx, dy);
+  double start = fmin(l->offset * 0.6, d);
+  if (d <= start + 1) return;
+  cairo_new_path(cr);
+  cairo_move_to(cr, l->ax + dx / d * start, l->ay + dy / d * start);
+  cairo_line_to(cr, l->lx, l->ly);
+  set_color(cr, st->halo);
+  cairo_set_line_width(cr, 3 * k);
+  cairo_stroke_preserve(cr);
+  set_color(cr, st->text_muted);
+  cairo_set_line_width(cr, 0.8 * k);
+  cairo_stroke(cr);
 }
 
 void bm_paint_labels(cairo_t *cr, const bm_labeler *lb, double k, const bm_style *st,
                      bool debug_boxes) {
   double halo = st->halo_width * k;
+  if (debug_boxes) { /* every candidate considered, faint */
+    const bm_bbox *cb;
+    size_t n = bm_labeler_candidates(lb, &cb);
+    cairo_set_source_rgba(cr, 0.5, 0.5, 0.5, 0.35);
+    cairo_set_line_width(cr, 0.5);
+    for (size_t i = 0; i < n; i++)
+      cairo_rectangle(cr, cb[i].minx, cb[i].miny, cb[i].maxx - cb[i].minx, cb[i].maxy - cb[i].miny);
+    cairo_stroke(cr);
+  }
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
     if (!l->placed) continue;
-    if (l->leader) {
-      /* from the symbol's edge to the nearest point of the label box */
-      double bx = fmin(fmax(l->ax, l->box.minx), l->box.maxx);
-      double by = fmin(fmax(l->ay, l->box.miny), l->box.maxy);
-      double dx = bx - l->ax, dy = by - l->ay, d = hypot(dx, dy);
-      double start = l->offset * 0.6;
-      if (d > start) {
-        cairo_new_path(cr);
-        cairo_move_to(cr, l->ax + dx / d * start, l->ay + dy / d * start);
-        cairo_line_to(cr, bx, by);
-        set_color(cr, st->halo);
-        cairo_set_line_width(cr, 3 * k);
-        cairo_stroke_preserve(cr);
-        set_color(cr, st->text_muted);
-        cairo_set_line_width(cr, 0.8 * k);
-        cairo_stroke(cr);
-      }
+    bm_color color = label_color(l, st);
+    if (l->leader) paint_leader(cr, l, k, st);
+    if (l->kind == BM_LABEL_LINE && l->path) {
+      cairo_save(cr);
+      line_text_path(cr, l);
+      set_color(cr, st->halo);
+      cairo_set_line_width(cr, 2 * halo);
+      cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+      cairo_stroke_preserve(cr);
+      set_color(cr, color);
+      cairo_fill(cr);
+      cairo_restore(cr);
+    } else {
+      bm_paint_text(cr, l->layout, l->tx, l->ty, color, halo, st->halo);
+      if (l->note_layout)
+        bm_paint_text(cr, l->note_layout, l->nx, l->ny, st->text_muted, halo, st->halo);
     }
-    bm_paint_text(cr, l->layout, l->tx, l->ty, label_color(l, st), halo, st->halo);
-    if (l->note_layout) bm_paint_text(cr, l->note_layout, l->nx, l->ny, st->text_muted, halo, st->halo);
     if (debug_boxes) {
-      cairo_rectangle(cr, l->box.minx, l->box.miny, l->box.maxx - l->box.minx, l->box.maxy - l->box.miny);
+      const bm_bbox *b;
+      size_t n = bm_labeler_boxes(lb, i, &b);
       cairo_set_source_rgba(cr, 0, 0.4, 1, 0.8);
       cairo_set_line_width(cr, 1);
+      for (size_t j = 0; j < n; j++)
+        cairo_rectangle(cr, b[j].minx, b[j].miny, b[j].maxx - b[j].minx, b[j].maxy - b[j].miny);
       cairo_stroke(cr);
     }
   }

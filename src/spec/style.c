@@ -37,6 +37,10 @@ void bm_style_defaults(bm_style *st) {
   st->credit = hex("#777777");
   st->title = hex("#111111");
   st->city_dot = hex("#333333");
+  st->river_label = hex("#3f77a0");
+  st->region_label = hex("#8a7b66");
+  for (int i = 0; i < 8; i++) st->point_order[i] = i; /* Imhof: upper-right first */
+  st->n_point_order = 8;
   st->border_width = 1.0;
   st->disputed_width = 1.0;
   st->disputed_dash[0] = 4;
@@ -63,7 +67,7 @@ void bm_style_defaults(bm_style *st) {
   st->city_dot_size = 4.5;
 }
 
-typedef enum { F_COLOR, F_NUMBER, F_DASH, F_FONT } field_kind;
+typedef enum { F_COLOR, F_NUMBER, F_DASH, F_FONT, F_ORDER } field_kind;
 typedef struct {
   const char *section, *key;
   field_kind kind;
@@ -84,6 +88,8 @@ static const field fields[] = {
     C("colors", "country_label", country_label), C("colors", "accent", accent),
     C("colors", "accent2", accent2), C("colors", "halo", halo), C("colors", "credit", credit),
     C("colors", "title", title), C("colors", "city_dot", city_dot),
+    C("colors", "river_label", river_label), C("colors", "region_label", region_label),
+    {"labels", "point_order", F_ORDER, offsetof(bm_style, point_order)},
     N("lines", "border", border_width), N("lines", "disputed", disputed_width),
     {"lines", "disputed_dash", F_DASH, offsetof(bm_style, disputed_dash)},
     N("lines", "province", province_width),
@@ -146,6 +152,31 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
         return BM_ERR_SPEC;
       break;
     }
+    case F_ORDER: {
+      static const char *const names[8] = {"upper-right", "right",      "upper-left", "left",
+                                           "lower-right", "lower-left", "top",        "bottom"};
+      if (bm_yaml_expect(v, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
+      if (v->n < 1 || v->n > 8)
+        return bm_error_set(err, BM_ERR_SPEC, file, v->line, v->col,
+                            "%s lists 1 to 8 positions", what);
+      for (size_t i = 0; i < v->n; i++) {
+        const bm_yaml *it = v->items[i];
+        int found = -1;
+        for (int k = 0; k < 8; k++)
+          if (it->kind == BM_YAML_SCALAR && !strcmp(it->scalar, names[k])) found = k;
+        for (size_t j = 0; found >= 0 && j < i; j++)
+          if (st->point_order[j] == found) found = -2;
+        if (found < 0)
+          return bm_error_set(err, BM_ERR_SPEC, file, it->line, it->col,
+                              "%s: '%s' is %s; valid positions are: upper-right, right, "
+                              "upper-left, left, lower-right, lower-left, top, bottom",
+                              what, it->kind == BM_YAML_SCALAR ? it->scalar : "?",
+                              found == -2 ? "given twice" : "not a position");
+        st->point_order[i] = found;
+      }
+      st->n_point_order = (int)v->n;
+      break;
+    }
     case F_FONT:
       if (bm_yaml_expect(v, BM_YAML_SCALAR, file, what, err)) return BM_ERR_SPEC;
       snprintf(st->font, sizeof st->font, "%s", v->scalar);
@@ -156,7 +187,7 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
 }
 
 bm_status bm_style_load(const char *path, bm_style *st, bm_error *err) {
-  static const char *const sections[] = {"name", "colors", "lines", "text", "symbols", NULL};
+  static const char *const sections[] = {"name", "colors", "lines", "text", "symbols", "labels", NULL};
   bm_yaml *root = bm_yaml_load_file(path, err);
   if (!root) return err ? err->code : BM_ERR_SPEC;
   bm_status s = bm_yaml_check_keys(root, sections, "the style", path, err);

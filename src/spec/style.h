@@ -22,7 +22,7 @@ typedef struct bm_style {
   /* colours */
   bm_color water, land, lake, glacier, highlight_country, highlight_province,
       highlight_province_outline, province_line, river, border, disputed, coast, text, text_muted,
-      country_label, accent, accent2, halo, credit, title, city_dot;
+      country_label, accent, accent2, halo, credit, title, city_dot, river_label, region_label;
   /* line widths (px at 1200 px) */
   double border_width, disputed_width, province_width, highlight_province_width, river_width,
       coast_width;
@@ -33,6 +33,11 @@ typedef struct bm_style {
   double halo_width, country_letter_spacing; /* spacing in em */
   /* symbols (px at 1200 px) */
   double site_symbol_size, capital_dot_size, city_dot_size;
+  /* labels: point positions in the order they are tried (bm_point_pos values:
+   * 0 upper-right, 1 right, 2 upper-left, 3 left, 4 lower-right, 5 lower-left,
+   * 6 top, 7 bottom) */
+  int point_order[8];
+  int n_point_order;
 } bm_style;
 
 /* The built-in newsroom defaults. */

@@ -518,7 +518,7 @@ static void test_style_unknown_section(void **state) {
   assert_int_equal(err.line, 2);
   assert_int_equal(err.col, 1);
   assert_string_equal(err.msg, "unknown key 'colours' in the style; valid keys are: name, colors, "
-                               "lines, text, symbols");
+                               "lines, text, symbols, labels");
 }
 
 static void test_style_unknown_key(void **state) {
