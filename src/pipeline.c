@@ -206,7 +206,8 @@ static bm_status plan(map *m) {
 /* ---- the map's layers, loaded and projected --------------------------- */
 
 typedef struct {
-  bm_features land, lakes, glaciers, countries, provinces, rivers, boundaries, disputed, places;
+  bm_features land, lakes, glaciers, countries, provinces, rivers, boundaries, disputed, places,
+      regions;
   bool *hl_country, *hl_province, *province_in_story;
 } base;
 
@@ -220,6 +221,7 @@ static void base_free(base *b) {
   bm_features_free(&b->boundaries);
   bm_features_free(&b->disputed);
   bm_features_free(&b->places);
+  bm_features_free(&b->regions);
   free(b->hl_country);
   free(b->hl_province);
   free(b->province_in_story);
@@ -231,6 +233,7 @@ static bm_status load_base(map *m, base *b) {
   static const char *const province_f[] = {"ADM0_A3", "NAME", "WOE_NAME", "GN_NAME", NULL};
   static const char *const river_f[] = {"SCALERANK", "NAME", "FEATURECLA", NULL};
   static const char *const boundary_f[] = {"FEATURECLA", NULL};
+  static const char *const region_f[] = {"NAME", "FEATURECLA", "SCALERANK", NULL};
   static const char *const place_f[] = {"NAME", "FEATURECLA", "SCALERANK", "LABELRANK",
                                         "POP_MAX", "ADM0CAP", "ADM0_A3", NULL};
   const char *sc = m->scale;
@@ -242,6 +245,7 @@ static bm_status load_base(map *m, base *b) {
       (st = read_layer(m, "rivers", sc, q, river_f, &b->rivers)) ||
       (st = read_layer(m, "boundaries", sc, q, boundary_f, &b->boundaries)) ||
       (st = read_layer(m, "disputed", sc, q, boundary_f, &b->disputed)) ||
+      (st = read_layer(m, "regions", sc, q, region_f, &b->regions)) ||
       (m->spec->show_places && (st = read_layer(m, "places", sc, q, place_f, &b->places))))
     return st;
   if (m->spec->n_highlight_provinces || m->spec->n_highlight_countries)
@@ -276,7 +280,7 @@ static bm_status load_base(map *m, base *b) {
 
 static size_t project_base(map *m, base *b) {
   bm_features *all[] = {&b->land, &b->lakes, &b->glaciers, &b->countries, &b->provinces,
-                        &b->rivers, &b->boundaries, &b->disputed};
+                        &b->rivers, &b->boundaries, &b->disputed, &b->regions};
   size_t n = 0;
   for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
     project_all(m, all[i]);
@@ -310,6 +314,27 @@ static bool site_name_matches(const bm_spec *sites, const char *name) {
   return false;
 }
 
+#define ADD(req)                                                                           \
+  do {                                                                                     \
+    if (!bm_labeler_add(lb, (req)))                                                        \
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");              \
+  } while (0)
+
+/* Letter spacing for an area's name: wider where the area has room (up to
+ * 0.5 em), as large areas are labelled on paper maps. */
+static double area_spacing(bm_text *text, const char *name, bm_text_style ts, double radius) {
+  PangoLayout *l = bm_text_layout(text, name, &ts);
+  double w, h;
+  bm_text_size(l, &w, &h);
+  g_object_unref(l);
+  size_t n = g_utf8_strlen(name, -1);
+  double room = radius * 1.4 - w; /* spare width inside the inscribed circle */
+  double extra = n > 1 && room > 0 ? room / ((n - 1) * ts.size) : 0;
+  return fmin(ts.letter_spacing + extra, 0.5);
+}
+
+/* Label requests, by the priority the issue sets: story sites, highlighted
+ * areas, capitals, then everything else by Natural Earth's ranks. */
 static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
                             int nfurniture) {
   const bm_style *st = &m->style;
@@ -318,8 +343,15 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   double sym = st->site_symbol_size * k;
   for (int i = 0; i < sp->nsites; i++) {
     double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
-    bm_labeler_add_obstacle(lb, (bm_bbox){x - sym / 2, y - sym / 2, x + sym / 2, y + sym / 2});
+    bm_labeler_add_symbol(lb, (bm_bbox){x - sym / 2, y - sym / 2, x + sym / 2, y + sym / 2});
   }
+  /* lines labels would rather not cross */
+  bm_features *avoid[] = {&b->boundaries, &b->disputed, &b->rivers};
+  for (size_t a = 0; a < sizeof avoid / sizeof avoid[0]; a++)
+    for (size_t i = 0; i < avoid[a]->n; i++) bm_labeler_add_avoid_line(lb, &avoid[a]->f[i].geom);
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->hl_province[i]) bm_labeler_add_avoid_line(lb, &b->provinces.f[i].geom);
+
   /* 1. story sites */
   for (int i = 0; i < sp->nsites; i++) {
     const bm_site *s = &m->sites->sites[i];
@@ -328,16 +360,19 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                   .offset = sym / 2 + 3 * k, .must_place = true,
                   .style = tstyle(st->site_size * k, 700, false),
                   .note_style = tstyle(st->site_note_size * k, 400, false)};
-    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    ADD(&l);
   }
-  /* 2. highlighted provinces and countries, then other countries */
+  /* 2. highlighted provinces and countries; other countries come later */
   for (size_t i = 0; i < b->provinces.n; i++) {
     double x, y, r;
-    if (!b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r)) continue;
-    bm_label l = {.text = (char *)bm_feature_attr(&b->provinces, i, "NAME"), .layer = "province",
-                  .kind = BM_LABEL_AREA, .priority = 100, .ax = x, .ay = y, .offset = r,
+    const char *name = bm_feature_attr(&b->provinces, i, "NAME");
+    if (!name || !b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r))
+      continue;
+    bm_label l = {.text = (char *)name, .layer = "province", .kind = BM_LABEL_AREA,
+                  .priority = 100, .ax = x, .ay = y, .offset = r,
+                  .area = &b->provinces.f[i].geom, .outside_ok = true,
                   .style = tstyle(st->region_size * k, 600, true)};
-    if (l.text && !bm_labeler_add(lb, &l)) return BM_ERR_NOMEM;
+    ADD(&l);
   }
   for (size_t i = 0; i < b->countries.n; i++) {
     double x, y, r;
@@ -346,17 +381,18 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     bm_text_style ts = tstyle(st->country_size * k, 400, false);
     ts.uppercase = true;
     ts.letter_spacing = st->country_letter_spacing;
-    /* a name must fit inside its country: skip countries too small to hold it */
-    double est_w = strlen(name) * ts.size * (0.7 + ts.letter_spacing);
-    if (r * 2 < ts.size * 1.6 || est_w > r * 4.5) continue;
+    ts.letter_spacing = area_spacing(m->text, name, ts, r);
+    bool hl = b->hl_country[i];
     bm_label l = {.text = (char *)name, .layer = "country", .kind = BM_LABEL_AREA,
-                  .priority = (b->hl_country[i] ? 200 : 400) + attr_num(&b->countries, i, "LABELRANK", 5),
-                  .ax = x, .ay = y, .offset = r, .style = ts};
-    if (!bm_labeler_add(lb, &l)) return BM_ERR_NOMEM;
+                  .priority = (hl ? 200 : 3000) + attr_num(&b->countries, i, "LABELRANK", 5),
+                  .ax = x, .ay = y, .offset = r, .area = &b->countries.f[i].geom,
+                  .outside_ok = hl, .style = ts};
+    ADD(&l);
   }
   /* 3. capitals, 4. other places by rank */
   /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
-  double max_rank = max_place_rank(m->k / m->view.px_per_m);
+  double m_per_ref_px = m->k / m->view.px_per_m;
+  double max_rank = m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
   for (size_t i = 0; i < b->places.n; i++) {
     const char *name = bm_feature_attr(&b->places, i, "NAME");
     double rank = attr_num(&b->places, i, "SCALERANK", 10);
@@ -383,7 +419,43 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                                   capital ? 700 : 400, false),
                   .has_symbol = true,
                   .symbol = {x - dot / 2 - 1, y - dot / 2 - 1, x + dot / 2 + 1, y + dot / 2 + 1}};
-    if (!bm_labeler_add(lb, &l)) return BM_ERR_NOMEM;
+    ADD(&l);
+  }
+  /* physical regions (the Pamir, the Hindu Kush): italic, letter-spaced, muted */
+  for (size_t i = 0; i < b->regions.n; i++) {
+    double x, y, r;
+    const char *name = bm_feature_attr(&b->regions, i, "NAME");
+    const char *cla = bm_feature_attr(&b->regions, i, "FEATURECLA");
+    double rank = attr_num(&b->regions, i, "SCALERANK", 10);
+    /* continents are not a locator map's business; minor regions crowd it */
+    if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
+        !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
+      continue;
+    bm_text_style ts = tstyle(st->region_size * k, 400, true);
+    ts.uppercase = true;
+    ts.letter_spacing = 0.2;
+    bm_label l = {.text = (char *)name, .layer = "region", .kind = BM_LABEL_AREA,
+                  .priority = 2500 + rank * 10, .ax = x, .ay = y, .offset = fmax(r, 20 * k),
+                  .style = ts};
+    ADD(&l);
+  }
+  /* rivers: text along the line, one request per stretch of about 300 px so
+   * long rivers are labelled more than once, never twice within 250 px */
+  for (size_t i = 0; i < b->rivers.n; i++) {
+    const char *name = bm_feature_attr(&b->rivers, i, "NAME");
+    double rank = attr_num(&b->rivers, i, "SCALERANK", 10);
+    bm_geom *g = &b->rivers.f[i].geom;
+    if (!name || !*name || rank > max_rank + 1 || g->nparts == 0) continue;
+    double len = 0;
+    for (size_t p = 0; p < g->nparts; p++) len += bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p));
+    int copies = 1 + (int)(len / (600 * k));
+    for (int c = 0; c < copies && c < 6; c++) {
+      bm_label l = {.text = (char *)name, .layer = "river", .kind = BM_LABEL_LINE,
+                    .priority = 2600 + rank * 10 + c * 100, .line = g, .repeat_gap = 250 * k,
+                    .style = tstyle(st->river_size * k, 400, true)};
+      l.style.letter_spacing = 0.05;
+      ADD(&l);
+    }
   }
   return BM_OK;
 }
@@ -497,6 +569,9 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   double inset = 4 * m.k;
   lb = bm_labeler_create(m.text, (bm_bbox){inset, inset, m.view.width - inset, m.view.height - inset});
   if (!lb) { st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory"); goto done; }
+  bm_labeler_set_point_order(lb, (const bm_point_pos *)m.style.point_order, m.style.n_point_order);
+  bm_labeler_set_naive(lb, opt->label_naive);
+  bm_labeler_keep_candidates(lb, opt->debug_labels);
   if ((st = add_labels(&m, &b, &sp, lb, fur.boxes, fur.nboxes))) {
     if (st == BM_ERR_NOMEM) bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     goto done;
@@ -568,10 +643,26 @@ static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) 
     fprintf(f, "%s\n    {\"text\": ", i ? "," : "");
     json_str(f, l->text);
     fprintf(f, ", \"layer\": \"%s\", \"anchor\": [%.1f, %.1f], ", l->layer, l->ax, l->ay);
-    if (l->placed)
-      fprintf(f, "\"placed\": true, \"box\": [%.1f, %.1f, %.1f, %.1f]}", l->box.minx, l->box.miny,
+    if (l->placed) {
+      fprintf(f, "\"placed\": true, \"box\": [%.1f, %.1f, %.1f, %.1f]", l->box.minx, l->box.miny,
               l->box.maxx, l->box.maxy);
-    else {
+      if (l->leader) fprintf(f, ", \"leader\": [%.1f, %.1f, %.1f, %.1f]", l->ax, l->ay, l->lx, l->ly);
+      /* every box the label occupies: several along a curved line label */
+      const bm_bbox *bx;
+      size_t nb = bm_labeler_boxes(lb, i, &bx);
+      if (l->kind == BM_LABEL_LINE) {
+        fprintf(f, ", \"angle\": %.1f, \"path\": [", l->angle);
+        for (size_t j = 0; j < nb; j++)
+          fprintf(f, "%s[%.1f, %.1f]", j ? ", " : "", (bx[j].minx + bx[j].maxx) / 2,
+                  (bx[j].miny + bx[j].maxy) / 2);
+        fputc(']', f);
+      }
+      fprintf(f, ", \"boxes\": [");
+      for (size_t j = 0; j < nb; j++)
+        fprintf(f, "%s[%.1f, %.1f, %.1f, %.1f]", j ? ", " : "", bx[j].minx, bx[j].miny, bx[j].maxx,
+                bx[j].maxy);
+      fprintf(f, "]}");
+    } else {
       fprintf(f, "\"placed\": false, \"reason\": ");
       json_str(f, l->reason ? l->reason : "");
       fputc('}', f);

@@ -54,4 +54,11 @@ bm_status bm_shp_index_build(const char *shp_path, bm_error *err);
  * to lon/lat WGS84 when the file has another CRS. URLs and /vsi paths are refused. */
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err);
 
+/* Reads every Polygon and MultiPolygon of an OGR file (GeoJSON, GeoPackage, KML,
+ * FlatGeobuf, Shapefile) into out as one lon/lat WGS84 polygon geometry (rings
+ * and holes as parts). Errors name the spec's line:col of the area. out is
+ * initialised here; the caller frees it with bm_geom_free, also after a failure. */
+bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, int col,
+                            bm_geom *out, bm_error *err);
+
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/util.h"
+#include "spec/spec_story.h"
 #include "spec/yaml.h"
 
 static const char *const site_kind_names[BM_SITE_KIND_COUNT] = {
@@ -48,6 +49,7 @@ void bm_spec_free(bm_spec *s) {
   free(s->sites);
   for (size_t i = 0; i < s->n_site_files; i++) free(s->site_files[i].path);
   free(s->site_files);
+  bm_spec_free_story(s);
   free(s);
 }
 
@@ -374,7 +376,7 @@ static bm_status parse_sites(ctx *c, const bm_yaml *y) {
 static bm_status parse_root(ctx *c, const bm_yaml *root) {
   static const char *const keys[] = {"title", "subtitle", "credit", "size", "page", "extent",
                                      "projection", "scale", "style", "highlight", "sites",
-                                     "places", NULL};
+                                     "places", BM_SPEC_STORY_KEYS, NULL};
   bm_spec *s = c->s;
   if (bm_yaml_check_keys(root, keys, "the map spec", c->file, c->err)) return BM_ERR_SPEC;
   const bm_yaml *v;
@@ -421,10 +423,13 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
   }
   if ((v = bm_yaml_get(root, "highlight")) && parse_highlight(c, v)) return BM_ERR_SPEC;
   if ((v = bm_yaml_get(root, "sites")) && parse_sites(c, v)) return BM_ERR_SPEC;
-  if ((v = bm_yaml_get(root, "places")) &&
-      bm_yaml_bool(v, c->file, "places", &s->show_places, c->err))
-    return BM_ERR_SPEC;
-  return BM_OK;
+  if ((v = bm_yaml_get(root, "places"))) {
+    if (v->kind == BM_YAML_SCALAR && !strcmp(v->scalar, "all"))
+      s->show_places = s->all_places = true;
+    else if (bm_yaml_bool(v, c->file, "places (true, false or all)", &s->show_places, c->err))
+      return BM_ERR_SPEC;
+  }
+  return bm_spec_parse_story(s, root, c->file, c->err);
 }
 
 static bm_spec *spec_new(const char *name, const char *dir) {
@@ -439,6 +444,7 @@ static bm_spec *spec_new(const char *name, const char *dir) {
   s->projection = strdup("auto");
   s->scale = strdup("auto");
   s->show_places = true;
+  bm_spec_story_defaults(s);
   if (!s->path || !s->dir || !s->projection || !s->scale) {
     bm_spec_free(s);
     return NULL;

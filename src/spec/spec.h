@@ -54,6 +54,133 @@ typedef struct {
   bm_spec_pos pos;
 } bm_site_file;
 
+
+/* ---- the story layer: rings, routes, areas, borders, callouts ----------- */
+
+/* A place given as a site's name (resolved against every site, also those
+ * from site files, at render time) or as [lon, lat]. */
+typedef struct {
+  char *site; /* site name; NULL when lon/lat are given */
+  double lon, lat;
+  bm_spec_pos pos;
+} bm_place_ref;
+
+typedef struct {
+  bm_place_ref center;
+  double radius_km; /* > 0 */
+  char *label;      /* on the ring; NULL: "<radius> km" */
+  char *legend;     /* legend text; NULL: the label */
+  char *source;     /* where the number comes from (kept, not drawn) */
+  bool fill;        /* tint the inside */
+  bm_spec_pos pos, radius_pos;
+} bm_ring;
+
+typedef enum { BM_PATH_GREAT_CIRCLE = 0, BM_PATH_RHUMB } bm_path_kind;
+typedef enum { BM_DASH_SOLID = 0, BM_DASH_DASHED, BM_DASH_DOTTED } bm_dash_kind;
+
+typedef struct {
+  bm_place_ref from, to;
+  bm_path_kind path;
+  bool arrow;        /* arrowhead at `to` (default true) */
+  bm_dash_kind dash;
+  char *label, *legend, *source;
+  bm_spec_pos pos;
+} bm_route;
+
+typedef struct {
+  bm_country_ref a, b; /* the two countries either side (ISO A3) */
+  bool length;         /* label with its geodesic length */
+  char *label, *legend, *source;
+  bm_spec_pos pos;
+} bm_border;
+
+typedef enum { BM_AREA_FILE = 0, BM_AREA_BUFFER } bm_area_kind;
+typedef enum { BM_BUFFER_AROUND = 0, BM_BUFFER_BORDER, BM_BUFFER_LINE } bm_buffer_kind;
+
+typedef struct {
+  bm_area_kind kind;
+  char *file;              /* BM_AREA_FILE: an OGR polygon file, resolved */
+  double buffer_km;        /* BM_AREA_BUFFER */
+  bm_buffer_kind along;
+  bm_place_ref around;     /* BM_BUFFER_AROUND */
+  bm_country_ref border[2]; /* BM_BUFFER_BORDER: along the boundary between two countries */
+  double *line;            /* BM_BUFFER_LINE: lon/lat pairs */
+  size_t nline;
+  bool hatch;              /* hatched (default) or filled */
+  char *label, *legend, *source;
+  bm_spec_pos pos;
+} bm_area;
+
+typedef struct {
+  char *marker;            /* "1", "A" ...; NULL: numbered in order */
+  bm_place_ref at;
+  char *text;              /* goes into the legend or the side panel */
+  char *source;
+  bm_spec_pos pos;
+} bm_callout;
+
+/* ---- furniture ---------------------------------------------------------- */
+
+typedef enum { BM_SHOW_AUTO = 0, BM_SHOW_ON, BM_SHOW_OFF } bm_show;
+typedef enum {
+  BM_CORNER_AUTO = 0,
+  BM_CORNER_TOP_LEFT,
+  BM_CORNER_TOP_RIGHT,
+  BM_CORNER_BOTTOM_LEFT,
+  BM_CORNER_BOTTOM_RIGHT
+} bm_corner;
+
+typedef struct {
+  char *symbol; /* a legend symbol name: factory, ring, route, hatch, ... */
+  char *text;
+} bm_legend_entry;
+
+typedef struct {
+  bm_show show;
+  bm_corner position;
+  char *title;
+  bm_legend_entry *items; /* written out in the spec: used as is */
+  size_t n_items;
+  bm_legend_entry *names; /* renames of automatic entries (symbol -> text) */
+  size_t n_names;
+  char **hide;            /* automatic entries left out, by symbol name */
+  size_t n_hide;
+  bool callouts_panel;    /* callout texts in a panel of their own, not the legend */
+  bm_spec_pos pos;
+} bm_legend_spec;
+
+typedef enum { BM_VARIES_NOTE = 0, BM_VARIES_OMIT, BM_VARIES_ERROR } bm_varies;
+
+typedef struct {
+  bm_show show;
+  bm_corner position;
+  double km;          /* 0: a round number chosen for the map */
+  bm_varies when_varies;
+  bm_spec_pos pos;
+} bm_scalebar_spec;
+
+typedef struct {
+  bm_show show;       /* auto: only when a corner has room */
+  bm_corner position;
+  bool has_extent;    /* false: a region around the map, chosen automatically */
+  bm_extent_kind extent_kind;
+  double bbox[4];
+  bm_country_ref *countries;
+  size_t n_countries;
+  double center[2], radius_km;
+  bm_country_ref *labels; /* countries named in the inset */
+  size_t n_labels;
+  double width;       /* fraction of the map's width (default 0.22) */
+  bm_spec_pos pos;
+} bm_inset_spec;
+
+typedef struct {
+  bm_show show;
+  double step; /* degrees; 0: automatic */
+  bool labels;
+  bm_spec_pos pos;
+} bm_graticule_spec;
+
 typedef struct bm_spec {
   char *path; /* the spec file ("<built-in>" for the default) */
   char *dir;  /* its folder */
@@ -88,6 +215,29 @@ typedef struct bm_spec {
   size_t n_site_files;
 
   bool show_places; /* Natural Earth populated places */
+  bool all_places;  /* every one of them, whatever the map's scale ("places: all") */
+
+  char *date; /* shown after the credit line; may be NULL */
+
+  /* the story layer */
+  bm_ring *rings;
+  size_t n_rings;
+  bm_route *routes;
+  size_t n_routes;
+  bm_area *areas;
+  size_t n_areas;
+  bm_border *borders;
+  size_t n_borders;
+  bm_callout *callouts;
+  size_t n_callouts;
+
+  /* furniture */
+  bm_legend_spec legend;
+  bm_scalebar_spec scale_bar;
+  bm_show north_arrow;
+  bm_spec_pos north_arrow_pos;
+  bm_inset_spec inset;
+  bm_graticule_spec graticule;
 } bm_spec;
 
 /* Reads and validates a spec. On failure returns NULL with err naming file:line:col. */

@@ -1,0 +1,97 @@
+#include <cpl_error.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "load/load.h"
+
+/* The same allow-list as site files: no network, no arbitrary drivers. */
+static const char *const allowed_drivers[] = {"GeoJSON", "GPKG", "KML", "LIBKML", "FlatGeobuf",
+                                              "ESRI Shapefile", NULL};
+
+/* Appends the rings of one polygon (outer and holes) to out. */
+static bool add_polygon(OGRGeometryH poly, OGRCoordinateTransformationH ct, bm_geom *out,
+                        bool *bad) {
+  for (int r = 0; r < OGR_G_GetGeometryCount(poly); r++) {
+    OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
+    int n = OGR_G_GetPointCount(ring);
+    if (n < 3) continue;
+    if (!bm_geom_begin_part(out)) return false;
+    for (int i = 0; i < n; i++) {
+      double x = OGR_G_GetX(ring, i), y = OGR_G_GetY(ring, i);
+      if (ct && !OCTTransform(ct, 1, &x, &y, NULL)) x = y = NAN;
+      if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) {
+        *bad = true;
+        return true;
+      }
+      if (!bm_geom_add(out, x, y)) return false;
+    }
+  }
+  return true;
+}
+
+bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, int col,
+                            bm_geom *out, bm_error *err) {
+  bm_geom_init(out, BM_GEOM_POLYGON);
+  if (strstr(path, "://") || !strncmp(path, "/vsi", 4))
+    return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                        "area file '%s': only local files can be read, not URLs or /vsi paths",
+                        path);
+  GDALAllRegister();
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
+  if (!ds) {
+    CPLPopErrorHandler();
+    return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                        "area file '%s' cannot be read; valid formats are GeoJSON, GeoPackage, "
+                        "KML, FlatGeobuf and Shapefile",
+                        path);
+  }
+  bm_status st = BM_OK;
+  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+  OSRSetWellKnownGeogCS(wgs84, "WGS84");
+  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  bool bad = false;
+  for (int li = 0; !st && !bad && li < GDALDatasetGetLayerCount(ds); li++) {
+    OGRLayerH layer = GDALDatasetGetLayer(ds, li);
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+    OGRCoordinateTransformationH ct = NULL;
+    if (srs && !OSRIsSame(srs, wgs84)) {
+      OGRSpatialReferenceH src = OSRClone(srs);
+      OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+      ct = OCTNewCoordinateTransformation(src, wgs84);
+      OSRDestroySpatialReference(src);
+    }
+    OGR_L_ResetReading(layer);
+    OGRFeatureH feat;
+    while (!st && !bad && (feat = OGR_L_GetNextFeature(layer))) {
+      OGRGeometryH g = OGR_F_GetGeometryRef(feat);
+      OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbUnknown;
+      if (t == wkbPolygon) {
+        if (!add_polygon(g, ct, out, &bad)) st = BM_ERR_NOMEM;
+      } else if (t == wkbMultiPolygon) {
+        for (int k = 0; !st && !bad && k < OGR_G_GetGeometryCount(g); k++)
+          if (!add_polygon(OGR_G_GetGeometryRef(g, k), ct, out, &bad)) st = BM_ERR_NOMEM;
+      }
+      OGR_F_Destroy(feat);
+    }
+    if (ct) OCTDestroyCoordinateTransformation(ct);
+  }
+  OSRDestroySpatialReference(wgs84);
+  GDALClose(ds);
+  CPLPopErrorHandler();
+  if (st == BM_ERR_NOMEM) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  if (bad)
+    return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                        "area file '%s' has coordinates outside lon -180..180, lat -90..90", path);
+  if (out->nparts == 0)
+    return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                        "area file '%s' has no polygons; an area needs Polygon or MultiPolygon "
+                        "features",
+                        path);
+  return BM_OK;
+}

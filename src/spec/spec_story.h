@@ -1,0 +1,23 @@
+/* spec/spec_story.h — inside spec/ only: the story-layer and furniture keys of
+ * a map spec (rings, routes, areas, borders, callouts, legend, scale_bar,
+ * north_arrow, inset, graticule, date). spec.c calls these; everything they
+ * fill belongs to the bm_spec and is freed by bm_spec_free.
+ */
+#ifndef BM_SPEC_SPEC_STORY_H
+#define BM_SPEC_SPEC_STORY_H
+
+#include "spec/spec.h"
+#include "spec/yaml.h"
+
+/* The root keys this part reads, for the list of valid keys. */
+#define BM_SPEC_STORY_KEYS                                                                     \
+  "date", "rings", "routes", "areas", "borders", "callouts", "legend", "scale_bar",            \
+      "north_arrow", "inset", "graticule"
+
+/* Sets the defaults of these keys on a new spec. */
+void bm_spec_story_defaults(bm_spec *s);
+/* Reads the keys above from the spec's root mapping. */
+bm_status bm_spec_parse_story(bm_spec *s, const bm_yaml *root, const char *file, bm_error *err);
+void bm_spec_free_story(bm_spec *s);
+
+#endif
