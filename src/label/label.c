@@ -727,11 +727,13 @@ static bool improve(bm_labeler *lb, size_t i) {
     /* exactly one blocker: with it gone, is the candidate free? */
     if (blocker(lb, i, c, b) != -2 || repeats_too_close(lb, i, c)) continue;
     int old = lb->entries[b].chosen;
+    const char *reason = lb->labels[i].reason;
     release(lb, (size_t)b);
     take(lb, i, (int)ci);
     if (try_place(lb, (size_t)b, old)) return true;
     /* undo: put the blocker back where it was */
     release(lb, i);
+    lb->labels[i].reason = reason;
     take(lb, (size_t)b, old);
   }
   return false;
