@@ -704,10 +704,12 @@ static void release(bm_labeler *lb, size_t i) {
   lb->labels[i].placed = false;
 }
 
-static bool try_place(bm_labeler *lb, size_t i, int skip) {
+/* Places label i at its cheapest free candidate, other than `skip` and
+ * costing at most max_cost. */
+static bool try_place(bm_labeler *lb, size_t i, int skip, double max_cost) {
   entry *e = &lb->entries[i];
   for (size_t ci = 0; ci < e->nc; ci++) {
-    if ((int)ci == skip) continue;
+    if ((int)ci == skip || e->c[ci].cost > max_cost) continue;
     if (blocker(lb, i, &e->c[ci], -3) == -2 && !repeats_too_close(lb, i, &e->c[ci])) {
       take(lb, i, (int)ci);
       return true;
@@ -730,7 +732,9 @@ static bool improve(bm_labeler *lb, size_t i) {
     const char *reason = lb->labels[i].reason;
     release(lb, (size_t)b);
     take(lb, i, (int)ci);
-    if (try_place(lb, (size_t)b, old)) return true;
+    /* the blocker may move to a nearly as good place, never to a leader far
+     * off: a more important label does not pay much for a less important one */
+    if (try_place(lb, (size_t)b, old, lb->entries[b].c[old].cost + 4)) return true;
     /* undo: put the blocker back where it was */
     release(lb, i);
     lb->labels[i].reason = reason;
@@ -781,7 +785,7 @@ void bm_labeler_place(bm_labeler *lb) {
     entry *e = &lb->entries[i];
     if (!lb->naive && e->nc > 1) qsort(e->c, e->nc, sizeof *e->c, by_cost);
     bm_label *l = &lb->labels[i];
-    if (try_place(lb, i, -1)) continue;
+    if (try_place(lb, i, -1, INFINITY)) continue;
     l->reason = e->nc == 0 ? (l->kind == BM_LABEL_AREA ? "does not fit inside its area"
                               : l->kind == BM_LABEL_LINE ? "the line is too short or too curved for the text"
                                                          : "no position fits inside the map frame")
