@@ -112,6 +112,20 @@ bool bm_geom_copy(bm_geom *dst, const bm_geom *src) {
   return true;
 }
 
+bool bm_geom_contains(const bm_geom *g, double x, double y) {
+  if (g->type != BM_GEOM_POLYGON) return false;
+  bool in = false;
+  for (size_t r = 0; r < g->nparts; r++) {
+    const double *p = bm_geom_part_xy(g, r);
+    size_t n = bm_geom_part_len(g, r);
+    for (size_t i = 0, j = n - 1; i < n; j = i++) {
+      double xi = p[2 * i], yi = p[2 * i + 1], xj = p[2 * j], yj = p[2 * j + 1];
+      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+    }
+  }
+  return in;
+}
+
 /* ---- clipping to a box ------------------------------------------------ */
 
 typedef struct {

@@ -51,6 +51,9 @@ bm_bbox bm_geom_bbox(const bm_geom *g);
 /* Deep copy; returns false on out of memory. */
 bool bm_geom_copy(bm_geom *dst, const bm_geom *src);
 
+/* Even-odd point-in-polygon test over all of g's rings. */
+bool bm_geom_contains(const bm_geom *g, double x, double y);
+
 /* Clips g to the box r into out (out is reset first; g and out must differ).
  * Polygons: Sutherland-Hodgman per ring, so cut edges run along r's sides:
  * callers clip to a box a little larger than what is seen, so those edges stay

@@ -50,26 +50,12 @@ void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, 
   *angle = 0;
 }
 
-/* Even-odd point in polygon over all rings. */
-static bool point_in_area(const bm_geom *g, double x, double y) {
-  bool in = false;
-  for (size_t r = 0; r < g->nparts; r++) {
-    const double *p = bm_geom_part_xy(g, r);
-    size_t n = bm_geom_part_len(g, r);
-    for (size_t i = 0, j = n - 1; i < n; j = i++) {
-      double xi = p[2 * i], yi = p[2 * i + 1], xj = p[2 * j], yj = p[2 * j + 1];
-      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
-    }
-  }
-  return in;
-}
-
 static bool box_in_area(const bm_geom *g, bm_bbox b) {
   double mx = (b.minx + b.maxx) / 2, my = (b.miny + b.maxy) / 2;
   double pts[8][2] = {{b.minx, b.miny}, {b.maxx, b.miny}, {b.minx, b.maxy}, {b.maxx, b.maxy},
                       {mx, b.miny},     {mx, b.maxy},     {b.minx, my},     {b.maxx, my}};
   for (int i = 0; i < 8; i++)
-    if (!point_in_area(g, pts[i][0], pts[i][1])) return false;
+    if (!bm_geom_contains(g, pts[i][0], pts[i][1])) return false;
   return true;
 }
 
@@ -445,6 +431,10 @@ static void point_candidates(bm_labeler *lb, bm_label *l, entry *e, double cx, d
         /* a leader is a last resort: farther rings cost more than any crossing */
         c->cost = k + 0.6 * v + (r > 0 ? 20 + 6 * r : 0) + (l->kind == BM_LABEL_AREA ? 20 : 0);
         if (!lb->naive) c->cost += crossing_cost(lb, b, l->style.size) + ambiguity(lb, l, b);
+        /* text on its anchor's side of a coast or border reads as belonging to it */
+        if (!lb->naive && l->home &&
+            !bm_geom_contains(l->home, (b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2))
+          c->cost += 2;
         cand_box(lb, e, c, b);
       }
   }

@@ -52,6 +52,8 @@ typedef struct {
   bm_bbox symbol;         /* its box must be free too, and is taken with the label */
   const bm_geom *area;    /* area: the polygon (pixels) the text must stay inside; NULL: none */
   bool outside_ok;        /* area: when it does not fit inside, label it outside with a leader */
+  const bm_geom *home;    /* point: the land or country the anchor is in (pixels), or NULL;
+                             positions whose middle falls outside it cost more */
   const bm_geom *line;    /* line: the polyline (pixels) the text follows; not owned, must
                              outlive bm_labeler_place and painting */
   double repeat_gap;      /* line: the same text is not placed again within this distance */

@@ -87,6 +87,9 @@ PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *s
     pango_layout_set_width(l, (int)(st->wrap_width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD);
   }
+  /* Right-to-left runs (Persian, Arabic) still read right to left inside the
+   * line; the block itself keeps the map's alignment instead of flipping. */
+  pango_layout_set_auto_dir(l, FALSE);
   pango_layout_set_alignment(l, st->center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
   return l;
 }
