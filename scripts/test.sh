@@ -2,7 +2,8 @@
 # The same set-up as render-story.sh, then every test: the release build's
 # suite (unit, CLI, visual; the tests fetch Natural Earth into build/data from
 # $BORDERMAP_NE_MIRROR or ../shared/naturalearth), then the unit tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer.
+# under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
+# libFuzzer run (clang) on the spec parser and the shapefile reader.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
@@ -14,3 +15,16 @@ echo "== sanitizer build (ASan + UBSan): unit tests"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
 (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^unit\.')
+echo "== fuzzing (libFuzzer, ${BM_FUZZ_SECONDS:=20} s per harness)"
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
+for h in spec shp; do
+  corpus=$(mktemp -d)
+  cp tests/fuzz/corpus/$h/* "$corpus"/
+  LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp ASAN_OPTIONS=detect_leaks=1 \
+    build-fuzz/tests/fuzz_$h -max_total_time="$BM_FUZZ_SECONDS" -timeout=10 \
+    -artifact_prefix=build-fuzz/ "$corpus" 2>build-fuzz/fuzz_$h.log ||
+    { tail -40 build-fuzz/fuzz_$h.log; echo "fuzz_$h found a crash, hang or leak (input saved in build-fuzz/)"; exit 1; }
+  grep -h '^Done' build-fuzz/fuzz_$h.log | sed "s/^/fuzz_$h: /"
+  rm -rf "$corpus"
+done

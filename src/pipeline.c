@@ -34,6 +34,7 @@ typedef struct {
   bm_bbox clip_px;       /* frame plus a margin: geometry is cut to this */
   bm_render_stats *stats;
   bm_error *err;
+  const bm_furniture *fur; /* once laid out: for the report */
 } map;
 
 static double now(void) {
@@ -333,6 +334,15 @@ static double area_spacing(bm_text *text, const char *name, bm_text_style ts, do
   return fmin(ts.letter_spacing + extra, 0.5);
 }
 
+/* The country a point (pixels) lies in, or NULL. */
+static const bm_geom *home_of(const base *b, double x, double y) {
+  for (size_t i = 0; i < b->countries.n; i++) {
+    const bm_geom *g = &b->countries.f[i].geom;
+    if (g->nparts && bm_geom_contains(g, x, y)) return g;
+  }
+  return NULL;
+}
+
 /* Label requests, by the priority the issue sets: story sites, highlighted
  * areas, capitals, then everything else by Natural Earth's ranks. */
 static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
@@ -358,6 +368,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     bm_label l = {.text = s->name, .note = s->note, .layer = "site", .priority = i,
                   .ax = sp->site_xy[2 * i], .ay = sp->site_xy[2 * i + 1],
                   .offset = sym / 2 + 3 * k, .must_place = true,
+                  .home = home_of(b, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
                   .style = tstyle(st->site_size * k, 700, false),
                   .note_style = tstyle(st->site_note_size * k, 400, false)};
     ADD(&l);
@@ -414,7 +425,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     bool big = rank <= 3 || pop >= 1e6;
     bm_label l = {.text = (char *)name, .layer = capital ? "capital" : big ? "city" : "town",
                   .priority = (capital ? 1000 : 2000) + rank * 10 - log10(pop + 10),
-                  .ax = x, .ay = y, .offset = dot / 2 + 2 * k,
+                  .ax = x, .ay = y, .offset = dot / 2 + 2 * k, .home = home_of(b, x, y),
                   .style = tstyle((capital ? st->capital_size : big ? st->city_size : st->town_size) * k,
                                   capital ? 700 : 400, false),
                   .has_symbol = true,
@@ -502,6 +513,795 @@ static void paint_base(map *m, cairo_t *cr, base *b) {
     bm_paint_stroke(cr, &b->disputed.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
 }
 
+/* ---- story layer: rings, routes, areas, borders, callouts ------------- */
+
+typedef struct {
+  bm_geom *ring_fill, *ring_line; /* pixels, per spec ring */
+  bm_geom *route;                 /* pixels, per spec route */
+  bm_geom *area;                  /* pixels, per spec area */
+  bm_geom *border;                /* pixels, per spec border */
+  double *border_m;               /* geodesic length of each border (10m data), metres */
+  double *callout_xy;             /* pixels, per callout */
+  char (*marker)[8];
+  bm_geom *grat;                  /* graticule lines (pixels) */
+  double *grat_value;
+  bool *grat_lon;
+  size_t ngrat;
+} story;
+
+static void geoms_free(bm_geom *g, size_t n) {
+  for (size_t i = 0; g && i < n; i++) bm_geom_free(&g[i]);
+  free(g);
+}
+
+static void story_free(story *s, const bm_spec *spec) {
+  geoms_free(s->ring_fill, spec->n_rings);
+  geoms_free(s->ring_line, spec->n_rings);
+  geoms_free(s->route, spec->n_routes);
+  geoms_free(s->area, spec->n_areas);
+  geoms_free(s->border, spec->n_borders);
+  geoms_free(s->grat, s->ngrat);
+  free(s->grat_value);
+  free(s->grat_lon);
+  free(s->border_m);
+  free(s->callout_xy);
+  free(s->marker);
+}
+
+/* lon/lat -> pixels for a story geometry, keeping an empty geometry when it is out of view */
+static void story_to_pixels(map *m, bm_geom *g) {
+  if (!to_pixels(m, g)) bm_geom_reset(g, g->type);
+}
+
+static bool geom_in_frame(const map *m, const bm_geom *g) {
+  for (size_t i = 0; i < g->npts; i++) {
+    double x = g->xy[2 * i], y = g->xy[2 * i + 1];
+    if (x >= 0 && y >= 0 && x <= m->view.width && y <= m->view.height) return true;
+  }
+  return false;
+}
+
+/* The boundary lines (10m, all of them) between two countries, as one lon/lat line geometry. */
+static bm_status border_lines(map *m, bm_features *lines, const bm_country_ref *a,
+                              const bm_country_ref *b, bm_geom *out) {
+  bm_geom_init(out, BM_GEOM_LINE);
+  bool *mask = calloc(lines->n + 1, sizeof *mask);
+  if (!mask) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  bm_status st = bm_story_match_border(lines, a, b, m->spec->path, mask, m->err);
+  for (size_t i = 0; !st && i < lines->n; i++) {
+    if (!mask[i]) continue;
+    const bm_geom *g = &lines->f[i].geom;
+    for (size_t p = 0; p < g->nparts; p++) {
+      const double *q = bm_geom_part_xy(g, p);
+      bm_geom_begin_part(out);
+      for (size_t k = 0; k < bm_geom_part_len(g, p); k++) bm_geom_add(out, q[2 * k], q[2 * k + 1]);
+    }
+  }
+  free(mask);
+  return st;
+}
+
+static bm_status story_build(map *m, story *s) {
+  const bm_spec *spec = m->spec;
+  const bm_site *sites = m->sites->sites;
+  size_t ns = m->sites->n_sites;
+  const char *path = spec->path;
+  bm_status st = BM_OK;
+  s->ring_fill = calloc(spec->n_rings + 1, sizeof(bm_geom));
+  s->ring_line = calloc(spec->n_rings + 1, sizeof(bm_geom));
+  s->route = calloc(spec->n_routes + 1, sizeof(bm_geom));
+  s->area = calloc(spec->n_areas + 1, sizeof(bm_geom));
+  s->border = calloc(spec->n_borders + 1, sizeof(bm_geom));
+  s->border_m = calloc(spec->n_borders + 1, sizeof(double));
+  s->callout_xy = calloc(2 * spec->n_callouts + 2, sizeof(double));
+  s->marker = calloc(spec->n_callouts + 1, sizeof *s->marker);
+  if (!s->ring_fill || !s->ring_line || !s->route || !s->area || !s->border || !s->border_m ||
+      !s->callout_xy || !s->marker)
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    const bm_ring *r = &spec->rings[i];
+    double lon, lat;
+    if ((st = bm_story_resolve_place(&r->center, sites, ns, "ring center", path, &lon, &lat, m->err)))
+      return st;
+    bm_geom_init(&s->ring_fill[i], BM_GEOM_POLYGON);
+    if (!bm_story_ring(lon, lat, r->radius_km * 1000, 720, &s->ring_fill[i]))
+      return bm_error_set(m->err, BM_ERR_SPEC, path, r->radius_pos.line, r->radius_pos.col,
+                          "a ring of %g km around %.2f, %.2f would enclose a pole; use a smaller "
+                          "radius_km", r->radius_km, lon, lat);
+    bm_geom_copy(&s->ring_line[i], &s->ring_fill[i]);
+    s->ring_line[i].type = BM_GEOM_LINE;
+    story_to_pixels(m, &s->ring_fill[i]);
+    story_to_pixels(m, &s->ring_line[i]);
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    double lon1, lat1, lon2, lat2;
+    if ((st = bm_story_resolve_place(&r->from, sites, ns, "route start (from)", path, &lon1, &lat1, m->err)) ||
+        (st = bm_story_resolve_place(&r->to, sites, ns, "route end (to)", path, &lon2, &lat2, m->err)))
+      return st;
+    bm_geom_init(&s->route[i], BM_GEOM_LINE);
+    if (!bm_story_route(lon1, lat1, lon2, lat2, r->path, 5000, &s->route[i]))
+      return bm_error_set(m->err, BM_ERR_SPEC, path, r->pos.line, r->pos.col,
+                          "cannot draw this route as a %s line (a rhumb line cannot reach a pole)",
+                          r->path == BM_PATH_RHUMB ? "rhumb" : "great-circle");
+    story_to_pixels(m, &s->route[i]);
+    /* start and end at the edge of a site's symbol, not under it */
+    bm_geom *g = &s->route[i];
+    double trim = m->style.site_symbol_size * m->k * 0.75;
+    if (g->nparts && bm_geom_part_len(g, 0) >= 2 && r->from.site) {
+      double *p = bm_geom_part_xy(g, 0);
+      size_t n = bm_geom_part_len(g, 0), k = 1;
+      while (k < n - 1 && hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]) < trim) k++;
+      double d = hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]);
+      if (d > trim) {
+        double t = trim / d;
+        p[0] += (p[2 * k] - p[0]) * t, p[1] += (p[2 * k + 1] - p[1]) * t;
+      }
+    }
+    if (g->nparts && r->to.site) {
+      double *p = bm_geom_part_xy(g, g->nparts - 1);
+      size_t n = bm_geom_part_len(g, g->nparts - 1);
+      if (n >= 2) {
+        double ex = p[2 * n - 2], ey = p[2 * n - 1];
+        size_t k = n - 2;
+        while (k > 0 && hypot(p[2 * k] - ex, p[2 * k + 1] - ey) < trim) k--;
+        double d = hypot(p[2 * k] - ex, p[2 * k + 1] - ey);
+        if (d > trim) {
+          double t = trim / d;
+          p[2 * n - 2] = ex + (p[2 * k] - ex) * t, p[2 * n - 1] = ey + (p[2 * k + 1] - ey) * t;
+        }
+      }
+    }
+  }
+  /* borders, and buffers along them, measure the 10m boundary lines whatever the map's scale */
+  bool need_lines = spec->n_borders > 0;
+  for (size_t i = 0; i < spec->n_areas; i++)
+    if (spec->areas[i].kind == BM_AREA_BUFFER && spec->areas[i].along == BM_BUFFER_BORDER) need_lines = true;
+  bm_features lines = {0};
+  static const char *const line_f[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
+  if (need_lines && (st = read_layer(m, "boundaries", "10m", NULL, line_f, &lines))) return st;
+  for (size_t i = 0; !st && i < spec->n_borders; i++) {
+    const bm_border *bd = &spec->borders[i];
+    if ((st = border_lines(m, &lines, &bd->a, &bd->b, &s->border[i]))) break;
+    s->border_m[i] = bm_story_geodesic_length(&s->border[i]);
+    story_to_pixels(m, &s->border[i]);
+  }
+  for (size_t i = 0; !st && i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    bm_geom *g = &s->area[i];
+    bm_geom_init(g, BM_GEOM_POLYGON);
+    if (a->kind == BM_AREA_FILE) {
+      st = bm_areas_read_ogr(a->file, path, a->pos.line, a->pos.col, g, m->err);
+    } else if (a->along == BM_BUFFER_AROUND) {
+      double lon, lat;
+      if ((st = bm_story_resolve_place(&a->around, sites, ns, "area center (around)", path, &lon, &lat, m->err)))
+        break;
+      if (!bm_story_ring(lon, lat, a->buffer_km * 1000, 720, g))
+        st = bm_error_set(m->err, BM_ERR_SPEC, path, a->pos.line, a->pos.col,
+                          "a buffer of %g km around %.2f, %.2f would enclose a pole", a->buffer_km, lon, lat);
+    } else {
+      bm_geom line;
+      bm_geom_init(&line, BM_GEOM_LINE);
+      if (a->along == BM_BUFFER_BORDER)
+        st = border_lines(m, &lines, &a->border[0], &a->border[1], &line);
+      else {
+        bm_geom_begin_part(&line);
+        for (size_t k = 0; k < a->nline; k++) bm_geom_add(&line, a->line[2 * k], a->line[2 * k + 1]);
+        /* a drawn line is a geodesic between its points: densify along it */
+        bm_geom dense;
+        bm_geom_init(&dense, BM_GEOM_LINE);
+        bm_geom_begin_part(&dense);
+        for (size_t k = 1; k < a->nline; k++) {
+          bm_geom seg;
+          bm_geom_init(&seg, BM_GEOM_LINE);
+          bm_story_route(a->line[2 * k - 2], a->line[2 * k - 1], a->line[2 * k], a->line[2 * k + 1],
+                         BM_PATH_GREAT_CIRCLE, 5000, &seg);
+          for (size_t q = k > 1 ? 1 : 0; q < seg.npts; q++) bm_geom_add(&dense, seg.xy[2 * q], seg.xy[2 * q + 1]);
+          bm_geom_free(&seg);
+        }
+        bm_geom_free(&line);
+        line = dense;
+      }
+      if (!st) st = bm_story_buffer(&line, a->buffer_km * 1000, g, m->err);
+      bm_geom_free(&line);
+    }
+    if (!st) story_to_pixels(m, g);
+  }
+  bm_features_free(&lines);
+  if (st) return st;
+  for (size_t i = 0; i < spec->n_callouts; i++) {
+    const bm_callout *c = &spec->callouts[i];
+    double xy[2];
+    if ((st = bm_story_resolve_place(&c->at, sites, ns, "callout place (at)", path, &xy[0], &xy[1], m->err)))
+      return st;
+    bm_proj_forward(m->proj, xy, 1);
+    bm_view_to_px(&m->view, xy, 1);
+    if (c->at.site) {
+      /* at a site: beside its symbol (upper left), never on top of it */
+      double d = m->style.site_symbol_size * m->k * 0.95;
+      xy[0] -= d, xy[1] -= d;
+    }
+    s->callout_xy[2 * i] = xy[0];
+    s->callout_xy[2 * i + 1] = xy[1];
+    if (c->marker) snprintf(s->marker[i], sizeof s->marker[i], "%s", c->marker);
+    else snprintf(s->marker[i], sizeof s->marker[i], "%zu", i + 1);
+  }
+  return BM_OK;
+}
+
+/* Ring, route, border and area labels: on the line where the labeler can, with
+ * the story's priority (after the sites, before every base-map label). */
+static bool line_fits(map *m, const bm_geom *g, const char *text, const bm_text_style *ts) {
+  PangoLayout *l = bm_text_layout(m->text, text, ts);
+  double w, h, best = 0;
+  bm_text_size(l, &w, &h);
+  g_object_unref(l);
+  for (size_t p = 0; p < g->nparts; p++)
+    best = fmax(best, bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p)));
+  return best > w * 1.3;
+}
+
+/* Turns l into a point label anchored half way along the longest stretch of g inside the frame. */
+static void point_on_line(map *m, bm_label *l, const bm_geom *g) {
+  double best = -1;
+  bm_bbox frame = {0, 0, m->view.width, m->view.height};
+  bm_geom in;
+  bm_geom_init(&in, BM_GEOM_LINE);
+  bm_geom_clip_rect(g, bm_bbox_grow(frame, -20 * m->k, -20 * m->k), &in);
+  for (size_t p = 0; p < in.nparts; p++) {
+    const double *xy = bm_geom_part_xy(&in, p);
+    size_t n = bm_geom_part_len(&in, p);
+    double len = bm_polyline_length(xy, n);
+    if (len <= best) continue;
+    best = len;
+    double a;
+    bm_polyline_at(xy, n, len / 2, &l->ax, &l->ay, &a);
+  }
+  bm_geom_free(&in);
+  l->kind = BM_LABEL_POINT;
+  l->line = NULL;
+  l->offset = 4 * m->k;
+}
+
+static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  double k = m->k;
+  bm_text_style ts = tstyle(st->site_note_size * k, 600, false);
+  char text[400];
+  for (size_t i = 0; i < spec->n_callouts; i++) {
+    double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1], r = 10 * k;
+    bm_labeler_add_symbol(lb, (bm_bbox){x - r, y - r, x + r, y + r});
+  }
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    const bm_ring *r = &spec->rings[i];
+    if (!geom_in_frame(m, &s->ring_line[i])) continue;
+    if (r->label) snprintf(text, sizeof text, "%s", r->label);
+    else snprintf(text, sizeof text, "%g km", r->radius_km);
+    bm_label l = {.text = text, .layer = "ring", .kind = BM_LABEL_LINE, .priority = 50 + i,
+                  .line = &s->ring_line[i], .must_place = true, .style = ts};
+    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    if (!r->label || !geom_in_frame(m, &s->route[i])) continue;
+    bm_label l = {.text = r->label, .layer = "route", .kind = BM_LABEL_LINE, .priority = 60 + i,
+                  .line = &s->route[i], .must_place = true, .style = ts};
+    if (!line_fits(m, &s->route[i], r->label, &ts)) point_on_line(m, &l, &s->route[i]);
+    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  }
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    const bm_border *bd = &spec->borders[i];
+    if ((!bd->label && !bd->length) || !geom_in_frame(m, &s->border[i])) continue;
+    char km[32];
+    bm_story_format_km(s->border_m[i], km, sizeof km);
+    if (bd->label && bd->length) snprintf(text, sizeof text, "%s, %s", bd->label, km);
+    else if (bd->label) snprintf(text, sizeof text, "%s", bd->label);
+    else snprintf(text, sizeof text, "%s", km);
+    /* a border wiggles (rivers, ridges): its label sits beside it, not along it */
+    bm_label l = {.text = text, .layer = "border", .priority = 70 + i, .must_place = true,
+                  .style = ts};
+    point_on_line(m, &l, &s->border[i]);
+    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  }
+  for (size_t i = 0; i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    double x, y, r;
+    if (!a->label || !geom_in_frame(m, &s->area[i]) ||
+        !bm_geom_label_anchor(&s->area[i], &x, &y, &r))
+      continue;
+    bm_label l = {.text = a->label, .layer = "area", .kind = BM_LABEL_AREA, .priority = 80 + i,
+                  .ax = x, .ay = y, .offset = r, .area = &s->area[i], .outside_ok = true,
+                  .must_place = true, .style = ts};
+    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  }
+  return BM_OK;
+}
+
+static void paint_story(map *m, cairo_t *cr, story *s) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  double k = m->k;
+  for (size_t i = 0; i < s->ngrat; i++)
+    bm_paint_stroke(cr, &s->grat[i], st->graticule, st->graticule_width * k, NULL, 0);
+  for (size_t i = 0; i < spec->n_areas; i++)
+    bm_paint_area(cr, &s->area[i], st->accent, spec->areas[i].hatch, k);
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    bm_color halo = st->land;
+    halo.a = 0.8;
+    bm_paint_stroke(cr, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
+    bm_paint_stroke(cr, &s->border[i], st->accent, st->story_border_width * k, NULL, 0);
+  }
+  double dash[2] = {st->ring_dash[0] * k, st->ring_dash[1] * k};
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    if (spec->rings[i].fill) {
+      bm_color tint = st->accent;
+      tint.a = 0.07;
+      bm_paint_fill(cr, &s->ring_fill[i], tint);
+    }
+    bm_paint_stroke(cr, &s->ring_line[i], st->accent, st->ring_width * k, dash, 2);
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    bm_color halo = st->land;
+    halo.a = 0.7;
+    bm_paint_stroke(cr, &s->route[i], halo, (st->route_width + 2) * k, NULL, 0);
+    bm_paint_route(cr, &s->route[i], st->accent, st->route_width * k, r->dash, r->arrow, k);
+  }
+}
+
+static void paint_callouts(map *m, cairo_t *cr, story *s) {
+  for (size_t i = 0; i < m->spec->n_callouts; i++)
+    bm_paint_callout(cr, m->text, s->marker[i], s->callout_xy[2 * i], s->callout_xy[2 * i + 1],
+                     &m->style, m->k);
+}
+
+/* ---- furniture: legend, scale bar, north arrow, inset, graticule ------- */
+
+static bool add_item(bm_legend *L, bm_legend_symbol sym, const char *text) {
+  bm_legend_item it = {.symbol = sym, .text = (char *)text};
+  return bm_legend_add(L, &it);
+}
+
+/* The legend: exactly what the map draws inside its frame, in order of importance. */
+static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, bm_legend *panel) {
+  const bm_spec *spec = m->spec;
+  static const bm_site_kind order[] = {BM_SITE_FACTORY, BM_SITE_MILITARY_BASE, BM_SITE_AIRFIELD,
+                                       BM_SITE_GENERIC, BM_SITE_CITY};
+  bool approx = false;
+  for (size_t o = 0; o < sizeof order / sizeof order[0]; o++)
+    for (int i = 0; i < sp->nsites; i++) {
+      double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
+      if (m->sites->sites[i].kind != order[o] || x < 0 || y < 0 || x > m->view.width ||
+          y > m->view.height)
+        continue;
+      approx |= m->sites->sites[i].approximate;
+      bm_legend_item it = {.symbol = BM_LEGEND_SITE, .site_kind = order[o],
+                           .text = (char *)bm_legend_site_text(order[o])};
+      if (!bm_legend_add(L, &it)) return false;
+      break;
+    }
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    const bm_ring *r = &spec->rings[i];
+    char t[64];
+    snprintf(t, sizeof t, "%g km range", r->radius_km);
+    if (geom_in_frame(m, &s->ring_line[i]) &&
+        !add_item(L, BM_LEGEND_RING, r->legend ? r->legend : r->label ? r->label : t))
+      return false;
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    bm_legend_item it = {.symbol = BM_LEGEND_ROUTE, .dash = r->dash, .arrow = r->arrow,
+                         .text = r->legend ? r->legend : r->label ? r->label : "Route"};
+    if (geom_in_frame(m, &s->route[i]) && !bm_legend_add(L, &it)) return false;
+  }
+  for (size_t i = 0; i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    if (geom_in_frame(m, &s->area[i]) &&
+        !add_item(L, a->hatch ? BM_LEGEND_HATCH : BM_LEGEND_FILL,
+                  a->legend ? a->legend : a->label ? a->label : "Area"))
+      return false;
+  }
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    const bm_border *bd = &spec->borders[i];
+    char t[128];
+    snprintf(t, sizeof t, "%s-%s border", bd->a.code, bd->b.code);
+    if (geom_in_frame(m, &s->border[i]) &&
+        !add_item(L, BM_LEGEND_BORDER, bd->legend ? bd->legend : bd->label ? bd->label : t))
+      return false;
+  }
+  /* highlighted provinces and countries, named */
+  char names[400] = "";
+  size_t n = 0, count = 0;
+  for (size_t i = 0; i < b->provinces.n; i++) {
+    const char *nm = bm_feature_attr(&b->provinces, i, "NAME");
+    if (!b->hl_province[i] || !nm || !geom_in_frame(m, &b->provinces.f[i].geom) || strstr(names, nm))
+      continue;
+    n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s", count++ ? ", " : "", nm);
+  }
+  if (count) {
+    char t[460];
+    snprintf(t, sizeof t, "%s %s", names, count > 1 ? "provinces" : "province");
+    if (!add_item(L, BM_LEGEND_HL_PROVINCE, t)) return false;
+  }
+  names[0] = '\0';
+  n = count = 0;
+  for (size_t i = 0; i < b->countries.n; i++) {
+    const char *nm = bm_feature_attr(&b->countries, i, "NAME");
+    if (!b->hl_country[i] || !nm || !geom_in_frame(m, &b->countries.f[i].geom) || strstr(names, nm))
+      continue;
+    n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s", count++ ? ", " : "", nm);
+  }
+  if (count && !add_item(L, BM_LEGEND_HL_COUNTRY, names)) return false;
+  bool disputed = false;
+  for (size_t i = 0; i < b->boundaries.n && !disputed; i++)
+    disputed = boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA")) &&
+               geom_in_frame(m, &b->boundaries.f[i].geom);
+  for (size_t i = 0; i < b->disputed.n && !disputed; i++)
+    disputed = geom_in_frame(m, &b->disputed.f[i].geom);
+  if (disputed && !add_item(L, BM_LEGEND_DISPUTED, "Disputed boundary")) return false;
+  for (size_t i = 0; i < spec->n_callouts; i++) {
+    double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1];
+    if (x < 0 || y < 0 || x > m->view.width || y > m->view.height) continue;
+    bm_legend_item it = {.symbol = BM_LEGEND_CALLOUT, .text = spec->callouts[i].text};
+    snprintf(it.marker, sizeof it.marker, "%s", s->marker[i]);
+    if (!bm_legend_add(spec->legend.callouts_panel ? panel : L, &it)) return false;
+  }
+  if (approx && !add_item(L, BM_LEGEND_TEXT, "Approximate location: placed at its city"))
+    return false;
+  return bm_legend_apply_spec(L, &spec->legend);
+}
+
+/* Where the map's content is, for choosing furniture corners. */
+static void draw_content(map *m, base *b, story *s, story_px *sp, bm_content *c) {
+  cairo_t *cr = bm_content_cairo(c);
+  double k = m->k;
+  bm_color a = {0, 0, 0, 0.12};
+  for (size_t i = 0; i < b->land.n; i++) bm_paint_fill(cr, &b->land.f[i].geom, a);
+  a.a = 0.2;
+  for (size_t i = 0; i < b->countries.n; i++)
+    if (b->hl_country[i]) bm_paint_fill(cr, &b->countries.f[i].geom, a);
+  a.a = 0.5;
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->hl_province[i]) bm_paint_fill(cr, &b->provinces.f[i].geom, a);
+  for (size_t i = 0; i < m->spec->n_areas; i++) bm_paint_fill(cr, &s->area[i], a);
+  a.a = 1;
+  for (size_t i = 0; i < m->spec->n_rings; i++) bm_paint_stroke(cr, &s->ring_line[i], a, 24 * k, NULL, 0);
+  for (size_t i = 0; i < m->spec->n_routes; i++) bm_paint_stroke(cr, &s->route[i], a, 24 * k, NULL, 0);
+  for (size_t i = 0; i < m->spec->n_borders; i++) bm_paint_stroke(cr, &s->border[i], a, 24 * k, NULL, 0);
+  cairo_set_source_rgba(cr, 0, 0, 0, 1);
+  for (int i = 0; i < sp->nsites; i++) {
+    /* the symbol and room for its label on either side */
+    double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
+    cairo_rectangle(cr, x - 90 * k, y - 22 * k, 180 * k, 44 * k);
+    cairo_fill(cr);
+  }
+  for (size_t i = 0; i < m->spec->n_callouts; i++) {
+    cairo_rectangle(cr, s->callout_xy[2 * i] - 14 * k, s->callout_xy[2 * i + 1] - 14 * k, 28 * k, 28 * k);
+    cairo_fill(cr);
+  }
+}
+
+/* The lon/lat box of an inset's extent. */
+static bm_status inset_lonlat(map *m, bm_bbox *ll) {
+  const bm_inset_spec *I = &m->spec->inset;
+  *ll = bm_bbox_empty();
+  if (!I->has_extent) {
+    /* the region around the map: five times its size, at least 30 degrees */
+    bm_bbox q = m->view.query;
+    double cx = (q.minx + q.maxx) / 2, cy = (q.miny + q.maxy) / 2;
+    double w = fmax((q.maxx - q.minx) * 5, 30), h = fmax((q.maxy - q.miny) * 5, 20);
+    if (w > 200) {
+      *ll = (bm_bbox){-180, -85, 180, 85};
+      return BM_OK;
+    }
+    *ll = (bm_bbox){cx - w / 2, fmax(cy - h / 2, -85), cx + w / 2, fmin(cy + h / 2, 85)};
+    return BM_OK;
+  }
+  if (I->extent_kind == BM_EXTENT_BBOX) {
+    *ll = (bm_bbox){I->bbox[0], I->bbox[1], I->bbox[2], I->bbox[3]};
+    if (ll->maxx < ll->minx) ll->maxx += 360;
+    return BM_OK;
+  }
+  if (I->extent_kind == BM_EXTENT_CENTER) {
+    for (int a = 0; a < 360; a += 5) {
+      double lon, lat;
+      bm_geodesic_direct(I->center[0], I->center[1], a, I->radius_km * 1000, &lon, &lat);
+      bm_bbox_add(ll, lon, lat);
+    }
+    return BM_OK;
+  }
+  static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
+  bm_features cs;
+  bm_status st = read_layer(m, "countries", "50m", NULL, fields, &cs);
+  bool *mask = st ? NULL : calloc(cs.n + 1, sizeof *mask);
+  for (size_t r = 0; !st && mask && r < I->n_countries; r++) {
+    memset(mask, 0, cs.n * sizeof *mask);
+    st = bm_story_match_country(&cs, &I->countries[r], m->spec->path, mask, m->err);
+    for (size_t i = 0; !st && i < cs.n; i++)
+      if (mask[i]) country_box(&cs.f[i].geom, ll);
+  }
+  free(mask);
+  bm_features_free(&cs);
+  return st;
+}
+
+/* Appends g's parts, shifted by (dx, dy) and clipped to box, to out. */
+static void append_clipped(const bm_geom *g, double dx, double dy, bm_bbox box, bm_geom *out) {
+  bm_geom t, c;
+  bm_geom_init(&t, g->type);
+  bm_geom_init(&c, g->type);
+  bm_geom_copy(&t, g);
+  for (size_t i = 0; i < t.npts; i++) t.xy[2 * i] += dx, t.xy[2 * i + 1] += dy;
+  bm_geom_clip_rect(&t, box, &c);
+  for (size_t p = 0; p < c.nparts; p++) {
+    const double *q = bm_geom_part_xy(&c, p);
+    bm_geom_begin_part(out);
+    for (size_t k = 0; k < bm_geom_part_len(&c, p); k++) bm_geom_add(out, q[2 * k], q[2 * k + 1]);
+  }
+  bm_geom_free(&t);
+  bm_geom_free(&c);
+}
+
+/* The inset's projection and view; its size follows its extent's shape. */
+static bm_status inset_plan(map *m, bm_proj **ip, bm_view *iv, double *w, double *h) {
+  bm_bbox ll;
+  bm_status st = inset_lonlat(m, &ll);
+  if (st) return st;
+  char def[512];
+  bm_proj_auto_definition(ll, def, sizeof def);
+  if ((st = bm_proj_create(def, ip, m->err))) return st;
+  bm_view probe;
+  if ((st = bm_view_fit(*ip, ll, 0.03, 1000, 1000, &probe, m->err))) return st;
+  /* the projected extent's own aspect: sample its edges */
+  enum { N = 32 };
+  double pts[8 * N];
+  for (int i = 0; i < N; i++) {
+    double t = (double)i / N, *q = pts + 8 * i;
+    q[0] = ll.minx + t * (ll.maxx - ll.minx), q[1] = ll.miny;
+    q[2] = ll.maxx, q[3] = ll.miny + t * (ll.maxy - ll.miny);
+    q[4] = ll.maxx - t * (ll.maxx - ll.minx), q[5] = ll.maxy;
+    q[6] = ll.minx, q[7] = ll.maxy - t * (ll.maxy - ll.miny);
+  }
+  bm_proj_forward(*ip, pts, 4 * N);
+  bm_bbox pb = bm_bbox_empty();
+  for (int i = 0; i < 4 * N; i++)
+    if (pts[2 * i] != HUGE_VAL) bm_bbox_add(&pb, pts[2 * i], pts[2 * i + 1]);
+  double aspect = bm_bbox_is_empty(pb) ? 1.4 : (pb.maxx - pb.minx) / fmax(pb.maxy - pb.miny, 1);
+  *w = round(m->spec->inset.width * m->view.width);
+  *h = round(*w / fmin(fmax(aspect, 0.8), 2.2));
+  return bm_view_fit(*ip, ll, 0.03, (int)*w, (int)*h, iv, m->err);
+}
+
+/* Draws the inset's land, borders, names and the main map's outline into its box. */
+static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
+  bm_bbox box = f->inset_box;
+  double dx = box.minx, dy = box.miny;
+  snprintf(f->inset_def, sizeof f->inset_def, "%s", bm_proj_definition(ip));
+  f->inset_proj = iv->proj;
+  const char *sc = 1 / iv->px_per_m > 20000 ? "110m" : "50m";
+  static const char *const cf[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
+  bm_features cs = {0}, bl = {0};
+  bm_status st;
+  if ((st = read_layer(m, "countries", sc, &iv->query, cf, &cs)) ||
+      (st = read_layer(m, "boundaries", sc, &iv->query, NULL, &bl))) {
+    bm_features_free(&cs);
+    bm_features_free(&bl);
+    return st;
+  }
+  bm_geom_init(&f->inset_land, BM_GEOM_POLYGON);
+  bm_geom_init(&f->inset_lines, BM_GEOM_LINE);
+  bm_geom_init(&f->inset_outline, BM_GEOM_POLYGON);
+  for (size_t i = 0; i < cs.n; i++) {
+    bm_geom *g = &cs.f[i].geom;
+    if (!bm_proj_geom(ip, g, iv->query, iv->step_deg)) continue;
+    bm_view_geom_to_px(iv, g);
+    append_clipped(g, dx, dy, box, &f->inset_land);
+  }
+  for (size_t i = 0; i < bl.n; i++) {
+    bm_geom *g = &bl.f[i].geom;
+    if (!bm_proj_geom(ip, g, iv->query, iv->step_deg)) continue;
+    bm_view_geom_to_px(iv, g);
+    append_clipped(g, dx, dy, box, &f->inset_lines);
+  }
+  /* names the spec asks for */
+  bool *mask = calloc(cs.n + 1, sizeof *mask);
+  for (size_t r = 0; !st && mask && r < m->spec->inset.n_labels; r++) {
+    memset(mask, 0, (cs.n + 1) * sizeof *mask);
+    if ((st = bm_story_match_country(&cs, &m->spec->inset.labels[r], m->spec->path, mask, m->err)))
+      break;
+    for (size_t i = 0; i < cs.n; i++) {
+      double x, y, rad;
+      const char *name = bm_feature_attr(&cs, i, "NAME");
+      if (!mask[i] || !name) continue;
+      bm_geom c;
+      bm_geom_init(&c, BM_GEOM_POLYGON);
+      append_clipped(&cs.f[i].geom, dx, dy, box, &c);
+      if (bm_geom_label_anchor(&c, &x, &y, &rad)) bm_furniture_add_inset_label(f, &m->style, name, x, y);
+      bm_geom_free(&c);
+    }
+  }
+  free(mask);
+  bm_features_free(&cs);
+  bm_features_free(&bl);
+  if (st) return bm_error_wrap(m->err, "inset label");
+  /* the main frame's edge, through lon/lat, into the inset */
+  enum { N = 48 };
+  double pts[8 * N];
+  const bm_view *v = &m->view;
+  for (int i = 0; i < N; i++) {
+    /* clockwise: top, right, bottom, left edge */
+    double t = (double)i / N, W = v->width, H = v->height;
+    pts[2 * i] = t * W, pts[2 * i + 1] = 0;
+    pts[2 * (N + i)] = W, pts[2 * (N + i) + 1] = t * H;
+    pts[2 * (2 * N + i)] = W - t * W, pts[2 * (2 * N + i) + 1] = H;
+    pts[2 * (3 * N + i)] = 0, pts[2 * (3 * N + i) + 1] = H - t * H;
+  }
+  for (int i = 0; i < 4 * N; i++) {
+    pts[2 * i] = v->proj.minx + pts[2 * i] / v->px_per_m;
+    pts[2 * i + 1] = v->proj.maxy - pts[2 * i + 1] / v->px_per_m;
+  }
+  bm_proj_inverse(m->proj, pts, 4 * N);
+  bm_proj_forward(ip, pts, 4 * N);
+  bm_geom_begin_part(&f->inset_outline);
+  bm_bbox ob = bm_bbox_empty();
+  for (int i = 0; i < 4 * N; i++) {
+    if (pts[2 * i] == HUGE_VAL || pts[2 * i + 1] == HUGE_VAL) continue;
+    bm_view_to_px(iv, pts + 2 * i, 1);
+    double x = pts[2 * i] + dx, y = pts[2 * i + 1] + dy;
+    bm_geom_add(&f->inset_outline, x, y);
+    bm_bbox_add(&ob, x, y);
+  }
+  /* a map too small to see in the inset gets a small square around its place */
+  double min = 8 * m->k;
+  if (!bm_bbox_is_empty(ob) && (ob.maxx - ob.minx < min || ob.maxy - ob.miny < min)) {
+    double cx = (ob.minx + ob.maxx) / 2, cy = (ob.miny + ob.maxy) / 2;
+    bm_geom_reset(&f->inset_outline, BM_GEOM_POLYGON);
+    bm_geom_begin_part(&f->inset_outline);
+    bm_geom_add(&f->inset_outline, cx - min / 2, cy - min / 2);
+    bm_geom_add(&f->inset_outline, cx + min / 2, cy - min / 2);
+    bm_geom_add(&f->inset_outline, cx + min / 2, cy + min / 2);
+    bm_geom_add(&f->inset_outline, cx - min / 2, cy + min / 2);
+  }
+  return BM_OK;
+}
+
+static double graticule_step(double span) {
+  static const double steps[] = {0.5, 1, 2, 5, 10, 15, 20, 30};
+  for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+    if (span / steps[i] <= 7) return steps[i];
+  return 30;
+}
+
+static bm_status graticule(map *m, story *s, bm_furniture *f) {
+  const bm_graticule_spec *G = &m->spec->graticule;
+  bm_bbox q = m->view.query;
+  double step = G->step > 0 ? G->step : graticule_step(fmax(q.maxx - q.minx, q.maxy - q.miny));
+  size_t cap = (size_t)((q.maxx - q.minx) / step + (q.maxy - q.miny) / step) + 4;
+  if (cap > 2000) cap = 2000;
+  s->grat = calloc(cap, sizeof *s->grat);
+  s->grat_value = calloc(cap, sizeof(double));
+  s->grat_lon = calloc(cap, sizeof(bool));
+  if (!s->grat || !s->grat_value || !s->grat_lon)
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (int pass = 0; pass < 2; pass++) {
+    bool lon = pass == 0;
+    double lo = lon ? q.minx : q.miny, hi = lon ? q.maxx : q.maxy;
+    for (double v = ceil(lo / step) * step; v <= hi + 1e-9 && s->ngrat < cap; v += step) {
+      bm_geom *g = &s->grat[s->ngrat];
+      bm_geom_init(g, BM_GEOM_LINE);
+      bm_geom_begin_part(g);
+      if (lon) {
+        if (v <= -180 || v >= 180) continue; /* the seam is the map's edge */
+        for (double t = fmax(q.miny, -89.9); t <= fmin(q.maxy, 89.9) + 1e-9; t += 0.25) bm_geom_add(g, v, t);
+      } else {
+        if (fabs(v) >= 90) continue;
+        for (double t = q.minx; t <= q.maxx + 1e-9; t += 0.25) bm_geom_add(g, t, v);
+      }
+      story_to_pixels(m, g);
+      s->grat_value[s->ngrat] = v;
+      s->grat_lon[s->ngrat] = lon;
+      s->ngrat++;
+      if (!G->labels) continue;
+      /* meridians are labelled where they meet the top edge, parallels at the right edge */
+      double edge = lon ? 0 : m->view.width;
+      for (size_t p = 0; p < g->nparts; p++) {
+        const double *xy = bm_geom_part_xy(g, p);
+        size_t n = bm_geom_part_len(g, p);
+        bool done = false;
+        for (size_t k = 1; k < n && !done; k++) {
+          double a = lon ? xy[2 * k - 1] : xy[2 * k - 2], b = lon ? xy[2 * k + 1] : xy[2 * k];
+          if ((a - edge) * (b - edge) > 0 || a == b) continue;
+          double t = (edge - a) / (b - a);
+          double x = xy[2 * k - 2] + t * (xy[2 * k] - xy[2 * k - 2]);
+          double y = xy[2 * k - 1] + t * (xy[2 * k + 1] - xy[2 * k - 1]);
+          double k6 = 8 * m->k;
+          if (lon) bm_furniture_add_grat_label(f, &m->style, v, true, x, k6);
+          else bm_furniture_add_grat_label(f, &m->style, v, false, x - 4 * m->k, y);
+          done = true;
+        }
+        if (done) break;
+      }
+    }
+  }
+  return BM_OK;
+}
+
+static bm_status furniture_plan(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
+  const bm_spec *spec = m->spec;
+  bm_status st = BM_OK;
+  bm_furniture_set_date(f, &m->style, spec->credit, spec->date);
+  if (!build_legend(m, b, s, sp, &f->legend, &f->panel))
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  bm_furniture_request req = {
+      .legend = spec->legend.show != BM_SHOW_OFF, .legend_at = spec->legend.position,
+      .legend_title = spec->legend.title, .panel = true, .panel_at = BM_CORNER_AUTO,
+      .scalebar = spec->scale_bar.show != BM_SHOW_OFF, .scalebar_at = spec->scale_bar.position,
+      .scalebar_max_px = 130 * m->k, .inset_at = spec->inset.position};
+  /* scale: refuse, omit or note when it varies more than 10% across the view */
+  double variation = bm_scale_variation(m->proj, &m->view);
+  if (req.scalebar && variation > 1.10) {
+    if (spec->scale_bar.when_varies == BM_VARIES_ERROR)
+      return bm_error_set(m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line,
+                          spec->scale_bar.pos.col,
+                          "scale_bar: the scale varies by %.0f%% across this map, so one bar "
+                          "cannot be right everywhere; set when_varies: note (a bar true at its "
+                          "place, with a note) or omit",
+                          (variation - 1) * 100);
+    if (spec->scale_bar.when_varies == BM_VARIES_OMIT) req.scalebar = false;
+  }
+  /* north: left out when it is not the same direction across the map, unless forced */
+  double spread = bm_north_spread(m->proj, &m->view), centre = 0;
+  bool north_ok = bm_north_angle(m->proj, &m->view, m->view.width / 2.0, m->view.height / 2.0, &centre);
+  double ground_w = bm_view_ground_distance(m->proj, &m->view, 0, m->view.height / 2.0,
+                                            m->view.width, m->view.height / 2.0);
+  if (spec->north_arrow == BM_SHOW_ON) req.north = north_ok;
+  else if (spec->north_arrow == BM_SHOW_AUTO)
+    req.north = north_ok && spread <= 3 * M_PI / 180 &&
+                (fabs(centre) > 2 * M_PI / 180 || (ground_w > 0 && ground_w < 150e3));
+  bm_proj *ip = NULL;
+  bm_view iv = {0};
+  if (spec->inset.show == BM_SHOW_ON) {
+    if ((st = inset_plan(m, &ip, &iv, &req.inset_w, &req.inset_h))) goto out;
+    req.inset = true;
+  }
+  bm_content *content = bm_content_create(m->view.width, m->view.height);
+  if (content) draw_content(m, b, s, sp, content);
+  bm_furniture_arrange(f, &m->style, &req, content);
+  bm_content_destroy(content);
+  if (f->has_scalebar) {
+    bm_scalebar bar;
+    if (!bm_scalebar_measure(m->proj, &m->view, f->bar_x, f->bar_y, req.scalebar_max_px,
+                             spec->scale_bar.km, &bar)) {
+      if (spec->scale_bar.km > 0)
+        st = bm_error_set(m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line,
+                          spec->scale_bar.pos.col,
+                          "scale_bar km: %g km does not fit on this map (a bar of that length "
+                          "would be wider than the space for it); give a smaller km or leave it out",
+                          spec->scale_bar.km);
+      f->has_scalebar = false;
+      if (st) goto out;
+    } else {
+      char note[160] = "";
+      if (bar.variation > 1.10)
+        snprintf(note, sizeof note, "true at %.0f°%s; scale varies %.0f%% across the map",
+                 fabs(bar.lat), bar.lat >= 0 ? "N" : "S", (bar.variation - 1) * 100);
+      bm_furniture_finish_scalebar(f, &m->style, &bar, note);
+    }
+  }
+  if (f->has_north) {
+    double a = 0;
+    bm_north_angle(m->proj, &m->view, f->north_x, f->north_y, &a);
+    bm_furniture_set_north(f, &m->style, a);
+  }
+  if (f->has_inset && (st = inset_fill(m, ip, &iv, f))) goto out;
+  if (spec->graticule.show == BM_SHOW_ON && (st = graticule(m, s, f))) goto out;
+out:
+  bm_proj_destroy(ip);
+  return st;
+}
+
 static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp);
 
 /* ---- the whole chain -------------------------------------------------- */
@@ -530,6 +1330,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   base b = {0};
   bm_furniture fur = {0};
   story_px sp = {0};
+  story sty = {0};
   bm_labeler *lb = NULL;
   bm_canvas *canvas = NULL;
   bm_status st;
@@ -561,11 +1362,14 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   bm_proj_forward(m.proj, sp.site_xy, (size_t)sp.nsites);
   bm_view_to_px(&m.view, sp.site_xy, (size_t)sp.nsites);
   bm_story_spread_symbols(sp.site_xy, sp.nsites, m.style.site_symbol_size * m.k);
+  if ((st = story_build(&m, &sty))) goto done;
   double t3 = now();
   stats->t_project = t3 - t2;
 
   bm_furniture_layout(&fur, m.text, &m.style, m.k, m.view.width, m.view.height, spec->title,
                       spec->subtitle, spec->credit);
+  if ((st = furniture_plan(&m, &b, &sty, &sp, &fur))) goto done;
+  m.fur = &fur;
   double inset = 4 * m.k;
   lb = bm_labeler_create(m.text, (bm_bbox){inset, inset, m.view.width - inset, m.view.height - inset});
   if (!lb) { st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory"); goto done; }
@@ -576,6 +1380,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
     if (st == BM_ERR_NOMEM) bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     goto done;
   }
+  if ((st = add_story_labels(&m, &sty, lb))) goto done;
   bm_labeler_place(lb);
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     if (bm_labeler_at(lb, i)->placed) stats->labels_placed++;
@@ -586,6 +1391,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
 
   cairo_t *cr = bm_canvas_cairo(canvas);
   paint_base(&m, cr, &b);
+  paint_story(&m, cr, &sty);
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
     if (l->placed && l->has_symbol)
@@ -594,6 +1400,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   for (int i = 0; i < sp.nsites; i++)
     bm_paint_site_symbol(cr, m.sites->sites[i].kind, sp.site_xy[2 * i], sp.site_xy[2 * i + 1],
                          m.style.site_symbol_size * m.k, &m.style);
+  paint_callouts(&m, cr, &sty);
   bm_paint_labels(cr, lb, m.k, &m.style, opt->debug_labels);
   bm_furniture_paint(&fur, cr, &m.style, m.k);
   double t5 = now();
@@ -607,6 +1414,7 @@ done:
   bm_canvas_destroy(canvas);
   bm_labeler_destroy(lb);
   bm_furniture_free(&fur);
+  story_free(&sty, spec);
   free(sp.site_xy);
   base_free(&b);
   bm_spec_free(m.sites);
@@ -626,6 +1434,49 @@ static void json_str(FILE *f, const char *s) {
     else fputc(*p, f);
   }
   fputc('"', f);
+}
+
+static void json_box(FILE *f, const char *key, bm_bbox b) {
+  fprintf(f, "\"%s\": [%.1f, %.1f, %.1f, %.1f]", key, b.minx, b.miny, b.maxx, b.maxy);
+}
+
+/* The furniture, for tests and for people checking a map: the legend's
+ * entries, the scale bar's ends and length, the inset's box and outline. */
+static void write_furniture_report(FILE *f, const bm_furniture *fur) {
+  fprintf(f, ",\n  \"legend\": [");
+  for (size_t i = 0; fur->has_legend && i < fur->legend.n; i++) {
+    fprintf(f, "%s\n    {\"symbol\": \"%s\", \"text\": ", i ? "," : "",
+            bm_legend_symbol_name(&fur->legend.v[i]));
+    json_str(f, fur->legend.v[i].text);
+    fputc('}', f);
+  }
+  fprintf(f, "\n  ]");
+  if (fur->has_legend) {
+    fprintf(f, ",\n  \"legend_box\": {");
+    json_box(f, "box", fur->legend_box);
+    fputc('}', f);
+  }
+  if (fur->has_scalebar && fur->bar_layout)
+    fprintf(f,
+            ",\n  \"scale_bar\": {\"km\": %g, \"px\": %.3f, \"start\": [%.3f, %.3f], \"end\": [%.3f, "
+            "%.3f], \"lat\": %.3f, \"variation\": %.4f, \"note\": \"%s\"}",
+            fur->bar.km, fur->bar.px, fur->bar_x, fur->bar_y, fur->bar_x + fur->bar.px, fur->bar_y,
+            fur->bar.lat, fur->bar.variation, fur->bar_note);
+  fprintf(f, ",\n  \"north_arrow\": %s", fur->has_north ? "true" : "false");
+  if (fur->has_north) fprintf(f, ", \"north_angle\": %.2f", fur->north_angle * 180 / M_PI);
+  if (fur->has_inset) {
+    fprintf(f, ",\n  \"inset\": {\"projection\": ");
+    json_str(f, fur->inset_def);
+    fprintf(f, ", ");
+    json_box(f, "view", fur->inset_proj);
+    fprintf(f, ", ");
+    json_box(f, "box", fur->inset_box);
+    fprintf(f, ", \"outline\": [");
+    for (size_t i = 0; i < fur->inset_outline.npts; i++)
+      fprintf(f, "%s[%.1f, %.1f]", i ? ", " : "", fur->inset_outline.xy[2 * i],
+              fur->inset_outline.xy[2 * i + 1]);
+    fprintf(f, "]}");
+  }
 }
 
 static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) {
@@ -677,7 +1528,9 @@ static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) 
     fprintf(f, ", \"kind\": \"%s\", \"symbol\": [%.1f, %.1f, %.1f, %.1f]}",
             bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r);
   }
-  fprintf(f, "\n  ]\n}\n");
+  fprintf(f, "\n  ]");
+  if (m->fur) write_furniture_report(f, m->fur);
+  fprintf(f, "\n}\n");
   bool ok = !ferror(f);
   ok = (fclose(f) == 0) && ok;
   if (!ok || rename(tmp, path) != 0) {

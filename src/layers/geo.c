@@ -72,7 +72,8 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
     if (n > 20000) n = 20000;
     for (int i = 0; i <= n; i++) {
       double x, y;
-      if (i == n) x = lon2, y = lat2;
+      if (i == 0) x = lon1, y = lat1;
+      else if (i == n) x = lon2, y = lat2;
       else bm_geodesic_direct(lon1, lat1, azi1, s12 * i / n, &x, &y);
       if (!bm_geom_add(out, unwrap(x, lon1), y)) return false;
     }

@@ -3,6 +3,8 @@
 #include <glib-object.h>
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "render/render.h"
 
@@ -10,18 +12,67 @@ static bm_text_style tstyle(double size, int weight, double wrap) {
   return (bm_text_style){.size = size, .weight = weight, .wrap_width = wrap};
 }
 
+static void unref(PangoLayout **l) {
+  if (*l) g_object_unref(*l);
+  *l = NULL;
+}
+
 void bm_furniture_free(bm_furniture *f) {
-  if (f->title) g_object_unref(f->title);
-  if (f->subtitle) g_object_unref(f->subtitle);
-  if (f->credit) g_object_unref(f->credit);
-  f->title = f->subtitle = f->credit = NULL;
+  unref(&f->title);
+  unref(&f->subtitle);
+  unref(&f->credit);
+  unref(&f->legend_title);
+  unref(&f->bar_layout);
+  unref(&f->bar_note_layout);
+  unref(&f->north_layout);
+  for (size_t i = 0; f->legend_text && i < f->legend.n; i++) unref(&f->legend_text[i]);
+  for (size_t i = 0; f->panel_text && i < f->panel.n; i++) unref(&f->panel_text[i]);
+  free(f->legend_text);
+  free(f->panel_text);
+  f->legend_text = f->panel_text = NULL;
+  bm_legend_free(&f->legend);
+  bm_legend_free(&f->panel);
+  bm_geom_free(&f->inset_land);
+  bm_geom_free(&f->inset_lines);
+  bm_geom_free(&f->inset_outline);
+  for (size_t i = 0; i < f->n_inset_labels; i++) unref(&f->inset_labels[i].layout);
+  free(f->inset_labels);
+  for (size_t i = 0; i < f->n_grat_labels; i++) unref(&f->grat_labels[i].layout);
+  free(f->grat_labels);
+  f->inset_labels = f->grat_labels = NULL;
+  f->n_inset_labels = f->n_grat_labels = 0;
+}
+
+bool bm_furniture_add_box(bm_furniture *f, bm_bbox b) {
+  if (f->nboxes >= BM_FURNITURE_MAX_BOXES) return false;
+  f->boxes[f->nboxes++] = b;
+  return true;
+}
+
+static void credit_line(bm_furniture *f, const bm_style *st, const char *credit, const char *date) {
+  unref(&f->credit);
+  char line[1200];
+  snprintf(line, sizeof line, "%s%sBase map: Natural Earth%s%s", credit ? credit : "",
+           credit ? "  ·  " : "", date ? "  ·  " : "", date ? date : "");
+  double w = f->width, h = f->height, cw, ch;
+  bm_text_style cs = tstyle(st->credit_size * f->k, 400, w - 2 * f->pad);
+  f->credit = bm_text_layout(f->text, line, &cs);
+  bm_text_size(f->credit, &cw, &ch);
+  f->cx = f->pad;
+  f->cy = h - f->pad * 0.6 - ch;
+  /* the credit's box is the last one layout added */
+  f->boxes[f->nboxes - 1] = (bm_bbox){0, f->cy - 3 * f->k, f->cx + cw + 6 * f->k, h};
 }
 
 void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, double k, int width,
                          int height, const char *title, const char *subtitle, const char *credit) {
-  double w = width, h = height;
+  double w = width;
+  f->text = text;
+  f->k = k;
+  f->width = width;
+  f->height = height;
   f->pad = 16 * k;
-  double maxw = w * 0.55, tw = 0, th = 0, sw = 0, sh = 0, cw, ch;
+  double maxw = w * 0.55, tw = 0, th = 0, sw = 0, sh = 0;
   if (title) {
     bm_text_style ts = tstyle(st->title_size * k, 700, maxw);
     f->title = bm_text_layout(text, title, &ts);
@@ -38,20 +89,398 @@ void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, dou
   f->nboxes = 0;
   if (title || subtitle)
     f->boxes[f->nboxes++] = (bm_bbox){0, 0, f->pad + fmax(tw, sw) + 6 * k, f->sy + sh + 6 * k};
-  char line[1024];
-  snprintf(line, sizeof line, "%s%sBase map: Natural Earth", credit ? credit : "",
-           credit ? "  ·  " : "");
-  bm_text_style cs = tstyle(st->credit_size * k, 400, w - 2 * f->pad);
-  f->credit = bm_text_layout(text, line, &cs);
-  bm_text_size(f->credit, &cw, &ch);
-  f->cx = f->pad;
-  f->cy = h - f->pad * 0.6 - ch;
-  f->boxes[f->nboxes++] = (bm_bbox){0, f->cy - 3 * k, f->cx + cw + 6 * k, h};
+  f->nboxes++;
+  credit_line(f, st, credit, NULL);
+}
+
+void bm_furniture_set_date(bm_furniture *f, const bm_style *st, const char *credit,
+                           const char *date) {
+  if (date) credit_line(f, st, credit, date);
+}
+
+/* ---- arranging the corners ------------------------------------------------- */
+
+static bool overlaps(bm_bbox a, bm_bbox b) {
+  return a.minx < b.maxx && b.minx < a.maxx && a.miny < b.maxy && b.miny < a.maxy;
+}
+
+typedef struct {
+  double top[5], bottom[5]; /* per corner: the stack's free edge */
+} stacks;
+
+static bm_bbox box_at(const bm_furniture *f, const stacks *s, bm_corner c, double w, double h) {
+  double W = f->width, H = f->height, pad = f->pad;
+  double x = (c == BM_CORNER_TOP_LEFT || c == BM_CORNER_BOTTOM_LEFT) ? pad : W - pad - w;
+  if (c == BM_CORNER_TOP_LEFT || c == BM_CORNER_TOP_RIGHT) return (bm_bbox){x, s->top[c], x + w, s->top[c] + h};
+  double bottom = s->bottom[c];
+  /* over the credit line when the box would reach into it */
+  bm_bbox b = {x, bottom - h, x + w, bottom};
+  for (int i = 0; i < f->nboxes; i++)
+    if (overlaps(b, f->boxes[i]) && f->boxes[i].maxy >= H - 1) {
+      bottom = fmin(bottom, f->boxes[i].miny - 4 * f->k);
+      b = (bm_bbox){x, bottom - h, x + w, bottom};
+    }
+  return b;
+}
+
+static bool fits(const bm_furniture *f, bm_bbox b) {
+  if (b.minx < 0 || b.miny < 0 || b.maxx > f->width || b.maxy > f->height) return false;
+  for (int i = 0; i < f->nboxes; i++)
+    if (overlaps(b, f->boxes[i])) return false;
+  return true;
+}
+
+/* Picks a corner for a w x h box: `at` when the spec sets it, else the feasible
+ * corner with the least content (ties broken by `pref`, the usual place). */
+static bool place(bm_furniture *f, stacks *s, bm_corner at, const bm_corner pref[4], double w,
+                  double h, bm_content *content, bm_bbox *out, bm_corner *where) {
+  double best = HUGE_VAL;
+  bool found = false;
+  for (int i = 0; i < 4; i++) {
+    bm_corner c = at ? at : pref[i];
+    bm_bbox b = box_at(f, s, c, w, h);
+    if (!fits(f, b) && !at) continue;
+    double score = (content ? bm_content_sum(content, b) : 0) + i * 0.03 * w * h;
+    if (score < best) {
+      best = score;
+      *out = b;
+      *where = c;
+      found = true;
+    }
+    if (at) break;
+  }
+  if (!found) return false;
+  double gap = 8 * f->k;
+  if (*where == BM_CORNER_TOP_LEFT || *where == BM_CORNER_TOP_RIGHT)
+    s->top[*where] = out->maxy + gap;
+  else
+    s->bottom[*where] = out->miny - gap;
+  bm_furniture_add_box(f, bm_bbox_grow(*out, 2 * f->k, 2 * f->k));
+  return true;
+}
+
+/* Lays out a legend's rows; returns its size. */
+static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
+                        PangoLayout ***texts, const char *title, PangoLayout **title_out,
+                        double *w, double *h) {
+  double k = f->k, pad = 8 * k;
+  f->swatch_w = 30 * k;
+  f->row_h_min = 17 * k;
+  *texts = calloc(L->n ? L->n : 1, sizeof **texts);
+  double tw = 0, th = 0, rows = 0;
+  if (title && title_out) {
+    bm_text_style ts = tstyle(st->legend_size * k, 700, 240 * k);
+    *title_out = bm_text_layout(f->text, title, &ts);
+    bm_text_size(*title_out, &tw, &th);
+    th += 4 * k;
+  }
+  double maxw = tw;
+  for (size_t i = 0; *texts && i < L->n; i++) {
+    bool note = L->v[i].symbol == BM_LEGEND_TEXT;
+    bm_text_style ts = tstyle((note ? st->legend_size - 1 : st->legend_size) * k, 400,
+                              (note ? 250 : 220) * k);
+    ts.italic = note;
+    (*texts)[i] = bm_text_layout(f->text, L->v[i].text, &ts);
+    double rw, rh;
+    bm_text_size((*texts)[i], &rw, &rh);
+    maxw = fmax(maxw, (note ? 0 : f->swatch_w) + rw);
+    rows += fmax(rh, note ? rh : f->row_h_min) + 3 * k;
+  }
+  *w = maxw + 2 * pad;
+  *h = th + rows + 2 * pad - 3 * k;
+}
+
+void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furniture_request *req,
+                          bm_content *content) {
+  double k = f->k;
+  stacks s;
+  for (int c = 0; c < 5; c++) s.top[c] = f->pad, s.bottom[c] = f->height - f->pad;
+  if (f->title || f->subtitle) s.top[BM_CORNER_TOP_LEFT] = f->boxes[0].maxy + 6 * k;
+  static const bm_corner inset_pref[4] = {BM_CORNER_TOP_RIGHT, BM_CORNER_BOTTOM_RIGHT,
+                                          BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_LEFT};
+  static const bm_corner legend_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT,
+                                           BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT};
+  static const bm_corner bar_pref[4] = {BM_CORNER_BOTTOM_LEFT, BM_CORNER_BOTTOM_RIGHT,
+                                        BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT};
+  static const bm_corner north_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_TOP_RIGHT,
+                                          BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_LEFT};
+  if (req->inset && req->inset_w > 0 && req->inset_h > 0)
+    f->has_inset = place(f, &s, req->inset_at, inset_pref, req->inset_w, req->inset_h, content,
+                         &f->inset_box, &f->inset_corner);
+  if (req->legend && f->legend.n) {
+    double w, h;
+    legend_size(f, st, &f->legend, &f->legend_text, req->legend_title, &f->legend_title, &w, &h);
+    f->has_legend = f->legend_text && place(f, &s, req->legend_at, legend_pref, w, h, content,
+                                             &f->legend_box, &f->legend_corner);
+  }
+  if (req->panel && f->panel.n) {
+    double w, h;
+    legend_size(f, st, &f->panel, &f->panel_text, NULL, NULL, &w, &h);
+    f->has_panel = f->panel_text && place(f, &s, req->panel_at, legend_pref, w, h, content,
+                                           &f->panel_box, &f->panel_corner);
+  }
+  if (req->scalebar) {
+    double w = req->scalebar_max_px + 56 * k, h = 30 * k;
+    f->has_scalebar = place(f, &s, req->scalebar_at, bar_pref, w, h, content, &f->scalebar_box,
+                            &f->scalebar_corner);
+    f->bar_x = f->scalebar_box.minx + 1 * k;
+    f->bar_y = f->scalebar_box.miny + 13 * k;
+  }
+  if (req->north) {
+    double w = 22 * k, h = 36 * k;
+    bm_corner where;
+    f->has_north = place(f, &s, BM_CORNER_AUTO, north_pref, w, h, content, &f->north_box, &where);
+    f->north_x = (f->north_box.minx + f->north_box.maxx) / 2;
+    f->north_y = f->north_box.miny + 22 * k;
+  }
+}
+
+void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_scalebar *bar,
+                                  const char *note) {
+  f->bar = *bar;
+  double km = bar->km;
+  if (km >= 1) snprintf(f->bar_text, sizeof f->bar_text, "%g km", km);
+  else snprintf(f->bar_text, sizeof f->bar_text, "%g m", km * 1000);
+  bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
+  unref(&f->bar_layout);
+  f->bar_layout = bm_text_layout(f->text, f->bar_text, &ts);
+  unref(&f->bar_note_layout);
+  if (note && *note) {
+    snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
+    bm_text_style ns = tstyle((st->furniture_size - 1) * f->k, 400, 0);
+    ns.italic = true;
+    f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
+  }
+  /* right corners: the bar ends at the box's right edge */
+  double tw, th;
+  bm_text_size(f->bar_layout, &tw, &th);
+  if (f->scalebar_corner == BM_CORNER_TOP_RIGHT || f->scalebar_corner == BM_CORNER_BOTTOM_RIGHT)
+    f->bar_x = f->scalebar_box.maxx - bar->px - tw - 6 * f->k;
+}
+
+void bm_graticule_text(double v, bool lon, char *buf, size_t n) {
+  double a = fabs(v);
+  char num[32];
+  if (fabs(a - round(a)) < 1e-9) snprintf(num, sizeof num, "%.0f", a);
+  else snprintf(num, sizeof num, "%g", round(a * 100) / 100);
+  const char *h = a < 1e-9 ? "" : lon ? (v > 0 ? "E" : "W") : (v > 0 ? "N" : "S");
+  if (lon && fabs(a - 180) < 1e-9) h = "";
+  snprintf(buf, n, "%s°%s", num, h);
+}
+
+static bool push_label(bm_grat_label **v, size_t *n, bm_text *text, const char *s,
+                       const bm_text_style *ts, double x, double y, int align) {
+  bm_grat_label *nv = realloc(*v, (*n + 1) * sizeof *nv);
+  if (!nv) return false;
+  *v = nv;
+  bm_grat_label *g = &nv[*n];
+  snprintf(g->text, sizeof g->text, "%s", s);
+  g->layout = bm_text_layout(text, s, ts);
+  double w, h;
+  bm_text_size(g->layout, &w, &h);
+  g->x = align == 0 ? x - w / 2 : align > 0 ? x - w : x;
+  g->y = y - h / 2;
+  (*n)++;
+  return true;
+}
+
+bool bm_furniture_add_grat_label(bm_furniture *f, const bm_style *st, double value, bool lon,
+                                 double x, double y) {
+  char s[32];
+  bm_graticule_text(value, lon, s, sizeof s);
+  bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
+  ts.italic = false;
+  size_t before = f->n_grat_labels;
+  if (!push_label(&f->grat_labels, &f->n_grat_labels, f->text, s, &ts, x, y, lon ? 0 : 1))
+    return false;
+  bm_grat_label *g = &f->grat_labels[before];
+  double w, h;
+  bm_text_size(g->layout, &w, &h);
+  /* labels at the top edge hang from it; at the right edge they stay inside */
+  if (lon) g->y = fmax(g->y, 2 * f->k);
+  bm_bbox b = {g->x - 2, g->y - 1, g->x + w + 2, g->y + h + 1};
+  /* a label under other furniture, or off the frame, is left out */
+  bool clear = b.minx >= 0 && b.maxx <= f->width && b.miny >= 0 && b.maxy <= f->height;
+  for (int i = 0; clear && i < f->nboxes; i++)
+    if (overlaps(b, f->boxes[i])) clear = false;
+  if (!clear || !bm_furniture_add_box(f, b)) {
+    unref(&g->layout);
+    f->n_grat_labels = before;
+  }
+  return true;
+}
+
+bool bm_furniture_add_inset_label(bm_furniture *f, const bm_style *st, const char *text, double x,
+                                  double y) {
+  bm_text_style ts = tstyle((st->furniture_size - 1.5) * f->k, 600, 0);
+  ts.uppercase = true;
+  ts.letter_spacing = 0.08;
+  size_t before = f->n_inset_labels;
+  if (!push_label(&f->inset_labels, &f->n_inset_labels, f->text, text, &ts, x, y, 0)) return false;
+  bm_grat_label *g = &f->inset_labels[before];
+  double w, h;
+  bm_text_size(g->layout, &w, &h);
+  /* keep it inside the inset */
+  g->x = fmax(f->inset_box.minx + 2 * f->k, fmin(g->x, f->inset_box.maxx - w - 2 * f->k));
+  g->y = fmax(f->inset_box.miny + 2 * f->k, fmin(g->y, f->inset_box.maxy - h - 2 * f->k));
+  for (size_t i = 0; i < before; i++) {
+    double w2, h2;
+    bm_text_size(f->inset_labels[i].layout, &w2, &h2);
+    if (overlaps((bm_bbox){g->x, g->y, g->x + w, g->y + h},
+                 (bm_bbox){f->inset_labels[i].x, f->inset_labels[i].y, f->inset_labels[i].x + w2,
+                           f->inset_labels[i].y + h2})) {
+      unref(&g->layout);
+      f->n_inset_labels = before;
+      break;
+    }
+  }
+  return true;
+}
+
+/* ---- painting ------------------------------------------------------------- */
+
+static void set_color(cairo_t *cr, bm_color c) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a); }
+
+static void panel_bg(cairo_t *cr, bm_bbox b, const bm_style *st, double k) {
+  cairo_new_path(cr);
+  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
+  set_color(cr, st->legend_background);
+  cairo_fill(cr);
+  (void)k;
+}
+
+static void paint_legend(const bm_furniture *f, cairo_t *cr, const bm_style *st, const bm_legend *L,
+                         PangoLayout *const *texts, PangoLayout *title, bm_bbox box) {
+  double k = f->k, pad = 8 * k, halo = st->halo_width * k;
+  panel_bg(cr, box, st, k);
+  double y = box.miny + pad;
+  if (title) {
+    double w, h;
+    bm_text_size(title, &w, &h);
+    bm_paint_text(cr, title, box.minx + pad, y, st->text, 0, st->halo);
+    y += h + 4 * k;
+  }
+  for (size_t i = 0; i < L->n; i++) {
+    double w, h;
+    bm_text_size(texts[i], &w, &h);
+    bool note = L->v[i].symbol == BM_LEGEND_TEXT;
+    double row = note ? h : fmax(h, f->row_h_min);
+    if (!note)
+      bm_paint_legend_swatch(cr, f->text, &L->v[i], box.minx + pad + f->swatch_w / 2 - 3 * k,
+                             y + fmin(row, f->row_h_min) / 2, 12 * k, st, k);
+    double tx = box.minx + pad + (note ? 0 : f->swatch_w);
+    double ty = y + (row - h) / 2;
+    if (h > f->row_h_min) ty = y; /* wrapped text starts at the top */
+    bm_paint_text(cr, texts[i], tx, ty, note ? st->text_muted : st->text, halo * 0, st->halo);
+    y += row + 3 * k;
+  }
+}
+
+static void paint_scalebar(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
+  double k = f->k, x = f->bar_x, y = f->bar_y, len = f->bar.px, tick = 4 * k;
+  double halo = st->halo_width * k;
+  cairo_save(cr);
+  cairo_new_path(cr);
+  /* a halo under the bar so it reads over anything */
+  cairo_move_to(cr, x, y - tick);
+  cairo_line_to(cr, x, y);
+  cairo_line_to(cr, x + len, y);
+  cairo_line_to(cr, x + len, y - tick);
+  set_color(cr, st->halo);
+  cairo_set_line_width(cr, 1.2 * k + 2 * halo);
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+  cairo_stroke_preserve(cr);
+  set_color(cr, st->text);
+  cairo_set_line_width(cr, 1.2 * k);
+  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+  cairo_stroke(cr);
+  /* the middle tick */
+  cairo_move_to(cr, x + len / 2, y);
+  cairo_line_to(cr, x + len / 2, y - tick * 0.6);
+  cairo_set_line_width(cr, 1.0 * k);
+  cairo_stroke(cr);
+  cairo_restore(cr);
+  double tw, th;
+  bm_text_size(f->bar_layout, &tw, &th);
+  bm_paint_text(cr, f->bar_layout, x + len + 5 * k, y - th * 0.75, st->text, halo, st->halo);
+  if (f->bar_note_layout)
+    bm_paint_text(cr, f->bar_note_layout, x, y + 2 * k, st->text_muted, halo, st->halo);
+}
+
+static void paint_north(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
+  double k = f->k, x = f->north_x, y = f->north_y, a = f->north_angle;
+  cairo_save(cr);
+  cairo_translate(cr, x, y);
+  cairo_rotate(cr, a);
+  cairo_new_path(cr);
+  double l = 11 * k, w = 5 * k;
+  cairo_move_to(cr, 0, -l);
+  cairo_line_to(cr, w, l * 0.6);
+  cairo_line_to(cr, 0, l * 0.25);
+  cairo_line_to(cr, -w, l * 0.6);
+  cairo_close_path(cr);
+  set_color(cr, st->halo);
+  cairo_set_line_width(cr, 2 * st->halo_width * k);
+  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+  cairo_stroke_preserve(cr);
+  set_color(cr, st->text);
+  cairo_fill(cr);
+  cairo_restore(cr);
+  if (f->north_layout) {
+    double tw, th;
+    bm_text_size(f->north_layout, &tw, &th);
+    double tx = x + sin(a) * (l + th * 0.6) - tw / 2, ty = y - cos(a) * (l + th * 0.6) - th / 2;
+    bm_paint_text(cr, f->north_layout, tx, ty, st->text, st->halo_width * k, st->halo);
+  }
+}
+
+static void paint_inset(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
+  double k = f->k;
+  bm_bbox b = f->inset_box;
+  cairo_save(cr);
+  cairo_new_path(cr);
+  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
+  cairo_clip(cr);
+  set_color(cr, st->water);
+  cairo_paint(cr);
+  bm_paint_fill(cr, &f->inset_land, st->land);
+  bm_paint_stroke(cr, &f->inset_lines, st->border, 0.5 * k, NULL, 0);
+  /* the main map's extent: a translucent tint and an accent outline, names over it */
+  bm_color tint = st->accent;
+  tint.a = 0.15;
+  bm_paint_fill(cr, &f->inset_outline, tint);
+  bm_paint_stroke(cr, &f->inset_outline, st->accent, 1.5 * k, NULL, 0);
+  for (size_t i = 0; i < f->n_inset_labels; i++)
+    bm_paint_text(cr, f->inset_labels[i].layout, f->inset_labels[i].x, f->inset_labels[i].y,
+                  st->country_label, st->halo_width * k * 0.8, st->halo);
+  cairo_restore(cr);
+  cairo_new_path(cr);
+  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
+  set_color(cr, st->border);
+  cairo_set_line_width(cr, 0.8 * k);
+  cairo_stroke(cr);
 }
 
 void bm_furniture_paint(const bm_furniture *f, cairo_t *cr, const bm_style *st, double k) {
   double halo = st->halo_width * k * 1.5;
+  for (size_t i = 0; i < f->n_grat_labels; i++)
+    bm_paint_text(cr, f->grat_labels[i].layout, f->grat_labels[i].x, f->grat_labels[i].y,
+                  st->text_muted, st->halo_width * k, st->halo);
+  if (f->has_inset) paint_inset(f, cr, st);
+  if (f->has_legend)
+    paint_legend(f, cr, st, &f->legend, f->legend_text, f->legend_title, f->legend_box);
+  if (f->has_panel) paint_legend(f, cr, st, &f->panel, f->panel_text, NULL, f->panel_box);
+  if (f->has_scalebar && f->bar_layout) paint_scalebar(f, cr, st);
+  if (f->has_north) paint_north(f, cr, st);
   if (f->title) bm_paint_text(cr, f->title, f->tx, f->ty, st->title, halo, st->halo);
   if (f->subtitle) bm_paint_text(cr, f->subtitle, f->tx, f->sy, st->text_muted, halo, st->halo);
   if (f->credit) bm_paint_text(cr, f->credit, f->cx, f->cy, st->credit, halo, st->halo);
+}
+
+void bm_furniture_set_north(bm_furniture *f, const bm_style *st, double angle) {
+  f->north_angle = angle;
+  bm_text_style ts = tstyle(st->furniture_size * f->k, 700, 0);
+  unref(&f->north_layout);
+  f->north_layout = bm_text_layout(f->text, "N", &ts);
 }

@@ -1,30 +1,236 @@
-/* render/furniture.h — the map's furniture: title block and credit line.
+/* render/furniture.h — the map's furniture: title block, credit line, legend,
+ * scale bar, north arrow, inset locator map, graticule labels and callout panel.
  *
- * Laid out before labels are placed (its boxes are label obstacles), painted
- * last, over the map. Sizes come from the style, scaled by k (width / 1200).
+ * Furniture is laid out before labels are placed (every box it takes is a
+ * label obstacle, in bm_furniture.boxes) and painted last, over the map.
+ * Sizes come from the style, scaled by k (width / 1200). The order of work:
+ *   1. bm_furniture_layout: title block and credit line;
+ *   2. the caller fills a bm_legend with what the map actually draws, and a
+ *      bm_content map with where the map's content is;
+ *   3. bm_furniture_arrange: puts the inset, legend, callout panel, scale bar
+ *      and north arrow in corners (the one with least content unless the spec
+ *      sets it), stacked under the title or over the credit line;
+ *   4. the caller measures the scale bar where it landed (bm_scalebar_measure),
+ *      draws the inset's content into bm_furniture.inset_box;
+ *   5. bm_furniture_paint.
+ * bm_furniture owns its layouts, legend and inset geometry; bm_furniture_free frees them.
  */
 #ifndef BM_RENDER_FURNITURE_H
 #define BM_RENDER_FURNITURE_H
 
 #include <cairo.h>
+#include <stdbool.h>
 
 #include "core/geom.h"
+#include "proj/proj.h"
+#include "spec/spec.h"
 #include "spec/style.h"
 #include "text/text.h"
 
-#define BM_FURNITURE_MAX_BOXES 16
+#define BM_FURNITURE_MAX_BOXES 64
+
+/* ---- legend ------------------------------------------------------------- */
+
+typedef enum {
+  BM_LEGEND_SITE = 0,       /* a site kind's symbol */
+  BM_LEGEND_RING,
+  BM_LEGEND_ROUTE,
+  BM_LEGEND_HATCH,          /* a hatched area */
+  BM_LEGEND_FILL,           /* a filled area */
+  BM_LEGEND_BORDER,         /* a highlighted border */
+  BM_LEGEND_HL_COUNTRY,
+  BM_LEGEND_HL_PROVINCE,
+  BM_LEGEND_DISPUTED,       /* the disputed-boundary line */
+  BM_LEGEND_CALLOUT,        /* a numbered marker and its text */
+  BM_LEGEND_TEXT            /* a line of text, no symbol */
+} bm_legend_symbol;
+
+typedef struct {
+  bm_legend_symbol symbol;
+  bm_site_kind site_kind; /* BM_LEGEND_SITE */
+  bm_dash_kind dash;      /* BM_LEGEND_ROUTE */
+  bool arrow;             /* BM_LEGEND_ROUTE */
+  char marker[8];         /* BM_LEGEND_CALLOUT */
+  char *text;             /* owned */
+} bm_legend_item;
+
+typedef struct {
+  bm_legend_item *v;
+  size_t n, cap;
+} bm_legend;
+
+/* Appends an item (copies text) unless an item with the same symbol, kind and
+ * text is there already. Returns false on out of memory. */
+bool bm_legend_add(bm_legend *L, const bm_legend_item *item);
+void bm_legend_free(bm_legend *L);
+/* The spec name of an item's symbol: "factory", "ring", "hatch", "disputed" ... */
+const char *bm_legend_symbol_name(const bm_legend_item *it);
+/* Parses a spec symbol name into an item's symbol (and site kind). */
+bool bm_legend_symbol_parse(const char *name, bm_legend_item *it);
+/* The default text of an automatic site entry: "Factory", "Military base" ... */
+const char *bm_legend_site_text(bm_site_kind k);
+/* Applies the spec to the automatic legend: entries hidden by name are
+ * dropped, renamed ones get their new text; written-out items replace
+ * everything. Returns false on out of memory. */
+bool bm_legend_apply_spec(bm_legend *L, const bm_legend_spec *spec);
+
+/* ---- where the map's content is ---------------------------------------- */
+
+/* A coarse coverage map of the frame (a quarter of its resolution): the caller
+ * paints what the map shows into it (alpha = how much it matters), and
+ * furniture goes where the sum is least. */
+typedef struct bm_content bm_content;
+bm_content *bm_content_create(int width, int height);
+void bm_content_destroy(bm_content *c);
+/* A Cairo context drawing in full-resolution frame pixels. */
+cairo_t *bm_content_cairo(bm_content *c);
+/* Content inside box (pixels): the sum of alpha over it, in full-resolution pixel units. */
+double bm_content_sum(bm_content *c, bm_bbox box);
+
+/* ---- scale, north ------------------------------------------------------- */
+
+typedef struct {
+  double km;          /* the bar's length on the ground: a round number */
+  double px;          /* its length in pixels at its position */
+  double km_per_px;   /* true scale along the bar where it is drawn */
+  double lat;         /* latitude of the bar's middle */
+  double variation;   /* largest / smallest scale across the view (>= 1) */
+} bm_scalebar;
+
+/* The ground distance between two pixel points of the view (geodesic, metres);
+ * a negative value when either point cannot be unprojected. */
+double bm_view_ground_distance(const bm_proj *p, const bm_view *v, double x1, double y1, double x2,
+                               double y2);
+/* How much the scale varies across the view: largest over smallest ground
+ * distance per pixel, sampled on a 9x9 grid in both directions. */
+double bm_scale_variation(const bm_proj *p, const bm_view *v);
+/* A horizontal bar starting at pixel (x, y), at most max_px long, whose ground
+ * length is a round number (1, 2, 5 x 10^n km) or fixed_km when > 0. Its pixel
+ * length is solved so that the geodesic distance between its ends is exactly
+ * that number. False when the view cannot be unprojected there or fixed_km
+ * would not fit in 3 * max_px. */
+bool bm_scalebar_measure(const bm_proj *p, const bm_view *v, double x, double y, double max_px,
+                         double fixed_km, bm_scalebar *out);
+/* The direction of north at pixel (x, y), in radians clockwise from up. */
+bool bm_north_angle(const bm_proj *p, const bm_view *v, double x, double y, double *angle);
+/* The largest difference between north's direction anywhere in the view and at
+ * its centre, radians (9x9 grid). */
+double bm_north_spread(const bm_proj *p, const bm_view *v);
+
+/* ---- the furniture ------------------------------------------------------ */
+
+typedef struct {
+  char text[32];
+  double x, y;          /* top-left */
+  PangoLayout *layout;  /* owned */
+} bm_grat_label;
 
 typedef struct {
   PangoLayout *title, *subtitle, *credit; /* owned */
   double pad, tx, ty, sy, cx, cy;
   bm_bbox boxes[BM_FURNITURE_MAX_BOXES]; /* areas labels must avoid, in pixels */
   int nboxes;
+  int width, height;
+  double k;
+  bm_text *text; /* not owned */
+
+  /* legend (and the callout panel, when the spec asks for one) */
+  bm_legend legend, panel;
+  PangoLayout *legend_title, **legend_text, **panel_text; /* owned */
+  bool has_legend, has_panel;
+  bm_bbox legend_box, panel_box;
+  bm_corner legend_corner, panel_corner;
+  double row_h_min, swatch_w;
+
+  /* scale bar */
+  bool has_scalebar;
+  bm_bbox scalebar_box;
+  bm_corner scalebar_corner;
+  bm_scalebar bar;
+  double bar_x, bar_y; /* left end of the bar, on its baseline */
+  char bar_text[64], bar_note[160];
+  PangoLayout *bar_layout, *bar_note_layout; /* owned */
+
+  /* north arrow */
+  bool has_north;
+  bm_bbox north_box;
+  double north_x, north_y, north_angle;
+  PangoLayout *north_layout; /* owned */
+
+  /* inset locator map: geometry in frame pixels, already inside inset_box */
+  bool has_inset;
+  bm_bbox inset_box;
+  bm_corner inset_corner;
+  bm_geom inset_land, inset_lines, inset_outline;
+  char inset_def[512];   /* the inset's projection (for the report) */
+  bm_bbox inset_proj;    /* the projected box it shows */
+  bm_grat_label *inset_labels;
+  size_t n_inset_labels;
+
+  /* graticule labels at the frame's edge */
+  bm_grat_label *grat_labels;
+  size_t n_grat_labels;
 } bm_furniture;
 
-/* title, subtitle, credit may be NULL; "Base map: Natural Earth" is always credited. */
+/* title, subtitle, credit, date may be NULL; "Base map: Natural Earth" is always credited. */
 void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, double k, int width,
                          int height, const char *title, const char *subtitle, const char *credit);
+/* Adds the date after the credit line (call right after bm_furniture_layout). */
+void bm_furniture_set_date(bm_furniture *f, const bm_style *st, const char *credit,
+                           const char *date);
+
+/* What bm_furniture_arrange should place. */
+typedef struct {
+  bool legend;
+  bm_corner legend_at;
+  const char *legend_title;
+  bool panel;
+  bm_corner panel_at;
+  bool scalebar;
+  bm_corner scalebar_at;
+  double scalebar_max_px;
+  bool north;
+  bool inset;
+  bm_corner inset_at;
+  double inset_w, inset_h; /* pixels */
+} bm_furniture_request;
+
+/* Places what req asks for (the legend and panel come from f->legend and
+ * f->panel, which the caller has filled); adds every box to f->boxes. */
+void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furniture_request *req,
+                          bm_content *content);
+/* After measuring the bar where it was placed (at bar_x, bar_y): its text, and
+ * a note under it (NULL for none). */
+void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_scalebar *bar,
+                                  const char *note);
+/* The north arrow's direction (radians clockwise from up) at its place. */
+void bm_furniture_set_north(bm_furniture *f, const bm_style *st, double angle);
+/* Takes a box for an extra furniture item (returns false when the list is full). */
+bool bm_furniture_add_box(bm_furniture *f, bm_bbox b);
+/* The graticule label text: "70°E", "38°N", "0°". */
+void bm_graticule_text(double value, bool lon, char *buf, size_t n);
+/* Adds a graticule label whose anchor is (x, y); side: 0 top edge, 1 right edge. */
+bool bm_furniture_add_grat_label(bm_furniture *f, const bm_style *st, double value, bool lon,
+                                 double x, double y);
+/* Adds a label inside the inset (a country's name at (x, y), centred). */
+bool bm_furniture_add_inset_label(bm_furniture *f, const bm_style *st, const char *text, double x,
+                                  double y);
+
 void bm_furniture_paint(const bm_furniture *f, cairo_t *cr, const bm_style *st, double k);
 void bm_furniture_free(bm_furniture *f);
+
+/* ---- story painters (render/story.c) ------------------------------------ */
+
+/* A route's line with an arrowhead at its end (pixels). */
+void bm_paint_route(cairo_t *cr, const bm_geom *line, bm_color color, double width,
+                    bm_dash_kind dash, bool arrow, double k);
+/* An area hatched with diagonal lines or filled, with an outline. */
+void bm_paint_area(cairo_t *cr, const bm_geom *area, bm_color color, bool hatch, double k);
+/* A callout's marker: a disc with its number or letter. */
+void bm_paint_callout(cairo_t *cr, bm_text *text, const char *marker, double x, double y,
+                      const bm_style *st, double k);
+/* A legend swatch for an item, centred on (x, y), about size pixels. */
+void bm_paint_legend_swatch(cairo_t *cr, bm_text *text, const bm_legend_item *it, double x,
+                            double y, double size, const bm_style *st, double k);
 
 #endif

@@ -65,6 +65,16 @@ void bm_style_defaults(bm_style *st) {
   st->site_symbol_size = 14;
   st->capital_dot_size = 7;
   st->city_dot_size = 4.5;
+  st->graticule = hex("#a7b8c6");
+  st->legend_background = hex("#f3f1ecdd");
+  st->ring_width = 1.2;
+  st->ring_dash[0] = 6;
+  st->ring_dash[1] = 3;
+  st->route_width = 0.9;
+  st->story_border_width = 2.6;
+  st->graticule_width = 0.6;
+  st->legend_size = 11;
+  st->furniture_size = 10;
 }
 
 typedef enum { F_COLOR, F_NUMBER, F_DASH, F_FONT, F_ORDER } field_kind;
@@ -104,6 +114,11 @@ static const field fields[] = {
     N("text", "country_letter_spacing", country_letter_spacing),
     N("symbols", "site", site_symbol_size), N("symbols", "capital", capital_dot_size),
     N("symbols", "city", city_dot_size),
+    C("colors", "graticule", graticule), C("colors", "legend_background", legend_background),
+    N("lines", "ring", ring_width), {"lines", "ring_dash", F_DASH, offsetof(bm_style, ring_dash)},
+    N("lines", "route", route_width), N("lines", "story_border", story_border_width),
+    N("lines", "graticule", graticule_width), N("text", "legend", legend_size),
+    N("text", "furniture", furniture_size),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 

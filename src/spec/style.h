@@ -38,6 +38,11 @@ typedef struct bm_style {
    * 6 top, 7 bottom) */
   int point_order[8];
   int n_point_order;
+  /* story layer and furniture */
+  bm_color graticule, legend_background;
+  double ring_width, route_width, story_border_width, graticule_width;
+  double ring_dash[2];
+  double legend_size, furniture_size; /* legend text; scale bar, inset, graticule text */
 } bm_style;
 
 /* The built-in newsroom defaults. */
