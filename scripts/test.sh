@@ -14,14 +14,14 @@ cmake --build build -j"$(nproc)" >/dev/null
 echo "== sanitizer build (ASan + UBSan): unit tests"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
-(cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^unit\.')
+(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^unit\.')
 echo "== fuzzing (libFuzzer, ${BM_FUZZ_SECONDS:=20} s per harness)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
 for h in spec shp; do
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/$h/* "$corpus"/
-  LSAN_OPTIONS=suppressions=$PWD/tests/fuzz/lsan.supp ASAN_OPTIONS=detect_leaks=1 \
+  LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 \
     build-fuzz/tests/fuzz_$h -max_total_time="$BM_FUZZ_SECONDS" -timeout=10 \
     -artifact_prefix=build-fuzz/ "$corpus" 2>build-fuzz/fuzz_$h.log ||
     { tail -40 build-fuzz/fuzz_$h.log; echo "fuzz_$h found a crash, hang or leak (input saved in build-fuzz/)"; exit 1; }
