@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/atomic.h"
 #include "core/util.h"
 #include "geom/simplify.h"
 #include "label/label.h"
@@ -1302,7 +1303,7 @@ out:
   return st;
 }
 
-static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp);
+static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_atomic *out);
 
 /* ---- the whole chain -------------------------------------------------- */
 
@@ -1333,6 +1334,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   story sty = {0};
   bm_labeler *lb = NULL;
   bm_canvas *canvas = NULL;
+  bm_atomic report = {0};
   bm_status st;
   double t0 = now();
   bm_error_clear(err);
@@ -1405,12 +1407,15 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   bm_furniture_paint(&fur, cr, &m.style, m.k);
   double t5 = now();
   stats->t_paint = t5 - t4;
-  /* the report first: a map is only put in place when everything asked for worked */
-  if (opt->labels_report && (st = write_report(&m, lb, &sp))) goto done;
-  if ((st = bm_canvas_finish(canvas, err))) goto done;
+  /* both files are written and checked before either is put in place */
+  if (opt->labels_report && (st = write_report(&m, lb, &sp, &report))) goto done;
+  if ((st = bm_canvas_close(canvas, err))) goto done;
+  if (opt->labels_report && (st = bm_atomic_rename(&report, err))) goto done;
+  if ((st = bm_canvas_rename(canvas, err))) goto done;
   stats->t_write = now() - t5;
 
 done:
+  bm_atomic_abort(&report);
   bm_canvas_destroy(canvas);
   bm_labeler_destroy(lb);
   bm_furniture_free(&fur);
@@ -1479,15 +1484,12 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   }
 }
 
-static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) {
-  const char *path = m->opt->labels_report;
-  char tmp[1100];
-  snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
-  int fd = mkstemp(tmp);
-  FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-  if (!f)
-    return bm_error_set(m->err, BM_ERR_IO, path, 0, 0, "cannot write the label report: %s",
-                        strerror(errno));
+/* Writes the report into out's temp file and closes it; the caller renames it
+ * into place together with the map. */
+static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_atomic *out) {
+  bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
+  if (st) return bm_error_wrap(m->err, "cannot write the label report");
+  FILE *f = out->f;
   fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"labels\": [", m->view.width, m->view.height);
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
@@ -1531,11 +1533,5 @@ static bm_status write_report(map *m, const bm_labeler *lb, const story_px *sp) 
   fprintf(f, "\n  ]");
   if (m->fur) write_furniture_report(f, m->fur);
   fprintf(f, "\n}\n");
-  bool ok = !ferror(f);
-  ok = (fclose(f) == 0) && ok;
-  if (!ok || rename(tmp, path) != 0) {
-    remove(tmp);
-    return bm_error_set(m->err, BM_ERR_IO, path, 0, 0, "cannot write the label report");
-  }
-  return BM_OK;
+  return bm_atomic_close(out, m->err);
 }

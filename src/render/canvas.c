@@ -4,16 +4,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/atomic.h"
 #include "core/util.h"
 #include "render/render.h"
 
 struct bm_canvas {
   bm_format format;
-  char *path, *tmp;
-  FILE *f;
+  bm_atomic out;
   cairo_surface_t *surface;
   cairo_t *cr;
   bool write_failed;
@@ -31,7 +30,7 @@ bool bm_format_from_path(const char *path, bm_format *out) {
 
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
   bm_canvas *c = closure;
-  if (fwrite(data, 1, len, c->f) != len) {
+  if (fwrite(data, 1, len, c->out.f) != len) {
     c->write_failed = true;
     return CAIRO_STATUS_WRITE_ERROR;
   }
@@ -48,30 +47,11 @@ bm_status bm_canvas_create(const char *path, int width, int height, double dpi, 
     return bm_error_set(err, BM_ERR_USAGE, path, 0, 0,
                         "unknown output format; the file name must end in .png, .pdf or .svg");
   }
-  c->path = strdup(path);
-  char *dir = bm_path_dirname(path);
-  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
-  size_t n = strlen(dir) + strlen(base) + 32;
-  c->tmp = malloc(n);
-  if (c->tmp && dir) snprintf(c->tmp, n, "%s/.%s.tmp-XXXXXX", dir, base);
-  int fd = c->tmp ? mkstemp(c->tmp) : -1;
-  if (fd < 0) {
-    int e = errno;
-    bm_error_set(err, BM_ERR_IO, path, 0, 0,
-                 "cannot write the output: folder '%s' is missing or not writable (%s)", dir,
-                 strerror(e));
-    free(dir);
-    free(c->tmp);
-    c->tmp = NULL;
-    bm_canvas_destroy(c);
-    return BM_ERR_IO;
+  bm_status st = bm_atomic_open(&c->out, path, err);
+  if (st) {
+    free(c);
+    return st;
   }
-  free(dir);
-  /* mkstemp makes the file private; a map is an ordinary file for its folder */
-  mode_t mask = umask(0);
-  umask(mask);
-  fchmod(fd, 0666 & ~mask);
-  c->f = fdopen(fd, "wb");
   double pt_w = width * 72.0 / dpi, pt_h = height * 72.0 / dpi;
   switch (c->format) {
   case BM_FORMAT_PNG:
@@ -102,38 +82,32 @@ bm_status bm_canvas_create(const char *path, int width, int height, double dpi, 
 
 cairo_t *bm_canvas_cairo(bm_canvas *c) { return c->cr; }
 
-bm_status bm_canvas_finish(bm_canvas *c, bm_error *err) {
+bm_status bm_canvas_close(bm_canvas *c, bm_error *err) {
   cairo_status_t cs = cairo_status(c->cr);
-  bm_status st = BM_OK;
   if (cs != CAIRO_STATUS_SUCCESS)
-    return bm_error_set(err, BM_ERR_INTERNAL, c->path, 0, 0, "drawing failed: %s",
+    return bm_error_set(err, BM_ERR_INTERNAL, c->out.path, 0, 0, "drawing failed: %s",
                         cairo_status_to_string(cs));
+  bm_status st = BM_OK;
   cairo_destroy(c->cr);
   c->cr = NULL;
   if (c->format == BM_FORMAT_PNG) {
     cairo_surface_flush(c->surface);
-    st = bm_png_write(c->surface, c->f, err);
+    st = bm_png_write(c->surface, c->out.f, err);
   } else {
     cairo_surface_finish(c->surface);
     if (c->write_failed || cairo_surface_status(c->surface) != CAIRO_STATUS_SUCCESS)
-      st = bm_error_set(err, BM_ERR_IO, c->path, 0, 0, "cannot write the output (disk full?)");
+      st = bm_error_set(err, BM_ERR_IO, c->out.path, 0, 0, "cannot write the output (disk full?)");
   }
   cairo_surface_destroy(c->surface);
   c->surface = NULL;
-  if (!st && (fflush(c->f) != 0 || ferror(c->f)))
-    st = bm_error_set(err, BM_ERR_IO, c->path, 0, 0, "cannot write the output: %s", strerror(errno));
-  int rc = fclose(c->f);
-  c->f = NULL;
-  if (!st && rc != 0)
-    st = bm_error_set(err, BM_ERR_IO, c->path, 0, 0, "cannot write the output: %s", strerror(errno));
-  if (!st && rename(c->tmp, c->path) != 0)
-    st = bm_error_set(err, BM_ERR_IO, c->path, 0, 0, "cannot move the finished map into place: %s",
-                      strerror(errno));
-  if (!st) {
-    free(c->tmp);
-    c->tmp = NULL; /* renamed: nothing to clean up */
-  }
-  return st;
+  return st ? st : bm_atomic_close(&c->out, err);
+}
+
+bm_status bm_canvas_rename(bm_canvas *c, bm_error *err) { return bm_atomic_rename(&c->out, err); }
+
+bm_status bm_canvas_finish(bm_canvas *c, bm_error *err) {
+  bm_status st = bm_canvas_close(c, err);
+  return st ? st : bm_canvas_rename(c, err);
 }
 
 void bm_canvas_destroy(bm_canvas *c) {
@@ -143,9 +117,6 @@ void bm_canvas_destroy(bm_canvas *c) {
     if (c->format != BM_FORMAT_PNG) cairo_surface_finish(c->surface);
     cairo_surface_destroy(c->surface);
   }
-  if (c->f) fclose(c->f);
-  if (c->tmp) remove(c->tmp);
-  free(c->tmp);
-  free(c->path);
+  bm_atomic_abort(&c->out);
   free(c);
 }

@@ -73,6 +73,7 @@ bm_status bm_png_write(cairo_surface_t *img, FILE *f, bm_error *err) {
       z.next_out = out;
       z.avail_out = (uInt)cap;
       rc = deflate(&z, flush);
+      if (rc < 0 && rc != Z_BUF_ERROR) ok = false; /* never spin on a zlib error */
       size_t have = cap - z.avail_out;
       if (have) ok = ok && chunk(f, "IDAT", out, (uint32_t)have);
     } while (ok && (z.avail_out == 0 || (flush == Z_FINISH && rc != Z_STREAM_END)));

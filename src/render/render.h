@@ -33,6 +33,11 @@ typedef struct bm_canvas bm_canvas;
 bm_status bm_canvas_create(const char *path, int width, int height, double dpi, bm_canvas **out,
                            bm_error *err);
 cairo_t *bm_canvas_cairo(bm_canvas *c);
+/* Finishes drawing and writes the temp file (bm_canvas_close), then renames it
+ * into place (bm_canvas_rename); bm_canvas_finish does both. Splitting them lets
+ * the pipeline check every file it writes before putting any in place. */
+bm_status bm_canvas_close(bm_canvas *c, bm_error *err);
+bm_status bm_canvas_rename(bm_canvas *c, bm_error *err);
 bm_status bm_canvas_finish(bm_canvas *c, bm_error *err);
 void bm_canvas_destroy(bm_canvas *c);
 
