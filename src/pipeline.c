@@ -112,8 +112,6 @@ static void country_box(const bm_geom *g, bm_bbox *acc) {
     double a = bm_geom_ring_area(g, i);
     if (a > best_a) best_a = a, best = i;
   }
-  bm_geom one;
-  bm_geom_init(&one, g->type);
   bm_bbox main = bm_bbox_empty();
   const double *p = bm_geom_part_xy(g, best);
   for (size_t k = 0; k < bm_geom_part_len(g, best); k++) bm_bbox_add(&main, p[2 * k], p[2 * k + 1]);
@@ -128,40 +126,47 @@ static void country_box(const bm_geom *g, bm_bbox *acc) {
       bm_bbox_add(acc, b.maxx, b.maxy);
     }
   }
-  bm_geom_free(&one);
 }
 
-static bm_status extent_lonlat(map *m, bm_bbox *ll) {
-  const bm_spec *s = m->spec;
+/* The lon/lat box of an extent given as a box, a centre and radius, or a
+ * list of countries (used for the map and for its inset). */
+static bm_status extent_box(map *m, bm_extent_kind kind, const double bbox[4],
+                            const double center[2], double radius_km,
+                            const bm_country_ref *countries, size_t ncountries, bm_bbox *ll) {
   *ll = bm_bbox_empty();
-  if (s->extent_kind == BM_EXTENT_BBOX) {
-    *ll = (bm_bbox){s->bbox[0], s->bbox[1], s->bbox[2], s->bbox[3]};
+  if (kind == BM_EXTENT_BBOX) {
+    *ll = (bm_bbox){bbox[0], bbox[1], bbox[2], bbox[3]};
     if (ll->maxx < ll->minx) ll->maxx += 360; /* crosses the antimeridian */
     return BM_OK;
   }
-  if (s->extent_kind == BM_EXTENT_CENTER) {
+  if (kind == BM_EXTENT_CENTER) {
     for (int a = 0; a < 360; a += 5) {
       double lon, lat;
-      bm_geodesic_direct(s->center[0], s->center[1], a, s->radius_km * 1000, &lon, &lat);
-      while (lon < s->center[0] - 180) lon += 360;
-      while (lon > s->center[0] + 180) lon -= 360;
-      bm_bbox_add(ll, lon, lat);
+      bm_geodesic_direct(center[0], center[1], a, radius_km * 1000, &lon, &lat);
+      bm_bbox_add(ll, bm_lon_unwrap(lon, center[0]), lat);
     }
     return BM_OK;
   }
   static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
   bm_features cs;
   bm_status st = read_layer(m, "countries", "50m", NULL, fields, &cs);
-  bool *mask = st ? NULL : calloc(cs.n ? cs.n : 1, sizeof *mask);
-  for (size_t r = 0; !st && r < s->n_extent_countries; r++) {
+  bool *mask = st ? NULL : calloc(cs.n + 1, sizeof *mask);
+  if (!st && !mask) st = bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t r = 0; !st && r < ncountries; r++) {
     memset(mask, 0, cs.n * sizeof *mask);
-    st = bm_story_match_country(&cs, &s->extent_countries[r], s->path, mask, m->err);
+    st = bm_story_match_country(&cs, &countries[r], m->spec->path, mask, m->err);
     for (size_t i = 0; !st && i < cs.n; i++)
       if (mask[i]) country_box(&cs.f[i].geom, ll);
   }
   free(mask);
   bm_features_free(&cs);
   return st;
+}
+
+static bm_status extent_lonlat(map *m, bm_bbox *ll) {
+  const bm_spec *s = m->spec;
+  return extent_box(m, s->extent_kind, s->bbox, s->center, s->radius_km, s->extent_countries,
+                    s->n_extent_countries, ll);
 }
 
 static const char *auto_scale(double m_per_px) {
@@ -717,6 +722,10 @@ static bm_status story_build(map *m, story *s) {
     if ((st = bm_story_resolve_place(&c->at, sites, ns, "callout place (at)", path, &xy[0], &xy[1], m->err)))
       return st;
     bm_proj_forward(m->proj, xy, 1);
+    if (xy[0] == HUGE_VAL || xy[1] == HUGE_VAL)
+      return bm_error_set(m->err, BM_ERR_SPEC, path, c->pos.line, c->pos.col,
+                          "callout %zu cannot be shown in this projection (it is on the far "
+                          "side); choose another projection or extent", i + 1);
     bm_view_to_px(&m->view, xy, 1);
     if (c->at.site) {
       /* at a site: beside its symbol (upper left), never on top of it */
@@ -1000,32 +1009,8 @@ static bm_status inset_lonlat(map *m, bm_bbox *ll) {
     *ll = (bm_bbox){cx - w / 2, fmax(cy - h / 2, -85), cx + w / 2, fmin(cy + h / 2, 85)};
     return BM_OK;
   }
-  if (I->extent_kind == BM_EXTENT_BBOX) {
-    *ll = (bm_bbox){I->bbox[0], I->bbox[1], I->bbox[2], I->bbox[3]};
-    if (ll->maxx < ll->minx) ll->maxx += 360;
-    return BM_OK;
-  }
-  if (I->extent_kind == BM_EXTENT_CENTER) {
-    for (int a = 0; a < 360; a += 5) {
-      double lon, lat;
-      bm_geodesic_direct(I->center[0], I->center[1], a, I->radius_km * 1000, &lon, &lat);
-      bm_bbox_add(ll, lon, lat);
-    }
-    return BM_OK;
-  }
-  static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
-  bm_features cs;
-  bm_status st = read_layer(m, "countries", "50m", NULL, fields, &cs);
-  bool *mask = st ? NULL : calloc(cs.n + 1, sizeof *mask);
-  for (size_t r = 0; !st && mask && r < I->n_countries; r++) {
-    memset(mask, 0, cs.n * sizeof *mask);
-    st = bm_story_match_country(&cs, &I->countries[r], m->spec->path, mask, m->err);
-    for (size_t i = 0; !st && i < cs.n; i++)
-      if (mask[i]) country_box(&cs.f[i].geom, ll);
-  }
-  free(mask);
-  bm_features_free(&cs);
-  return st;
+  return extent_box(m, I->extent_kind, I->bbox, I->center, I->radius_km, I->countries,
+                    I->n_countries, ll);
 }
 
 /* Appends g's parts, shifted by (dx, dy) and clipped to box, to out. */
@@ -1190,15 +1175,18 @@ static bm_status graticule(map *m, story *s, bm_furniture *f) {
     bool lon = pass == 0;
     double lo = lon ? q.minx : q.miny, hi = lon ? q.maxx : q.maxy;
     for (double v = ceil(lo / step) * step; v <= hi + 1e-9 && s->ngrat < cap; v += step) {
+      /* the seam and the poles are the map's edge, not lines on it */
+      if (lon ? (v <= -180 || v >= 180) : fabs(v) >= 90) continue;
       bm_geom *g = &s->grat[s->ngrat];
       bm_geom_init(g, BM_GEOM_LINE);
-      bm_geom_begin_part(g);
-      if (lon) {
-        if (v <= -180 || v >= 180) continue; /* the seam is the map's edge */
-        for (double t = fmax(q.miny, -89.9); t <= fmin(q.maxy, 89.9) + 1e-9; t += 0.25) bm_geom_add(g, v, t);
-      } else {
-        if (fabs(v) >= 90) continue;
-        for (double t = q.minx; t <= q.maxx + 1e-9; t += 0.25) bm_geom_add(g, t, v);
+      bool ok = bm_geom_begin_part(g);
+      if (lon)
+        for (double t = fmax(q.miny, -89.9); ok && t <= fmin(q.maxy, 89.9) + 1e-9; t += 0.25) ok = bm_geom_add(g, v, t);
+      else
+        for (double t = q.minx; ok && t <= q.maxx + 1e-9; t += 0.25) ok = bm_geom_add(g, t, v);
+      if (!ok) {
+        bm_geom_free(g);
+        return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       }
       story_to_pixels(m, g);
       s->grat_value[s->ngrat] = v;
@@ -1357,11 +1345,21 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   stats->features = project_base(&m, &b);
   sp.nsites = (int)m.sites->n_sites;
   sp.site_xy = calloc((size_t)sp.nsites * 2 + 2, sizeof(double));
+  if (!sp.site_xy) { st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory"); goto done; }
   for (int i = 0; i < sp.nsites; i++) {
     sp.site_xy[2 * i] = m.sites->sites[i].lon;
     sp.site_xy[2 * i + 1] = m.sites->sites[i].lat;
   }
   bm_proj_forward(m.proj, sp.site_xy, (size_t)sp.nsites);
+  for (int i = 0; i < sp.nsites; i++)
+    if (sp.site_xy[2 * i] == HUGE_VAL || sp.site_xy[2 * i + 1] == HUGE_VAL) {
+      const bm_site *s = &m.sites->sites[i];
+      st = bm_error_set(err, BM_ERR_SPEC, spec->path, s->pos.line, s->pos.col,
+                        "site '%s' (%g, %g) cannot be shown in projection '%s' (it is on the "
+                        "far side of the projection); choose another projection or extent",
+                        s->name, s->lon, s->lat, stats->projection);
+      goto done;
+    }
   bm_view_to_px(&m.view, sp.site_xy, (size_t)sp.nsites);
   bm_story_spread_symbols(sp.site_xy, sp.nsites, m.style.site_symbol_size * m.k);
   if ((st = story_build(&m, &sty))) goto done;

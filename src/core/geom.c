@@ -112,6 +112,11 @@ bool bm_geom_copy(bm_geom *dst, const bm_geom *src) {
   return true;
 }
 
+double bm_lon_unwrap(double lon, double ref) {
+  if (!isfinite(lon) || !isfinite(ref)) return lon;
+  return ref + remainder(lon - ref, 360.0);
+}
+
 bool bm_geom_contains(const bm_geom *g, double x, double y) {
   if (g->type != BM_GEOM_POLYGON) return false;
   bool in = false;

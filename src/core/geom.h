@@ -51,6 +51,10 @@ bm_bbox bm_geom_bbox(const bm_geom *g);
 /* Deep copy; returns false on out of memory. */
 bool bm_geom_copy(bm_geom *dst, const bm_geom *src);
 
+/* lon moved by whole turns to within 180 degrees of ref; NaN and infinities
+ * come back unchanged (a loop adding 360 would never end on them). */
+double bm_lon_unwrap(double lon, double ref);
+
 /* Even-odd point-in-polygon test over all of g's rings. */
 bool bm_geom_contains(const bm_geom *g, double x, double y);
 

@@ -215,15 +215,23 @@ void bm_labeler_set_point_order(bm_labeler *lb, const bm_point_pos *order, int n
 void bm_labeler_set_naive(bm_labeler *lb, bool naive) { lb->naive = naive; }
 void bm_labeler_keep_candidates(bm_labeler *lb, bool keep) { lb->keep = keep; }
 
+/* Clamped in floating point before the cast, so boxes far outside the frame
+ * (or not finite) never overflow an int. */
+static int cell_of(double v, double origin, int n) {
+  double c = floor((v - origin) / CELL);
+  return c < 0 ? 0 : c > n - 1 ? n - 1 : (int)c;
+}
+
 static void cell_range(const bm_labeler *lb, bm_bbox b, int *x0, int *y0, int *x1, int *y1) {
-  *x0 = (int)floor((b.minx - lb->frame.minx) / CELL);
-  *y0 = (int)floor((b.miny - lb->frame.miny) / CELL);
-  *x1 = (int)floor((b.maxx - lb->frame.minx) / CELL);
-  *y1 = (int)floor((b.maxy - lb->frame.miny) / CELL);
-  if (*x0 < 0) *x0 = 0;
-  if (*y0 < 0) *y0 = 0;
-  if (*x1 >= lb->gw) *x1 = lb->gw - 1;
-  if (*y1 >= lb->gh) *y1 = lb->gh - 1;
+  if (!isfinite(b.minx) || !isfinite(b.miny) || !isfinite(b.maxx) || !isfinite(b.maxy)) {
+    *x0 = *y0 = 0; /* no cells: such a box can be neither stored nor hit */
+    *x1 = *y1 = -1;
+    return;
+  }
+  *x0 = cell_of(b.minx, lb->frame.minx, lb->gw);
+  *y0 = cell_of(b.miny, lb->frame.miny, lb->gh);
+  *x1 = cell_of(b.maxx, lb->frame.minx, lb->gw);
+  *y1 = cell_of(b.maxy, lb->frame.miny, lb->gh);
 }
 
 static bool cell_push(cell *c, size_t id) {

@@ -12,12 +12,6 @@
 #include "layers/story.h"
 #include "proj/proj.h"
 
-static double unwrap(double lon, double ref) {
-  while (lon < ref - 180) lon += 360;
-  while (lon > ref + 180) lon -= 360;
-  return lon;
-}
-
 bm_status bm_story_resolve_place(const bm_place_ref *ref, const bm_site *sites, size_t n,
                                  const char *what, const char *spec_path, double *lon,
                                  double *lat, bm_error *err) {
@@ -50,7 +44,7 @@ bool bm_story_ring(double lon, double lat, double radius_m, int n, bm_geom *out)
   for (int i = 0; i <= n; i++) {
     double x, y;
     bm_geodesic_direct(lon, lat, 360.0 * (i % n) / n, radius_m, &x, &y);
-    if (!bm_geom_add(out, unwrap(x, lon), y)) return false;
+    if (!bm_geom_add(out, bm_lon_unwrap(x, lon), y)) return false;
   }
   return true;
 }
@@ -75,7 +69,7 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
       if (i == 0) x = lon1, y = lat1;
       else if (i == n) x = lon2, y = lat2;
       else bm_geodesic_direct(lon1, lat1, azi1, s12 * i / n, &x, &y);
-      if (!bm_geom_add(out, unwrap(x, lon1), y)) return false;
+      if (!bm_geom_add(out, bm_lon_unwrap(x, lon1), y)) return false;
     }
     return true;
   }
@@ -85,7 +79,7 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
   snprintf(def, sizeof def, "+proj=merc +lon_0=%.9f +datum=WGS84 +units=m +no_defs", lon1);
   bm_proj *p = NULL;
   if (bm_proj_create(def, &p, NULL)) return false;
-  double ends[4] = {lon1, lat1, unwrap(lon2, lon1), lat2};
+  double ends[4] = {lon1, lat1, bm_lon_unwrap(lon2, lon1), lat2};
   bm_proj_forward(p, ends, 2);
   double d = hypot(ends[2] - ends[0], ends[3] - ends[1]);
   /* Mercator's scale is 1/cos(lat): steps in metres of the map are shorter on the ground */
@@ -101,7 +95,7 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
   }
   if (ok) bm_proj_inverse(p, xy, (size_t)n + 1);
   for (int i = 0; ok && i <= n; i++) {
-    double x = i == 0 ? lon1 : i == n ? unwrap(lon2, lon1) : unwrap(xy[2 * i], lon1);
+    double x = i == 0 ? lon1 : i == n ? bm_lon_unwrap(lon2, lon1) : bm_lon_unwrap(xy[2 * i], lon1);
     double y = i == 0 ? lat1 : i == n ? lat2 : xy[2 * i + 1];
     if (!isfinite(x) || !isfinite(y) || x == HUGE_VAL) ok = false;
     else ok = bm_geom_add(out, x, y);
@@ -213,7 +207,7 @@ static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_
   GEOSGeometry *res = NULL;
   if (!xy) goto out;
   memcpy(xy, ll, sizeof(double) * 2 * n);
-  for (size_t i = 0; i < n; i++) xy[2 * i] = unwrap(xy[2 * i], clon);
+  for (size_t i = 0; i < n; i++) xy[2 * i] = bm_lon_unwrap(xy[2 * i], clon);
   bm_proj_forward(p, xy, n);
   GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)(n == 1 ? 1 : n), 2);
   for (size_t i = 0; i < n; i++) GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, xy[2 * i], xy[2 * i + 1]);
@@ -239,7 +233,7 @@ static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_
     if (q) bm_proj_inverse(p, q, m);
     GEOSCoordSequence *ns = GEOSCoordSeq_create_r(h, m, 2);
     for (unsigned i = 0; q && i < m; i++)
-      GEOSCoordSeq_setXY_r(h, ns, i, unwrap(q[2 * i], clon), q[2 * i + 1]);
+      GEOSCoordSeq_setXY_r(h, ns, i, bm_lon_unwrap(q[2 * i], clon), q[2 * i + 1]);
     free(q);
     GEOSGeometry *lr = GEOSGeom_createLinearRing_r(h, ns);
     if (r < 0) shell = lr;

@@ -106,8 +106,7 @@ const char *bm_proj_definition(const bm_proj *p) { return p->definition; }
 
 double bm_proj_seam_lon(const bm_proj *p) {
   double s = p->lon0 + 180;
-  while (s > 180) s -= 360;
-  while (s < -180) s += 360;
+  s = bm_lon_unwrap(s, 0);
   return s;
 }
 
@@ -170,25 +169,56 @@ static bool drop_unprojected(const bm_geom *in, bm_geom *out) {
   return true;
 }
 
+/* Appends src's parts to dst, moving x by dx. */
+static bool append_shifted(bm_geom *dst, const bm_geom *src, double dx) {
+  for (size_t i = 0; i < src->nparts; i++) {
+    if (!bm_geom_begin_part(dst)) return false;
+    const double *q = bm_geom_part_xy(src, i);
+    for (size_t k = 0; k < bm_geom_part_len(src, i); k++)
+      if (!bm_geom_add(dst, q[2 * k] + dx, q[2 * k + 1])) return false;
+  }
+  return true;
+}
+
+/* Story geometry (rings, routes, buffers) is built with longitudes unwrapped
+ * around its centre, so it may run past +-180. Bring every piece back into
+ * -180..180, cut at the antimeridian, so the clip below keeps all of it. */
+static bool wrap_longitudes(bm_geom *g) {
+  bm_bbox b = bm_geom_bbox(g);
+  if (bm_bbox_is_empty(b) || (b.minx >= -180 && b.maxx <= 180)) return true;
+  bm_geom out, shifted, piece;
+  bm_geom_init(&out, g->type);
+  bm_geom_init(&shifted, g->type);
+  bm_geom_init(&piece, g->type);
+  bool ok = true;
+  const bm_bbox world = {-180, -90, 180, 90};
+  for (int turn = -2; ok && turn <= 2; turn++) {
+    bm_geom_reset(&shifted, g->type);
+    ok = append_shifted(&shifted, g, 360.0 * turn) && bm_geom_clip_rect(&shifted, world, &piece) &&
+         append_shifted(&out, &piece, 0);
+  }
+  bm_geom_free(&shifted);
+  bm_geom_free(&piece);
+  bm_geom_free(g);
+  *g = out;
+  return ok;
+}
+
 bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_deg) {
   bm_geom a, b;
   bm_geom_init(&a, g->type);
   bm_geom_init(&b, g->type);
-  bool ok = true;
+  bool ok = wrap_longitudes(g);
   double seam = bm_proj_seam_lon(p);
   if (seam > keep.minx && seam < keep.maxx) {
     /* the kept box spans the seam: clip each side of it separately */
     bm_bbox west = keep, east = keep;
     west.maxx = seam - 1e-9;
     east.minx = seam + 1e-9;
-    ok = bm_geom_clip_rect(g, west, &a) && bm_geom_clip_rect(g, east, &b);
-    for (size_t i = 0; ok && i < b.nparts; i++) {
-      ok = bm_geom_begin_part(&a);
-      const double *q = bm_geom_part_xy(&b, i);
-      for (size_t k = 0; ok && k < bm_geom_part_len(&b, i); k++) ok = bm_geom_add(&a, q[2 * k], q[2 * k + 1]);
-    }
+    ok = ok && bm_geom_clip_rect(g, west, &a) && bm_geom_clip_rect(g, east, &b) &&
+         append_shifted(&a, &b, 0);
   } else {
-    ok = bm_geom_clip_rect(g, keep, &a);
+    ok = ok && bm_geom_clip_rect(g, keep, &a);
   }
   ok = ok && densify(&a, &b, max_step_deg);
   if (ok) bm_proj_forward(p, b.xy, b.npts);
@@ -246,8 +276,7 @@ static bm_status finish_view(const bm_proj *p, bm_bbox pb, int width, int height
     }
     /* unwrap around the central meridian to see whether the frame crosses the seam */
     double lon = pts[2 * i];
-    while (lon < p->lon0 - 180) lon += 360;
-    while (lon > p->lon0 + 180) lon -= 360;
+    lon = bm_lon_unwrap(lon, p->lon0);
     bm_bbox_add(&q, lon, pts[2 * i + 1]);
   }
   if (failed || bm_bbox_is_empty(q) || q.minx < -180 || q.maxx > 180) q.minx = -180, q.maxx = 180;
