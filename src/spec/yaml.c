@@ -113,6 +113,14 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
     if (closes) {
       node = stack[--depth].node;
       if (depth > 0) goto attach;
+      if (root) { /* a second document after '---' */
+        bm_error_set(err, BM_ERR_SPEC, name, node->line, node->col,
+                     "a spec is one YAML document; remove the '---' and what follows, or "
+                     "merge the documents");
+        bm_yaml_free(node);
+        failed = true;
+        break;
+      }
       root = node;
       continue;
     }
@@ -137,7 +145,13 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
       continue;
     }
     if (depth == 0) { /* a document that is a lone scalar */
-      bm_yaml_free(root);
+      if (root) {
+        bm_error_set(err, BM_ERR_SPEC, name, node->line, node->col,
+                     "a spec is one YAML document; remove the '---' and what follows");
+        bm_yaml_free(node);
+        failed = true;
+        break;
+      }
       root = node;
       continue;
     }
