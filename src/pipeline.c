@@ -1381,7 +1381,10 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
     goto done;
   }
   if ((st = add_story_labels(&m, &sty, lb))) goto done;
-  bm_labeler_place(lb);
+  if (!bm_labeler_place(lb)) {
+    st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory while placing labels");
+    goto done;
+  }
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     if (bm_labeler_at(lb, i)->placed) stats->labels_placed++;
     else stats->labels_dropped++;

@@ -7,16 +7,19 @@
 
 /* ---- growable arrays -------------------------------------------------- */
 
-#define GROW(arr, n, cap)                                                          \
-  ((n) < (cap) ? true                                                              \
-               : ((cap) = (cap) ? (cap) * 2 : 16,                                  \
-                  ((arr) = realloc_or_free((arr), (cap) * sizeof *(arr))) != NULL))
-
-static void *realloc_or_free(void *p, size_t size) {
-  void *q = realloc(p, size);
-  if (!q) free(p); /* callers treat NULL as fatal out of memory */
-  return q;
+/* Makes room for element n of *arr (capacity *cap elements of es bytes).
+ * On failure the array is left as it was. */
+static bool grow(void **arr, size_t n, size_t *cap, size_t es) {
+  if (n < *cap) return true;
+  size_t nc = *cap ? *cap * 2 : 16;
+  while (nc <= n) nc *= 2;
+  void *p = realloc(*arr, nc * es);
+  if (!p) return false;
+  *arr = p;
+  *cap = nc;
+  return true;
 }
+#define GROW(arr, n, cap) grow((void **)&(arr), (n), &(cap), sizeof *(arr))
 
 /* ---- geometry helpers ------------------------------------------------- */
 
@@ -95,6 +98,10 @@ typedef struct {
 } cell;
 
 typedef struct {
+  double x1, y1, x2, y2;
+} seg;
+
+typedef struct {
   bm_bbox b;
   int owner; /* label index, or -1 for an obstacle */
   bool alive;
@@ -135,7 +142,7 @@ struct bm_labeler {
   pbox *boxes;
   size_t nboxes, capboxes;
   cell *lgrid;       /* lines to avoid */
-  double *segs;      /* x1 y1 x2 y2 */
+  seg *segs;
   size_t nsegs, capsegs;
   unsigned *seg_stamp;
   unsigned stamp;
@@ -299,11 +306,11 @@ bool bm_labeler_add_avoid_line(bm_labeler *lb, const bm_geom *g) {
     const double *p = bm_geom_part_xy(g, part);
     size_t n = bm_geom_part_len(g, part);
     for (size_t i = 1; i < n; i++) {
-      if (!GROW(lb->segs, 4 * lb->nsegs + 3, lb->capsegs)) return lb->failed = true, false;
+      if (!GROW(lb->segs, lb->nsegs, lb->capsegs)) return lb->failed = true, false;
       size_t id = lb->nsegs++;
-      double *s = lb->segs + 4 * id;
-      s[0] = p[2 * i - 2], s[1] = p[2 * i - 1], s[2] = p[2 * i], s[3] = p[2 * i + 1];
-      bm_bbox b = {fmin(s[0], s[2]), fmin(s[1], s[3]), fmax(s[0], s[2]), fmax(s[1], s[3])};
+      seg *s = &lb->segs[id];
+      *s = (seg){p[2 * i - 2], p[2 * i - 1], p[2 * i], p[2 * i + 1]};
+      bm_bbox b = {fmin(s->x1, s->x2), fmin(s->y1, s->y2), fmax(s->x1, s->x2), fmax(s->y1, s->y2)};
       if (!overlaps(bm_bbox_grow(b, 1, 1), lb->frame)) {
         lb->nsegs--;
         continue;
@@ -328,11 +335,7 @@ static double crossing_cost(bm_labeler *lb, bm_bbox b, double size) {
 }
 
 static double crossing(bm_labeler *lb, bm_bbox b) {
-  if (!lb->nsegs) return 0;
-  if (!lb->seg_stamp) {
-    lb->seg_stamp = calloc(lb->nsegs, sizeof *lb->seg_stamp);
-    if (!lb->seg_stamp) return 0;
-  }
+  if (!lb->nsegs || !lb->seg_stamp) return 0;
   lb->stamp++;
   double len = 0;
   int x0, y0, x1, y1;
@@ -344,20 +347,22 @@ static double crossing(bm_labeler *lb, bm_bbox b) {
         size_t id = c->ids[i];
         if (lb->seg_stamp[id] == lb->stamp) continue;
         lb->seg_stamp[id] = lb->stamp;
-        const double *s = lb->segs + 4 * id;
-        len += clipped_length(b, s[0], s[1], s[2], s[3]);
+        const seg *s = &lb->segs[id];
+        len += clipped_length(b, s->x1, s->y1, s->x2, s->y2);
       }
     }
   return len;
 }
 
 bool bm_labeler_add(bm_labeler *lb, const bm_label *req) {
-  size_t cap = lb->caplabels;
-  if (!GROW(lb->labels, lb->nlabels, lb->caplabels)) return lb->failed = true, false;
-  if (cap != lb->caplabels) {
-    entry *e = realloc(lb->entries, lb->caplabels * sizeof *e);
-    if (!e) return lb->failed = true, false;
-    lb->entries = e;
+  if (lb->nlabels == lb->caplabels) { /* labels and entries grow together */
+    size_t cap = lb->caplabels ? lb->caplabels * 2 : 16;
+    bm_label *l = realloc(lb->labels, cap * sizeof *l);
+    if (l) lb->labels = l;
+    entry *e = l ? realloc(lb->entries, cap * sizeof *e) : NULL;
+    if (e) lb->entries = e;
+    if (!l || !e) return lb->failed = true, false;
+    lb->caplabels = cap;
   }
   bm_label *l = &lb->labels[lb->nlabels];
   *l = *req;
@@ -753,18 +758,21 @@ static int by_priority(const void *a, const void *b) {
   return (x->index > y->index) - (x->index < y->index);
 }
 
-void bm_labeler_place(bm_labeler *lb) {
+bool bm_labeler_place(bm_labeler *lb) {
   /* sort labels (and their entries) into priority order once */
   size_t n = lb->nlabels;
   order_key *keys = malloc((n ? n : 1) * sizeof *keys);
   bm_label *ls = malloc((n ? n : 1) * sizeof *ls);
   entry *es = malloc((n ? n : 1) * sizeof *es);
-  if (!keys || !ls || !es) {
+  /* one stamp per avoided segment, so crossing() counts each segment once */
+  free(lb->seg_stamp);
+  lb->seg_stamp = calloc(lb->nsegs + 1, sizeof *lb->seg_stamp);
+  if (!keys || !ls || !es || !lb->seg_stamp) {
     free(keys);
     free(ls);
     free(es);
     lb->failed = true;
-    return;
+    return false;
   }
   for (size_t i = 0; i < n; i++) keys[i] = (order_key){lb->labels[i].priority, i};
   qsort(keys, n, sizeof *keys, by_priority);
@@ -803,7 +811,7 @@ void bm_labeler_place(bm_labeler *lb) {
     l->path = malloc(np * 2 * sizeof(double));
     if (!l->path) {
       lb->failed = true;
-      continue;
+      break;
     }
     for (size_t k = 0; k < np; k++) {
       size_t src = c->reversed ? np - 1 - k : k;
@@ -812,6 +820,7 @@ void bm_labeler_place(bm_labeler *lb) {
     }
     l->npath = np;
   }
+  return !lb->failed;
 }
 
 size_t bm_labeler_count(const bm_labeler *lb) { return lb->nlabels; }

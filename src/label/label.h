@@ -97,7 +97,9 @@ bool bm_labeler_add_symbol(bm_labeler *lb, bm_bbox box);
 bool bm_labeler_add_avoid_line(bm_labeler *lb, const bm_geom *g);
 /* Adds a request; copies text and note. Returns false on out of memory. */
 bool bm_labeler_add(bm_labeler *lb, const bm_label *request);
-void bm_labeler_place(bm_labeler *lb);
+/* Returns false when memory ran out at any point since create (an add, an
+ * obstacle, or the placement itself): the result is then incomplete. */
+bool bm_labeler_place(bm_labeler *lb);
 
 size_t bm_labeler_count(const bm_labeler *lb);
 /* Labels in placement (priority) order after bm_labeler_place. */
