@@ -1,3 +1,4 @@
+#include <glib.h>
 #include <math.h>
 #include <shapefil.h>
 #include <stdint.h>
@@ -53,20 +54,13 @@ static char *cp1252_to_utf8(const char *s) {
   return out;
 }
 
-/* Replaces bytes that are not valid UTF-8 with '?', so Pango never sees bad text. */
-static void utf8_sanitize(char *s) {
-  unsigned char *p = (unsigned char *)s;
-  while (*p) {
-    int len = *p < 0x80 ? 1 : (*p >> 5) == 6 ? 2 : (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-    bool ok = len > 0;
-    for (int k = 1; ok && k < len; k++)
-      if ((p[k] & 0xC0) != 0x80) ok = false;
-    if (!ok) {
-      *p++ = '?';
-      continue;
-    }
-    p += len;
-  }
+/* Text that is valid UTF-8 (bad bytes become U+FFFD), so Pango never sees
+ * bad text; a new malloc'd string, or NULL. */
+static char *valid_utf8(const char *s) {
+  gchar *v = g_utf8_make_valid(s, -1);
+  char *out = v ? strdup(v) : NULL;
+  g_free(v);
+  return out;
 }
 
 static bool codepage_is_utf8(DBFHandle dbf) {
@@ -287,8 +281,9 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
         free(t);
         t = u;
       }
-      if (t) utf8_sanitize(t);
-      f->attr[k] = t;
+      char *v = t ? valid_utf8(t) : NULL;
+      free(t);
+      f->attr[k] = v;
     }
     out->n++;
   }

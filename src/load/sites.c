@@ -1,5 +1,6 @@
 #include <cpl_error.h>
 #include <gdal.h>
+#include <glib.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -121,10 +122,17 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
         const char *a = OGR_F_GetFieldAsString(feat, fapprox);
         site.approximate = !bm_strcasecmp(a, "true") || !strcmp(a, "1") || !bm_strcasecmp(a, "yes");
       }
-      if (!bm_spec_add_site(spec, &site))
+      /* names from any file go to Pango: make them valid UTF-8 first */
+      gchar *vname = g_utf8_make_valid(site.name, -1);
+      gchar *vnote = site.note ? g_utf8_make_valid(site.note, -1) : NULL;
+      site.name = vname;
+      site.note = vnote;
+      if (!vname || !bm_spec_add_site(spec, &site))
         st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
       else
         added++;
+      g_free(vname);
+      g_free(vnote);
       OGR_F_Destroy(feat);
     }
     if (ct) OCTDestroyCoordinateTransformation(ct);
