@@ -615,7 +615,8 @@ static bm_status story_build(map *m, story *s) {
       return bm_error_set(m->err, BM_ERR_SPEC, path, r->radius_pos.line, r->radius_pos.col,
                           "a ring of %g km around %.2f, %.2f would enclose a pole; use a smaller "
                           "radius_km", r->radius_km, lon, lat);
-    bm_geom_copy(&s->ring_line[i], &s->ring_fill[i]);
+    if (!bm_geom_copy(&s->ring_line[i], &s->ring_fill[i]))
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     s->ring_line[i].type = BM_GEOM_LINE;
     story_to_pixels(m, &s->ring_fill[i]);
     story_to_pixels(m, &s->ring_line[i]);
@@ -1018,7 +1019,7 @@ static void append_clipped(const bm_geom *g, double dx, double dy, bm_bbox box, 
   bm_geom t, c;
   bm_geom_init(&t, g->type);
   bm_geom_init(&c, g->type);
-  bm_geom_copy(&t, g);
+  if (!bm_geom_copy(&t, g)) bm_geom_reset(&t, g->type); /* out of memory: nothing to draw */
   for (size_t i = 0; i < t.npts; i++) t.xy[2 * i] += dx, t.xy[2 * i + 1] += dy;
   bm_geom_clip_rect(&t, box, &c);
   for (size_t p = 0; p < c.nparts; p++) {

@@ -30,27 +30,27 @@ double bm_polyline_length(const double *xy, size_t n) {
 }
 
 void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, double *angle) {
-  if (n == 0) {
-    *x = *y = *angle = 0;
-    return;
-  }
+  /* before the start: the first point; past the end: the last one, with the
+   * direction of the last segment that has a length */
+  *x = n ? xy[0] : 0;
+  *y = n ? xy[1] : 0;
+  *angle = 0;
   double acc = 0;
   for (size_t i = 1; i < n; i++) {
     double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
     double seg = hypot(dx, dy);
     if (seg <= 0) continue;
-    if (acc + seg >= s || i + 1 == n) {
-      double t = (s - acc) / seg;
+    *angle = atan2(dy, dx);
+    if (acc + seg >= s) {
+      double t = fmax(s - acc, 0) / seg;
       *x = xy[2 * i - 2] + t * dx;
       *y = xy[2 * i - 1] + t * dy;
-      *angle = atan2(dy, dx);
       return;
     }
     acc += seg;
+    *x = xy[2 * i];
+    *y = xy[2 * i + 1];
   }
-  *x = xy[0];
-  *y = xy[1];
-  *angle = 0;
 }
 
 static bool box_in_area(const bm_geom *g, bm_bbox b) {

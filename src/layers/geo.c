@@ -223,7 +223,7 @@ static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_
   int nr = GEOSGetNumInteriorRings_r(h, d);
   GEOSGeometry **holes = calloc((size_t)(nr > 0 ? nr : 1), sizeof *holes);
   GEOSGeometry *shell = NULL;
-  for (int r = -1; r < nr; r++) {
+  for (int r = -1; holes && r < nr; r++) {
     const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, d) : GEOSGetInteriorRingN_r(h, d, r);
     const GEOSCoordSequence *rs = GEOSGeom_getCoordSeq_r(h, ring);
     unsigned m = 0;

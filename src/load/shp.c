@@ -232,6 +232,12 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
   }
   for (size_t k = 0; k < nf; k++) {
     out->fields[k] = strdup(fields[k]);
+    if (!out->fields[k]) {
+      out->nfields = k; /* free only what exists */
+      free(field_idx);
+      st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      goto done;
+    }
     field_idx[k] = DBFGetFieldIndex(dbf, fields[k]); /* case-insensitive in shapelib */
   }
   bool utf8 = codepage_is_utf8(dbf);
@@ -271,7 +277,12 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     }
     f->id = ids[c];
     f->attr = calloc(nf ? nf : 1, sizeof *f->attr);
-    for (size_t k = 0; f->attr && k < nf; k++) {
+    if (!f->attr) {
+      bm_geom_free(&f->geom);
+      st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      break;
+    }
+    for (size_t k = 0; k < nf; k++) {
       if (field_idx[k] < 0 || DBFIsAttributeNULL(dbf, ids[c], field_idx[k])) continue;
       const char *raw = DBFReadStringAttribute(dbf, ids[c], field_idx[k]);
       if (!raw) continue;
