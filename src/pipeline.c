@@ -1044,13 +1044,7 @@ static bm_status inset_plan(map *m, bm_proj **ip, bm_view *iv, double *w, double
   /* the projected extent's own aspect: sample its edges */
   enum { N = 32 };
   double pts[8 * N];
-  for (int i = 0; i < N; i++) {
-    double t = (double)i / N, *q = pts + 8 * i;
-    q[0] = ll.minx + t * (ll.maxx - ll.minx), q[1] = ll.miny;
-    q[2] = ll.maxx, q[3] = ll.miny + t * (ll.maxy - ll.miny);
-    q[4] = ll.maxx - t * (ll.maxx - ll.minx), q[5] = ll.maxy;
-    q[6] = ll.minx, q[7] = ll.maxy - t * (ll.maxy - ll.miny);
-  }
+  bm_bbox_outline(ll, N, pts);
   bm_proj_forward(*ip, pts, 4 * N);
   bm_bbox pb = bm_bbox_empty();
   for (int i = 0; i < 4 * N; i++)
@@ -1117,18 +1111,7 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   enum { N = 48 };
   double pts[8 * N];
   const bm_view *v = &m->view;
-  for (int i = 0; i < N; i++) {
-    /* clockwise: top, right, bottom, left edge */
-    double t = (double)i / N, W = v->width, H = v->height;
-    pts[2 * i] = t * W, pts[2 * i + 1] = 0;
-    pts[2 * (N + i)] = W, pts[2 * (N + i) + 1] = t * H;
-    pts[2 * (2 * N + i)] = W - t * W, pts[2 * (2 * N + i) + 1] = H;
-    pts[2 * (3 * N + i)] = 0, pts[2 * (3 * N + i) + 1] = H - t * H;
-  }
-  for (int i = 0; i < 4 * N; i++) {
-    pts[2 * i] = v->proj.minx + pts[2 * i] / v->px_per_m;
-    pts[2 * i + 1] = v->proj.maxy - pts[2 * i + 1] / v->px_per_m;
-  }
+  bm_bbox_outline(v->proj, N, pts); /* the frame in projected metres, in order */
   bm_proj_inverse(m->proj, pts, 4 * N);
   bm_proj_forward(ip, pts, 4 * N);
   bm_geom_begin_part(&f->inset_outline);

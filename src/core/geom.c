@@ -112,6 +112,19 @@ bool bm_geom_copy(bm_geom *dst, const bm_geom *src) {
   return true;
 }
 
+void bm_bbox_outline(bm_bbox b, int n, double *pts) {
+  double w = b.maxx - b.minx, h = b.maxy - b.miny;
+  for (int i = 0; i < n; i++) {
+    double t = (double)i / n;
+    double *q0 = pts + 2 * i, *q1 = pts + 2 * (n + i), *q2 = pts + 2 * (2 * n + i),
+           *q3 = pts + 2 * (3 * n + i);
+    q0[0] = b.minx + t * w, q0[1] = b.miny;
+    q1[0] = b.maxx, q1[1] = b.miny + t * h;
+    q2[0] = b.maxx - t * w, q2[1] = b.maxy;
+    q3[0] = b.minx, q3[1] = b.maxy - t * h;
+  }
+}
+
 double bm_lon_unwrap(double lon, double ref) {
   if (!isfinite(lon) || !isfinite(ref)) return lon;
   return ref + remainder(lon - ref, 360.0);

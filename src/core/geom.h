@@ -51,6 +51,11 @@ bm_bbox bm_geom_bbox(const bm_geom *g);
 /* Deep copy; returns false on out of memory. */
 bool bm_geom_copy(bm_geom *dst, const bm_geom *src);
 
+/* Walks the box's outline as 4 * n points (8 * n doubles into pts): bottom
+ * edge left to right, right edge upwards, top edge right to left, left edge
+ * downwards, n points per edge. Used to project a box's true shape. */
+void bm_bbox_outline(bm_bbox b, int n, double *pts);
+
 /* lon moved by whole turns to within 180 degrees of ref; NaN and infinities
  * come back unchanged (a loop adding 360 would never end on them). */
 double bm_lon_unwrap(double lon, double ref);

@@ -258,14 +258,7 @@ static bm_status finish_view(const bm_proj *p, bm_bbox pb, int width, int height
   bm_bbox g = bm_bbox_grow(pb, (pb.maxx - pb.minx) * 0.05, (pb.maxy - pb.miny) * 0.05);
   enum { N = 64 };
   double pts[8 * N];
-  for (int i = 0; i < N; i++) {
-    double t = (double)i / N;
-    double *q = pts + 8 * i;
-    q[0] = g.minx + t * (g.maxx - g.minx), q[1] = g.miny;
-    q[2] = g.maxx, q[3] = g.miny + t * (g.maxy - g.miny);
-    q[4] = g.maxx - t * (g.maxx - g.minx), q[5] = g.maxy;
-    q[6] = g.minx, q[7] = g.maxy - t * (g.maxy - g.miny);
-  }
+  bm_bbox_outline(g, N, pts);
   bm_proj_inverse(p, pts, 4 * N);
   bm_bbox q = bm_bbox_empty();
   bool failed = false;
@@ -307,14 +300,7 @@ bm_status bm_view_fit(const bm_proj *p, bm_bbox ll, double margin, int width, in
                       bm_view *v, bm_error *err) {
   enum { N = 64 };
   double pts[8 * N];
-  for (int i = 0; i < N; i++) {
-    double t = (double)i / N;
-    double *q = pts + 8 * i;
-    q[0] = ll.minx + t * (ll.maxx - ll.minx), q[1] = ll.miny;
-    q[2] = ll.maxx, q[3] = ll.miny + t * (ll.maxy - ll.miny);
-    q[4] = ll.maxx - t * (ll.maxx - ll.minx), q[5] = ll.maxy;
-    q[6] = ll.minx, q[7] = ll.maxy - t * (ll.maxy - ll.miny);
-  }
+  bm_bbox_outline(ll, N, pts);
   bm_proj_forward(p, pts, 4 * N);
   bm_bbox pb = bm_bbox_empty();
   for (int i = 0; i < 4 * N; i++)

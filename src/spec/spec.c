@@ -110,38 +110,58 @@ typedef struct {
 
 static bm_spec_pos pos_of(const bm_yaml *y) { return (bm_spec_pos){y->line, y->col}; }
 
-static bm_status parse_country(ctx *c, const bm_yaml *y, const char *what, bm_country_ref *out) {
-  if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
+bm_status bm_spec_read_country(const bm_yaml *y, const char *file, const char *what,
+                               bm_country_ref *out, bm_error *err) {
+  if (bm_yaml_expect(y, BM_YAML_SCALAR, file, what, err)) return BM_ERR_SPEC;
   const char *v = y->scalar;
   if (strlen(v) != 3 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1]) ||
       !isalpha((unsigned char)v[2]))
-    return FAIL(y, "%s must be a three-letter ISO 3166-1 alpha-3 code such as TJK, not '%s'",
-                what, v);
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s must be a three-letter ISO 3166-1 alpha-3 code such as TJK, not '%s'",
+                        what, v);
   for (int i = 0; i < 3; i++) out->code[i] = (char)toupper((unsigned char)v[i]);
   out->code[3] = '\0';
   out->pos = pos_of(y);
   return BM_OK;
 }
 
-static bm_status parse_country_list(ctx *c, const bm_yaml *y, const char *what,
-                                    bm_country_ref **out, size_t *n) {
-  if (bm_yaml_expect(y, BM_YAML_SEQ, c->file, what, c->err)) return BM_ERR_SPEC;
-  if (y->n == 0) return FAIL(y, "%s is empty; list at least one ISO A3 code such as [TJK]", what);
+bm_status bm_spec_read_countries(const bm_yaml *y, const char *file, const char *what,
+                                 bm_country_ref **out, size_t *n, bm_error *err) {
+  if (bm_yaml_expect(y, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
+  if (y->n == 0)
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s is empty; list at least one ISO A3 code such as [TJK]", what);
   *out = calloc(y->n, sizeof **out);
-  if (!*out) return bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  if (!*out) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < y->n; i++)
-    if (parse_country(c, y->items[i], what, &(*out)[i])) return BM_ERR_SPEC;
+    if (bm_spec_read_country(y->items[i], file, what, &(*out)[i], err)) return BM_ERR_SPEC;
   *n = y->n;
   return BM_OK;
 }
 
-static bm_status parse_lonlat_pair(ctx *c, const bm_yaml *y, const char *what, double out[2]) {
-  if (bm_yaml_expect(y, BM_YAML_SEQ, c->file, what, c->err)) return BM_ERR_SPEC;
-  if (y->n != 2) return FAIL(y, "%s must be [lon, lat]", what);
-  if (bm_yaml_number(y->items[0], c->file, "longitude", -180, 180, &out[0], c->err) ||
-      bm_yaml_number(y->items[1], c->file, "latitude", -90, 90, &out[1], c->err))
+bm_status bm_spec_read_lonlat(const bm_yaml *y, const char *file, const char *what, double out[2],
+                              bm_error *err) {
+  if (bm_yaml_expect(y, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
+  if (y->n != 2)
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s must be [lon, lat], e.g. [68.78, 38.56]", what);
+  if (bm_yaml_number(y->items[0], file, "longitude", -180, 180, &out[0], err) ||
+      bm_yaml_number(y->items[1], file, "latitude", -90, 90, &out[1], err))
     return BM_ERR_SPEC;
   return BM_OK;
+}
+
+static bm_status parse_country(ctx *c, const bm_yaml *y, const char *what, bm_country_ref *out) {
+  return bm_spec_read_country(y, c->file, what, out, c->err);
+}
+
+static bm_status parse_country_list(ctx *c, const bm_yaml *y, const char *what,
+                                    bm_country_ref **out, size_t *n) {
+  return bm_spec_read_countries(y, c->file, what, out, n, c->err);
+}
+
+static bm_status parse_lonlat_pair(ctx *c, const bm_yaml *y, const char *what, double out[2]) {
+  return bm_spec_read_lonlat(y, c->file, what, out, c->err);
 }
 
 static bm_status parse_margin(ctx *c, const bm_yaml *y) {

@@ -45,36 +45,19 @@ static bm_status opt_bool(ctx *c, const bm_yaml *map, const char *key, const cha
 }
 
 static bm_status country(ctx *c, const bm_yaml *y, const char *what, bm_country_ref *out) {
-  if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
-  const char *v = y->scalar;
-  if (strlen(v) != 3 || !isalpha((unsigned char)v[0]) || !isalpha((unsigned char)v[1]) ||
-      !isalpha((unsigned char)v[2]))
-    return FAIL(y, "%s must be a three-letter ISO 3166-1 alpha-3 code such as TJK, not '%s'",
-                what, v);
-  for (int i = 0; i < 3; i++) out->code[i] = (char)toupper((unsigned char)v[i]);
-  out->code[3] = '\0';
-  out->pos = pos_of(y);
-  return BM_OK;
+  return bm_spec_read_country(y, c->file, what, out, c->err);
 }
 
 static bm_status country_list(ctx *c, const bm_yaml *y, const char *what, bm_country_ref **out,
                               size_t *n) {
-  if (bm_yaml_expect(y, BM_YAML_SEQ, c->file, what, c->err)) return BM_ERR_SPEC;
-  if (y->n == 0) return FAIL(y, "%s is empty; list at least one ISO A3 code such as [TJK]", what);
-  *out = calloc(y->n, sizeof **out);
-  if (!*out) return NOMEM();
-  for (size_t i = 0; i < y->n; i++)
-    if (country(c, y->items[i], what, &(*out)[i])) return BM_ERR_SPEC;
-  *n = y->n;
-  return BM_OK;
+  return bm_spec_read_countries(y, c->file, what, out, n, c->err);
 }
 
 static bm_status lonlat(ctx *c, const bm_yaml *y, const char *what, double *lon, double *lat) {
-  if (bm_yaml_expect(y, BM_YAML_SEQ, c->file, what, c->err)) return BM_ERR_SPEC;
-  if (y->n != 2) return FAIL(y, "%s must be [lon, lat], e.g. [68.78, 38.56]", what);
-  if (bm_yaml_number(y->items[0], c->file, "longitude", -180, 180, lon, c->err) ||
-      bm_yaml_number(y->items[1], c->file, "latitude", -90, 90, lat, c->err))
-    return BM_ERR_SPEC;
+  double v[2];
+  if (bm_spec_read_lonlat(y, c->file, what, v, c->err)) return BM_ERR_SPEC;
+  *lon = v[0];
+  *lat = v[1];
   return BM_OK;
 }
 

@@ -20,4 +20,12 @@ void bm_spec_story_defaults(bm_spec *s);
 bm_status bm_spec_parse_story(bm_spec *s, const bm_yaml *root, const char *file, bm_error *err);
 void bm_spec_free_story(bm_spec *s);
 
+/* Readers shared by spec.c and spec_story.c (errors name file:line:col). */
+bm_status bm_spec_read_country(const bm_yaml *y, const char *file, const char *what,
+                               bm_country_ref *out, bm_error *err);
+bm_status bm_spec_read_countries(const bm_yaml *y, const char *file, const char *what,
+                                 bm_country_ref **out, size_t *n, bm_error *err);
+bm_status bm_spec_read_lonlat(const bm_yaml *y, const char *file, const char *what, double out[2],
+                              bm_error *err);
+
 #endif
