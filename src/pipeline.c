@@ -792,7 +792,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     else snprintf(text, sizeof text, "%g km", r->radius_km);
     bm_label l = {.text = text, .layer = "ring", .kind = BM_LABEL_LINE, .priority = 50 + i,
                   .line = &s->ring_line[i], .must_place = true, .style = ts};
-    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    ADD(&l);
   }
   for (size_t i = 0; i < spec->n_routes; i++) {
     const bm_route *r = &spec->routes[i];
@@ -800,7 +800,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     bm_label l = {.text = r->label, .layer = "route", .kind = BM_LABEL_LINE, .priority = 60 + i,
                   .line = &s->route[i], .must_place = true, .style = ts};
     if (!line_fits(m, &s->route[i], r->label, &ts)) point_on_line(m, &l, &s->route[i]);
-    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    ADD(&l);
   }
   for (size_t i = 0; i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];
@@ -814,7 +814,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     bm_label l = {.text = text, .layer = "border", .priority = 70 + i, .must_place = true,
                   .style = ts};
     point_on_line(m, &l, &s->border[i]);
-    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    ADD(&l);
   }
   for (size_t i = 0; i < spec->n_areas; i++) {
     const bm_area *a = &spec->areas[i];
@@ -825,7 +825,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     bm_label l = {.text = a->label, .layer = "area", .kind = BM_LABEL_AREA, .priority = 80 + i,
                   .ax = x, .ay = y, .offset = r, .area = &s->area[i], .outside_ok = true,
                   .must_place = true, .style = ts};
-    if (!bm_labeler_add(lb, &l)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    ADD(&l);
   }
   return BM_OK;
 }
@@ -1360,10 +1360,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   bm_labeler_set_point_order(lb, (const bm_point_pos *)m.style.point_order, m.style.n_point_order);
   bm_labeler_set_naive(lb, opt->label_naive);
   bm_labeler_keep_candidates(lb, opt->debug_labels);
-  if ((st = add_labels(&m, &b, &sp, lb, fur.boxes, fur.nboxes))) {
-    if (st == BM_ERR_NOMEM) bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-    goto done;
-  }
+  if ((st = add_labels(&m, &b, &sp, lb, fur.boxes, fur.nboxes))) goto done;
   if ((st = add_story_labels(&m, &sty, lb))) goto done;
   if (!bm_labeler_place(lb)) {
     st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory while placing labels");

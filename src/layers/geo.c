@@ -1,6 +1,5 @@
 /* layers/geo.c — the story's own geometry in lon/lat: range rings, routes,
- * named borders, buffers. Geodesics come from PROJ (geodesic.h, and proj/). */
-#include <geodesic.h>
+ * named borders, buffers. Geodesics come from PROJ, through proj/. */
 #include <geos_c.h>
 #include <math.h>
 #include <stdarg.h>
@@ -49,18 +48,13 @@ bool bm_story_ring(double lon, double lat, double radius_m, int n, bm_geom *out)
   return true;
 }
 
-static void wgs84(struct geod_geodesic *g) { geod_init(g, 6378137.0, 1 / 298.257223563); }
-
 bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_kind path,
                     double step_m, bm_geom *out) {
   bm_geom_reset(out, BM_GEOM_LINE);
   if (!bm_geom_begin_part(out)) return false;
   if (step_m <= 0) step_m = 10000;
   if (path == BM_PATH_GREAT_CIRCLE) {
-    struct geod_geodesic g;
-    wgs84(&g);
-    double s12 = 0, azi1 = 0, azi2 = 0;
-    geod_inverse(&g, lat1, lon1, lat2, lon2, &s12, &azi1, &azi2);
+    double azi1 = 0, s12 = bm_geodesic_inverse(lon1, lat1, lon2, lat2, &azi1);
     int n = (int)ceil(s12 / step_m);
     if (n < 1) n = 1;
     if (n > 20000) n = 20000;

@@ -334,6 +334,15 @@ double bm_geodesic_distance(double lon1, double lat1, double lon2, double lat2) 
   return s12;
 }
 
+double bm_geodesic_inverse(double lon1, double lat1, double lon2, double lat2, double *azi1) {
+  struct geod_geodesic g;
+  wgs84(&g);
+  double s12 = 0, a1 = 0, a2 = 0;
+  geod_inverse(&g, lat1, lon1, lat2, lon2, &s12, &a1, &a2);
+  if (azi1) *azi1 = a1;
+  return s12;
+}
+
 void bm_geodesic_direct(double lon, double lat, double azimuth, double dist_m, double *lon2,
                         double *lat2) {
   struct geod_geodesic g;

@@ -67,6 +67,8 @@ void bm_view_geom_to_px(const bm_view *v, bm_geom *g);
 
 /* Geodesics on WGS84 (PROJ's geodesic.h). Distances in metres, azimuths in degrees. */
 double bm_geodesic_distance(double lon1, double lat1, double lon2, double lat2);
+/* Distance and the azimuth at the start, from point 1 to point 2. */
+double bm_geodesic_inverse(double lon1, double lat1, double lon2, double lat2, double *azi1);
 void bm_geodesic_direct(double lon, double lat, double azimuth, double dist_m, double *lon2,
                         double *lat2);
 
