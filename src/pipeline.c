@@ -31,7 +31,7 @@ typedef struct {
   bm_proj *proj;
   bm_view view;
   const char *scale;     /* data scale in use */
-  double k;              /* style size factor: width / 1200 */
+  double k;              /* style size factor: width / 1200, at least 0.75 */
   bm_bbox clip_px;       /* frame plus a margin: geometry is cut to this */
   bm_render_stats *stats;
   bm_error *err;
@@ -200,7 +200,9 @@ static bm_status plan(map *m) {
   st = bm_view_fit(m->proj, ll, s->margin, width, height, &m->view, m->err);
   if (st) return st;
   m->scale = strcmp(s->scale, "auto") ? s->scale : auto_scale(1 / m->view.px_per_m);
-  m->k = width / 1200.0;
+  /* sizes scale with the width, but a small map keeps text readable on a
+   * phone: never below 3/4 of the 1200 px sizes (10 px text stays >= 7.5 px) */
+  m->k = fmax(width / 1200.0, 0.75);
   double margin = 20 * m->k + 10;
   m->clip_px = (bm_bbox){-margin, -margin, width + margin, height + margin};
   if (m->stats) {

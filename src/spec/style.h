@@ -2,7 +2,7 @@
  *
  * Sizes (line widths, font sizes, symbol sizes) are given in pixels at a map
  * width of 1200 px, as ../shared/CARTOGRAPHY.md states them; the renderer
- * scales them by width / 1200. Colours are "#rrggbb" or "#rrggbbaa".
+ * scales them by width / 1200 (at least 0.75, so small maps stay readable). Colours are "#rrggbb" or "#rrggbbaa".
  * Every field has a built-in default (the newsroom look), so a style file
  * only needs what it changes; unknown keys are errors.
  */
