@@ -812,10 +812,14 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     if (bd->label && bd->length) snprintf(text, sizeof text, "%s, %s", bd->label, km);
     else if (bd->label) snprintf(text, sizeof text, "%s", bd->label);
     else snprintf(text, sizeof text, "%s", km);
-    /* a border wiggles (rivers, ridges): its label sits beside it, not along it */
+    /* a border wiggles (rivers, ridges): its label follows a broadly smoothed
+     * course, or sits beside the border's middle when even that has no room */
     bm_label l = {.text = text, .layer = "border", .priority = 70 + i, .must_place = true,
                   .style = ts};
     point_on_line(m, &l, &s->border[i]);
+    l.kind = BM_LABEL_LINE;
+    l.line = &s->border[i];
+    l.smooth = 8 * ts.size;
     ADD(&l);
   }
   for (size_t i = 0; i < spec->n_areas; i++) {

@@ -3,6 +3,7 @@
 #include <geos_c.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 void bm_geom_simplify(bm_geom *g, double tol) {
@@ -42,6 +43,69 @@ double bm_geom_ring_area(const bm_geom *g, size_t i) {
   double a = 0;
   for (size_t k = 0; k + 1 < n; k++) a += p[2 * k] * p[2 * k + 3] - p[2 * k + 2] * p[2 * k + 1];
   return fabs(a) / 2;
+}
+
+static bool near(const double *a, const double *b, double tol) {
+  return fabs(a[0] - b[0]) <= tol && fabs(a[1] - b[1]) <= tol;
+}
+
+bool bm_geom_join_lines(const bm_geom *g, double tol, bm_geom *out) {
+  bm_geom_reset(out, BM_GEOM_LINE);
+  size_t n = g->nparts;
+  bool *used = calloc(n + 1, sizeof *used);
+  bool ok = used != NULL;
+  for (size_t start = 0; ok && start < n; start++) {
+    if (used[start]) continue;
+    /* grow a chain of parts forwards from its end, then backwards from its start */
+    size_t head = n, tail = n; /* the chain is win[head..tail) of a 2n-wide window */
+    size_t *win = malloc(2 * (n + 1) * sizeof *win);
+    bool *wflip = malloc(2 * (n + 1) * sizeof *wflip);
+    if (!win || !wflip) {
+      free(win);
+      free(wflip);
+      ok = false;
+      break;
+    }
+    win[tail] = start, wflip[tail++] = false;
+    used[start] = true;
+    for (int dir = 0; dir < 2; dir++)
+      for (bool grew = true; grew;) {
+        grew = false;
+        /* the free end of the chain on this side */
+        size_t pi = dir == 0 ? win[tail - 1] : win[head];
+        bool pf = dir == 0 ? wflip[tail - 1] : wflip[head];
+        const double *pp = bm_geom_part_xy(g, pi);
+        size_t pl = bm_geom_part_len(g, pi);
+        bool at_end = (dir == 0) != pf; /* which vertex of that part is the free end */
+        const double *endpt = at_end ? pp + 2 * (pl - 1) : pp;
+        for (size_t q = 0; q < n && !grew; q++) {
+          if (used[q]) continue;
+          const double *qp = bm_geom_part_xy(g, q);
+          size_t ql = bm_geom_part_len(g, q);
+          const double *qs = qp, *qe = qp + 2 * (ql - 1);
+          bool f;
+          if (near(endpt, dir == 0 ? qs : qe, tol)) f = false;
+          else if (near(endpt, dir == 0 ? qe : qs, tol)) f = true;
+          else continue;
+          used[q] = grew = true;
+          if (dir == 0) win[tail] = q, wflip[tail++] = f;
+          else win[--head] = q, wflip[head] = f;
+        }
+      }
+    if (!bm_geom_begin_part(out)) ok = false;
+    for (size_t c = head; ok && c < tail; c++) {
+      const double *p = bm_geom_part_xy(g, win[c]);
+      size_t len = bm_geom_part_len(g, win[c]);
+      for (size_t k = (c == head ? 0 : 1); ok && k < len; k++) {
+        size_t v = wflip[c] ? len - 1 - k : k;
+        ok = bm_geom_add(out, p[2 * v], p[2 * v + 1]);
+      }
+    }
+    free(win);
+    free(wflip);
+  }
+  free(used);
+  return ok;
 }
 
 static void geos_quiet(const char *fmt, ...) { (void)fmt; }

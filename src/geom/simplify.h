@@ -16,6 +16,11 @@ void bm_geom_simplify(bm_geom *g, double tol);
  * inaccessibility), and that circle's radius. False when g has no area. */
 bool bm_geom_label_anchor(const bm_geom *g, double *x, double *y, double *radius);
 
+/* Joins line parts that meet end to end (within tol pixels, either way
+ * round) into longer polylines, into out: Natural Earth cuts rivers and
+ * borders into many short pieces, too short to carry a label each. */
+bool bm_geom_join_lines(const bm_geom *g, double tol, bm_geom *out);
+
 /* Area of part i by the shoelace formula (absolute value). */
 double bm_geom_ring_area(const bm_geom *g, size_t i);
 

@@ -1,5 +1,7 @@
 #include "label/label.h"
 
+#include "geom/simplify.h"
+
 #include <glib-object.h>
 #include <math.h>
 #include <stdlib.h>
@@ -115,6 +117,7 @@ typedef struct {
   int variant;       /* which layout: 0 one line, 1 wrapped */
   double s0, angle;  /* line labels */
   bool reversed;
+  bool on_line;      /* text follows the line (else a point-style fallback) */
   size_t part;       /* line labels: which part of the line */
   int order;         /* generation order, for a stable sort */
 } cand;
@@ -516,12 +519,21 @@ static double *smooth(const double *p, size_t n, double step, double window, siz
  * is reversed where it runs right to left), rejected where the line turns
  * more than 28 degrees between neighbouring glyphs. */
 static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
-  const bm_geom *g = l->line;
   double w = e->vw[0], h = e->vh[0];
-  if (!g || w <= 0) return;
+  if (!l->line || w <= 0) return;
+  /* pieces that meet end to end make one line: a label may run across them */
+  bm_geom joined;
+  bm_geom_init(&joined, BM_GEOM_LINE);
+  if (!bm_geom_join_lines(l->line, 0.5, &joined)) {
+    bm_geom_free(&joined);
+    lb->failed = true;
+    return;
+  }
+  const bm_geom *g = &joined;
   e->sm = calloc(g->nparts + 1, sizeof *e->sm);
   e->smn = calloc(g->nparts + 1, sizeof *e->smn);
   if (!e->sm || !e->smn) {
+    bm_geom_free(&joined);
     lb->failed = true;
     return;
   }
@@ -530,7 +542,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
     double raw = bm_polyline_length(bm_geom_part_xy(g, part), bm_geom_part_len(g, part));
     if (raw < w * 1.15) continue;
     e->sm[part] = smooth(bm_geom_part_xy(g, part), bm_geom_part_len(g, part), fmax(h * 0.3, 1.5),
-                         h * 1.5, &e->smn[part]);
+                         l->smooth > 0 ? l->smooth : h * 1.5, &e->smn[part]);
     const double *p = e->sm[part];
     size_t n = e->smn[part];
     if (!p) continue;
@@ -546,7 +558,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       bm_polyline_at(p, n, s, &x0, &y0, &a0);
       bm_polyline_at(p, n, s + w, &x1, &y1, &a1);
       bool reversed = x1 < x0; /* keep the text upright */
-      double chunk = fmax(h * 0.7, 4), turn_max = 0, prev = 0, sum_a = 0;
+      double chunk = fmax(h * 0.7, 4), turn_max = 0, prev = 0, sum_cos = 0, sum_sin = 0;
       int nsamp = (int)ceil(w / chunk);
       bool ok = true;
       cand *c = new_cand(lb, e);
@@ -561,7 +573,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
           if (fabs(d) > 28 * M_PI / 180) ok = false;
         }
         prev = a;
-        sum_a += a;
+        sum_cos += cos(a), sum_sin += sin(a); /* circular mean: angles wrap at 180 */
         if (i == nsamp) break;
         /* the text sits just above the line: its middle is h/2 + 1 up the normal */
         double smid = s + w * (i + 0.5) / nsamp, mx, my, ma;
@@ -581,7 +593,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       }
       c->s0 = reversed ? len - s - w : s;
       c->reversed = reversed;
-      c->angle = remainder(sum_a / (nsamp + 1), 2 * M_PI) * 180 / M_PI;
+      c->angle = atan2(sum_sin, sum_cos) * 180 / M_PI;
       c->variant = 0;
       /* prefer the middle of a stretch, straight, and near horizontal */
       c->cost = fabs(s - (len - w) / 2) / fmax(len, 1) + turn_max * 2 + part * 0.01 +
@@ -592,8 +604,16 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
         c->cost += cross / fmax(h, 1) * 0.5;
       }
       c->part = part;
+      c->on_line = true;
       if (lb->naive) break;
     }
+  }
+  bm_geom_free(&joined);
+  /* a story line that must be labelled: beside its anchor as a last resort */
+  if (l->must_place) {
+    size_t first = e->nc;
+    point_candidates(lb, l, e, l->ax, l->ay, fmax(l->offset, 2), true);
+    for (size_t i = first; i < e->nc; i++) e->c[i].cost += 30;
   }
 }
 
@@ -806,6 +826,7 @@ bool bm_labeler_place(bm_labeler *lb) {
     entry *e = &lb->entries[i];
     if (!l->placed || l->kind != BM_LABEL_LINE) continue;
     const cand *c = &e->c[e->chosen];
+    if (!c->on_line) continue;
     size_t part = c->part, np = e->smn[part];
     const double *p = e->sm[part];
     l->path = malloc(np * 2 * sizeof(double));

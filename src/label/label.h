@@ -57,6 +57,10 @@ typedef struct {
   const bm_geom *line;    /* line: the polyline (pixels) the text follows; not owned, must
                              outlive bm_labeler_place and painting */
   double repeat_gap;      /* line: the same text is not placed again within this distance */
+  double smooth;          /* line: width in pixels of the smoothing the text follows (a
+                             wiggly border needs more than a river); 0: 1.5 text heights.
+                             A must_place line label that finds no room along its line
+                             goes beside (ax, ay) like a point label, with a leader. */
   /* ---- output ---- */
   bool placed;
   bm_bbox box;            /* the whole placed label (for line labels: around all its boxes) */

@@ -69,11 +69,18 @@ static bool codepage_is_utf8(DBFHandle dbf) {
   return strstr(cp, "UTF") || strstr(cp, "utf") || strstr(cp, "65001");
 }
 
+/* DBF text padded with spaces, and now and then with two inside a name
+ * ("Syr  Darya"): trimmed, and runs of spaces made one. */
 static char *trim_dup(const char *s) {
   while (*s == ' ') s++;
-  size_t n = strlen(s);
-  while (n && s[n - 1] == ' ') n--;
-  return strndup(s, n);
+  char *out = strdup(s);
+  if (!out) return NULL;
+  size_t k = 0;
+  for (const char *p = s; *p; p++)
+    if (*p != ' ' || (k && out[k - 1] != ' ')) out[k++] = *p;
+  while (k && out[k - 1] == ' ') k--;
+  out[k] = '\0';
+  return out;
 }
 
 static void quiet_error(const char *message) { (void)message; }
