@@ -31,6 +31,9 @@ static const char usage_text[] =
     "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n"
     "      --naive-labels        place labels the naive way (greedy, one position each), to compare\n"
     "      --timings             print how long each stage took\n"
+    "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR]\n"
+    "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"
+    "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"
     "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR]\n"
     "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"
     "      verify and unpack them into the data folder; layers already there are skipped.\n"
@@ -87,7 +90,7 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
 
-enum { OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_NAIVE, OPT_TIMINGS,
+enum { OPT_FORMAT = 250, OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_NAIVE, OPT_TIMINGS,
        OPT_FROM, OPT_SCALES, OPT_HELP };
 
 static int cmd_render(int argc, char **argv) {
@@ -193,6 +196,70 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
   fflush(stdout);
 }
 
+/* Renders every spec; one failure does not stop the others. */
+static int cmd_batch(int argc, char **argv) {
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"format", required_argument, 0, OPT_FORMAT},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
+  const char *dir = "out", *formats = "png";
+  char data[1024];
+  bm_data_dir_default(data, sizeof data);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+    switch (c) {
+    case 'o': dir = optarg; break;
+    case OPT_FORMAT: formats = optarg; break;
+    case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
+    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
+    }
+  }
+  if (optind >= argc) return usage_error("%s", "batch needs at least one spec file");
+  /* the formats, checked before any work */
+  char fmts[3][4];
+  int nfmt = 0;
+  char list[64];
+  snprintf(list, sizeof list, "%s", formats);
+  for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+    if (strcmp(t, "png") && strcmp(t, "pdf") && strcmp(t, "svg"))
+      return usage_error("unknown format '%s' for --format; valid: png, pdf, svg", t);
+    if (nfmt == 3) return usage_error("%s", "--format lists png, pdf and svg at most once each");
+    snprintf(fmts[nfmt++], sizeof fmts[0], "%s", t);
+  }
+  if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
+  bm_error err;
+  if (bm_mkdir_p(dir, &err)) return report(&err);
+  bm_render_options ro = {.data_dir = data};
+  int ok = 0, failed = 0;
+  for (int i = optind; i < argc; i++) {
+    bm_spec *spec = bm_spec_load(argv[i], &err);
+    bool good = spec != NULL;
+    for (int f = 0; good && f < nfmt; f++) {
+      char base[1024], out[2048];
+      default_output(argv[i], base, sizeof base); /* "out/<name>.png" */
+      const char *name = base + 4;
+      snprintf(out, sizeof out, "%s/%.*s.%s", dir, (int)(strlen(name) - 4), name, fmts[f]);
+      bm_render_stats stats;
+      if (bm_render_map(spec, out, &ro, &stats, &err)) good = false;
+      else printf("wrote %s\n", out);
+    }
+    if (good) ok++;
+    else {
+      failed++;
+      report(&err);
+      fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
+    }
+    bm_spec_free(spec);
+    fflush(stdout);
+  }
+  printf("%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
+  return failed ? EXIT_FAIL : EXIT_OK;
+}
+
 static int cmd_data(int argc, char **argv) {
   if (argc < 2) return usage_error("data needs a subcommand: fetch or list%s", "");
   const char *sub = argv[1];
@@ -275,6 +342,7 @@ int main(int argc, char **argv) {
     return EXIT_OK;
   }
   if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);
+  if (!strcmp(cmd, "batch")) return cmd_batch(argc - 1, argv + 1);
   if (!strcmp(cmd, "data")) return cmd_data(argc - 1, argv + 1);
-  return usage_error("unknown command '%s'; valid commands: render, data", cmd);
+  return usage_error("unknown command '%s'; valid commands: render, batch, data", cmd);
 }
