@@ -12,20 +12,20 @@
 #include "spec/spec.h"
 
 typedef struct {
-  const char *data_dir;   /* Natural Earth folder (required) */
-  int width, height;      /* override the spec when > 0 */
-  double dpi;             /* override the spec when > 0 */
-  bool debug_labels;      /* draw candidate and placed label boxes */
-  bool label_naive;       /* baseline placement: greedy, one position per label */
+  const char *data_dir;      /* Natural Earth folder (required) */
+  int width, height;         /* override the spec when > 0 */
+  double dpi;                /* override the spec when > 0 */
+  bool debug_labels;         /* draw candidate and placed label boxes */
+  bool label_naive;          /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
 } bm_render_options;
 
 typedef struct {
   double t_plan, t_load, t_project, t_label, t_paint, t_write; /* seconds */
-  size_t features;        /* base-map features drawn */
+  size_t features;                                             /* base-map features drawn */
   size_t labels_placed, labels_dropped;
-  char projection[512];   /* the PROJ definition used */
-  char scale[8];          /* the data scale used */
+  char projection[512]; /* the PROJ definition used */
+  char scale[8];        /* the data scale used */
 } bm_render_stats;
 
 /* Renders spec to out_path (format from its extension). On failure no file is

@@ -29,7 +29,8 @@ static const char usage_text[] =
     "      --data DIR            Natural Earth data folder\n"
     "      --labels-report FILE  write every label considered, placed or dropped, as JSON\n"
     "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n"
-    "      --naive-labels        place labels the naive way (greedy, one position each), to compare\n"
+    "      --naive-labels        place labels the naive way (greedy, one position each), to "
+    "compare\n"
     "      --timings             print how long each stage took\n"
     "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR]\n"
     "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"
@@ -90,17 +91,33 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
 
-enum { OPT_FORMAT = 250, OPT_WIDTH = 256, OPT_HEIGHT, OPT_DPI, OPT_DATA, OPT_REPORT, OPT_DEBUG, OPT_NAIVE, OPT_TIMINGS,
-       OPT_FROM, OPT_SCALES, OPT_HELP };
+enum {
+  OPT_FORMAT = 250,
+  OPT_WIDTH = 256,
+  OPT_HEIGHT,
+  OPT_DPI,
+  OPT_DATA,
+  OPT_REPORT,
+  OPT_DEBUG,
+  OPT_NAIVE,
+  OPT_TIMINGS,
+  OPT_FROM,
+  OPT_SCALES,
+  OPT_HELP
+};
 
 static int cmd_render(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"output", required_argument, 0, 'o'},   {"width", required_argument, 0, OPT_WIDTH},
-      {"height", required_argument, 0, OPT_HEIGHT}, {"dpi", required_argument, 0, OPT_DPI},
-      {"data", required_argument, 0, OPT_DATA}, {"labels-report", required_argument, 0, OPT_REPORT},
-      {"debug-labels", no_argument, 0, OPT_DEBUG}, {"timings", no_argument, 0, OPT_TIMINGS},
-      {"naive-labels", no_argument, 0, OPT_NAIVE},
-      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"width", required_argument, 0, OPT_WIDTH},
+                                       {"height", required_argument, 0, OPT_HEIGHT},
+                                       {"dpi", required_argument, 0, OPT_DPI},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"labels-report", required_argument, 0, OPT_REPORT},
+                                       {"debug-labels", no_argument, 0, OPT_DEBUG},
+                                       {"timings", no_argument, 0, OPT_TIMINGS},
+                                       {"naive-labels", no_argument, 0, OPT_NAIVE},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
   const char *outputs[16];
   int nout = 0;
   bool timings = false;
@@ -118,11 +135,13 @@ static int cmd_render(int argc, char **argv) {
       break;
     case OPT_WIDTH:
       if (!parse_int(optarg, 100, 20000, &ro.width))
-        return usage_error("--width must be a whole number of pixels from 100 to 20000, not '%s'", optarg);
+        return usage_error("--width must be a whole number of pixels from 100 to 20000, not '%s'",
+                           optarg);
       break;
     case OPT_HEIGHT:
       if (!parse_int(optarg, 100, 20000, &ro.height))
-        return usage_error("--height must be a whole number of pixels from 100 to 20000, not '%s'", optarg);
+        return usage_error("--height must be a whole number of pixels from 100 to 20000, not '%s'",
+                           optarg);
       break;
     case OPT_DPI:
       if (!parse_int(optarg, 36, 1200, &w))
@@ -135,11 +154,11 @@ static int cmd_render(int argc, char **argv) {
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
-    default:
-      return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
+    default: return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
     }
   }
-  if (argc - optind > 1) return usage_error("render takes one spec file; got also '%s'", argv[optind + 1]);
+  if (argc - optind > 1)
+    return usage_error("render takes one spec file; got also '%s'", argv[optind + 1]);
   char *spec_path = optind < argc ? strdup(argv[optind]) : bm_spec_default_path();
   ro.data_dir = data;
   bm_error err;
@@ -158,7 +177,8 @@ static int cmd_render(int argc, char **argv) {
   for (int i = 0; i < nout && rc == EXIT_OK; i++) {
     bm_format fmt; /* every output is checked before any is drawn */
     if (!bm_format_from_path(outputs[i], &fmt))
-      rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg", outputs[i]);
+      rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg",
+                       outputs[i]);
   }
   for (int i = 0; i < nout && rc == EXIT_OK; i++) {
     bm_render_stats stats;
@@ -244,10 +264,13 @@ static int cmd_batch(int argc, char **argv) {
       const char *name = base + 4;
       snprintf(out, sizeof out, "%s/%.*s.%s", dir, (int)(strlen(name) - 4), name, fmts[f]);
       bm_render_stats stats;
-      if (bm_render_map(spec, out, &ro, &stats, &err)) good = false;
-      else printf("wrote %s\n", out);
+      if (bm_render_map(spec, out, &ro, &stats, &err))
+        good = false;
+      else
+        printf("wrote %s\n", out);
     }
-    if (good) ok++;
+    if (good)
+      ok++;
     else {
       failed++;
       report(&err);
@@ -304,8 +327,8 @@ static int cmd_data(int argc, char **argv) {
     if (missing) printf("get them with: bordermap data fetch --data %s [--from MIRROR]\n", data);
   } else {
     fetch_ui ui = {data, 0};
-    bm_fetch_options fo = {.source = from, .data_dir = data, .scales = scales,
-                           .progress = on_progress, .user = &ui};
+    bm_fetch_options fo = {
+        .source = from, .data_dir = data, .scales = scales, .progress = on_progress, .user = &ui};
     bm_fetch_result res;
     printf("fetching from %s into %s\n", from ? from : bm_fetch_default_source(), data);
     bm_status st = bm_fetch_run(cat, &fo, &res, &err);

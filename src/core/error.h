@@ -14,12 +14,12 @@
 
 typedef enum {
   BM_OK = 0,
-  BM_ERR_USAGE,    /* bad command line */
-  BM_ERR_SPEC,     /* map spec or style file: syntax, unknown key, bad value */
-  BM_ERR_DATA,     /* missing or broken data folder, layer or shapefile */
-  BM_ERR_IO,       /* cannot read or write a file */
-  BM_ERR_PROJ,     /* projection cannot be built or applied */
-  BM_ERR_NET,      /* download failed */
+  BM_ERR_USAGE, /* bad command line */
+  BM_ERR_SPEC,  /* map spec or style file: syntax, unknown key, bad value */
+  BM_ERR_DATA,  /* missing or broken data folder, layer or shapefile */
+  BM_ERR_IO,    /* cannot read or write a file */
+  BM_ERR_PROJ,  /* projection cannot be built or applied */
+  BM_ERR_NET,   /* download failed */
   BM_ERR_NOMEM,
   BM_ERR_INTERNAL
 } bm_status;

@@ -43,7 +43,8 @@ void bm_geom_reset(bm_geom *g, bm_geom_type type) {
 static bool ensure_parts(bm_geom *g, size_t n) {
   if (n <= g->cap_parts) return true;
   size_t cap = g->cap_parts ? g->cap_parts * 2 : 8;
-  while (cap < n) cap *= 2;
+  while (cap < n)
+    cap *= 2;
   size_t *p = realloc(g->part, cap * sizeof *p);
   if (!p) return false;
   g->part = p;
@@ -97,7 +98,8 @@ void bm_geom_drop_short_parts(bm_geom *g, size_t min_pts) {
 
 bm_bbox bm_geom_bbox(const bm_geom *g) {
   bm_bbox b = bm_bbox_empty();
-  for (size_t i = 0; i < g->npts; i++) bm_bbox_add(&b, g->xy[2 * i], g->xy[2 * i + 1]);
+  for (size_t i = 0; i < g->npts; i++)
+    bm_bbox_add(&b, g->xy[2 * i], g->xy[2 * i + 1]);
   return b;
 }
 

@@ -22,9 +22,9 @@ typedef enum { BM_GEOM_NONE = 0, BM_GEOM_POINT, BM_GEOM_LINE, BM_GEOM_POLYGON } 
 typedef struct {
   bm_geom_type type;
   size_t npts, cap_pts;
-  double *xy;     /* 2 * npts doubles */
+  double *xy; /* 2 * npts doubles */
   size_t nparts, cap_parts;
-  size_t *part;   /* start index (in points) of each part; part[nparts] == npts when closed */
+  size_t *part; /* start index (in points) of each part; part[nparts] == npts when closed */
 } bm_geom;
 
 /* An empty box that any point will grow. */

@@ -48,7 +48,8 @@ void bm_path_ext(const char *path, char *buf, size_t n) {
   const char *dot = strrchr(path, '.');
   size_t k = 0;
   if (dot && (!slash || dot > slash))
-    for (const char *p = dot + 1; *p && k + 1 < n; p++) buf[k++] = (char)tolower((unsigned char)*p);
+    for (const char *p = dot + 1; *p && k + 1 < n; p++)
+      buf[k++] = (char)tolower((unsigned char)*p);
   buf[k] = '\0';
 }
 
@@ -87,7 +88,8 @@ bool bm_strlist_push(bm_strlist *l, const char *s) {
 }
 
 void bm_strlist_free(bm_strlist *l) {
-  for (size_t i = 0; i < l->n; i++) free(l->v[i]);
+  for (size_t i = 0; i < l->n; i++)
+    free(l->v[i]);
   free(l->v);
   l->v = NULL;
   l->n = l->cap = 0;
@@ -109,6 +111,7 @@ bool bm_parse_color(const char *s, double rgba[4]) {
     if (hi < 0 || lo < 0) return false;
     v[i] = hi * 16 + lo;
   }
-  for (int i = 0; i < 4; i++) rgba[i] = v[i] / 255.0;
+  for (int i = 0; i < 4; i++)
+    rgba[i] = v[i] / 255.0;
   return true;
 }

@@ -3,8 +3,8 @@
 #include <geos_c.h>
 #include <math.h>
 #include <stdarg.h>
-#include <stdlib.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 void bm_geom_simplify(bm_geom *g, double tol) {
   if (g->type == BM_GEOM_POINT) return;
@@ -41,7 +41,8 @@ double bm_geom_ring_area(const bm_geom *g, size_t i) {
   const double *p = bm_geom_part_xy(g, i);
   size_t n = bm_geom_part_len(g, i);
   double a = 0;
-  for (size_t k = 0; k + 1 < n; k++) a += p[2 * k] * p[2 * k + 3] - p[2 * k + 2] * p[2 * k + 1];
+  for (size_t k = 0; k + 1 < n; k++)
+    a += p[2 * k] * p[2 * k + 3] - p[2 * k + 2] * p[2 * k + 1];
   return fabs(a) / 2;
 }
 
@@ -84,12 +85,17 @@ bool bm_geom_join_lines(const bm_geom *g, double tol, bm_geom *out) {
           size_t ql = bm_geom_part_len(g, q);
           const double *qs = qp, *qe = qp + 2 * (ql - 1);
           bool f;
-          if (near(endpt, dir == 0 ? qs : qe, tol)) f = false;
-          else if (near(endpt, dir == 0 ? qe : qs, tol)) f = true;
-          else continue;
+          if (near(endpt, dir == 0 ? qs : qe, tol))
+            f = false;
+          else if (near(endpt, dir == 0 ? qe : qs, tol))
+            f = true;
+          else
+            continue;
           used[q] = grew = true;
-          if (dir == 0) win[tail] = q, wflip[tail++] = f;
-          else win[--head] = q, wflip[head] = f;
+          if (dir == 0)
+            win[tail] = q, wflip[tail++] = f;
+          else
+            win[--head] = q, wflip[head] = f;
         }
       }
     if (!bm_geom_begin_part(out)) ok = false;
@@ -125,7 +131,8 @@ bool bm_geom_label_anchor(const bm_geom *g, double *x, double *y, double *radius
   const double *p = bm_geom_part_xy(g, best);
   size_t n = bm_geom_part_len(g, best);
   GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)n, 2);
-  for (size_t k = 0; k < n; k++) GEOSCoordSeq_setXY_r(h, cs, (unsigned)k, p[2 * k], p[2 * k + 1]);
+  for (size_t k = 0; k < n; k++)
+    GEOSCoordSeq_setXY_r(h, cs, (unsigned)k, p[2 * k], p[2 * k + 1]);
   GEOSGeometry *ring = GEOSGeom_createLinearRing_r(h, cs);
   GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0) : NULL;
   bool ok = false;

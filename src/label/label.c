@@ -14,7 +14,8 @@
 static bool grow(void **arr, size_t n, size_t *cap, size_t es) {
   if (n < *cap) return true;
   size_t nc = *cap ? *cap * 2 : 16;
-  while (nc <= n) nc *= 2;
+  while (nc <= n)
+    nc *= 2;
   void *p = realloc(*arr, nc * es);
   if (!p) return false;
   *arr = p;
@@ -27,7 +28,8 @@ static bool grow(void **arr, size_t n, size_t *cap, size_t es) {
 
 double bm_polyline_length(const double *xy, size_t n) {
   double len = 0;
-  for (size_t i = 1; i < n; i++) len += hypot(xy[2 * i] - xy[2 * i - 2], xy[2 * i + 1] - xy[2 * i - 1]);
+  for (size_t i = 1; i < n; i++)
+    len += hypot(xy[2 * i] - xy[2 * i - 2], xy[2 * i + 1] - xy[2 * i - 1]);
   return len;
 }
 
@@ -114,12 +116,12 @@ typedef struct {
   size_t box0, nbox; /* in the entry's candidate box list */
   double tx, ty, nx, ny, lx, ly;
   bool leader;
-  int variant;       /* which layout: 0 one line, 1 wrapped */
-  double s0, angle;  /* line labels */
+  int variant;      /* which layout: 0 one line, 1 wrapped */
+  double s0, angle; /* line labels */
   bool reversed;
-  bool on_line;      /* text follows the line (else a point-style fallback) */
-  size_t part;       /* line labels: which part of the line */
-  int order;         /* generation order, for a stable sort */
+  bool on_line; /* text follows the line (else a point-style fallback) */
+  size_t part;  /* line labels: which part of the line */
+  int order;    /* generation order, for a stable sort */
 } cand;
 
 typedef struct {
@@ -127,24 +129,24 @@ typedef struct {
   size_t nc, capc;
   bm_bbox *cb;
   size_t ncb, capcb;
-  int chosen;        /* index into c, -1 when dropped */
+  int chosen;          /* index into c, -1 when dropped */
   size_t pbox0, npbox; /* placed boxes in the labeler's pool */
   PangoLayout *variant[2];
   double vw[2], vh[2];
-  double **sm;       /* line labels: the line's parts, resampled and smoothed */
+  double **sm; /* line labels: the line's parts, resampled and smoothed */
   size_t *smn, nsm;
   int nvariants;
-  double nw, nh;     /* note size */
+  double nw, nh; /* note size */
 } entry;
 
 struct bm_labeler {
   bm_text *text;
   bm_bbox frame;
   int gw, gh;
-  cell *grid;        /* placed boxes and obstacles */
+  cell *grid; /* placed boxes and obstacles */
   pbox *boxes;
   size_t nboxes, capboxes;
-  cell *lgrid;       /* lines to avoid */
+  cell *lgrid; /* lines to avoid */
   seg *segs;
   size_t nsegs, capsegs;
   unsigned *seg_stamp;
@@ -159,7 +161,7 @@ struct bm_labeler {
   size_t nkept, capkept;
   bm_bbox *symbols;
   size_t nsymbols, capsymbols;
-  bool failed;       /* out of memory somewhere */
+  bool failed; /* out of memory somewhere */
 };
 
 bm_labeler *bm_labeler_create(bm_text *text, bm_bbox frame) {
@@ -177,13 +179,15 @@ bm_labeler *bm_labeler_create(bm_text *text, bm_bbox frame) {
     free(lb);
     return NULL;
   }
-  for (int i = 0; i < BM_POS_COUNT; i++) lb->order[i] = (bm_point_pos)i;
+  for (int i = 0; i < BM_POS_COUNT; i++)
+    lb->order[i] = (bm_point_pos)i;
   lb->norder = BM_POS_COUNT;
   return lb;
 }
 
 static void free_grid(cell *g, int n) {
-  for (int i = 0; i < n; i++) free(g[i].ids);
+  for (int i = 0; i < n; i++)
+    free(g[i].ids);
   free(g);
 }
 
@@ -207,7 +211,8 @@ void bm_labeler_destroy(bm_labeler *lb) {
     if (l->note_layout) g_object_unref(l->note_layout);
     free(e->c);
     free(e->cb);
-    for (size_t k = 0; k < e->nsm; k++) free(e->sm[k]);
+    for (size_t k = 0; k < e->nsm; k++)
+      free(e->sm[k]);
     free(e->sm);
     free(e->smn);
   }
@@ -429,8 +434,12 @@ static void point_candidates(bm_labeler *lb, bm_label *l, entry *e, double cx, d
       for (int k = 0; k < norder; k++) {
         int dx = pos_dir[lb->order[k]][0], dy = pos_dir[lb->order[k]][1];
         double off = base_offset * rings[r], diag = off * 0.7071;
-        double x = dx > 0 ? cx + (dy ? diag : off) : dx < 0 ? cx - (dy ? diag : off) - bw : cx - bw / 2;
-        double y = dy > 0 ? cy + (dx ? diag : off) : dy < 0 ? cy - (dx ? diag : off) - bh : cy - bh / 2;
+        double x = dx > 0   ? cx + (dy ? diag : off)
+                   : dx < 0 ? cx - (dy ? diag : off) - bw
+                            : cx - bw / 2;
+        double y = dy > 0   ? cy + (dx ? diag : off)
+                   : dy < 0 ? cy - (dx ? diag : off) - bh
+                            : cy - bh / 2;
         bm_bbox b = {x, y, x + bw, y + bh};
         if (!in_frame(lb, b)) continue;
         cand *c = new_cand(lb, e);
@@ -505,7 +514,8 @@ static double *smooth(const double *p, size_t n, double step, double window, siz
     long lo = i - h < 0 ? 0 : i - h, hi = i + h >= (long)m ? (long)m - 1 : i + h;
     long span = (i - lo < hi - i) ? i - lo : hi - i; /* symmetric, so ends stay put */
     double sx = 0, sy = 0;
-    for (long k = i - span; k <= i + span; k++) sx += r[2 * k], sy += r[2 * k + 1];
+    for (long k = i - span; k <= i + span; k++)
+      sx += r[2 * k], sy += r[2 * k + 1];
     o[2 * i] = sx / (2 * span + 1);
     o[2 * i + 1] = sy / (2 * span + 1);
   }
@@ -583,8 +593,10 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
         double cx = mx + sin(ma) * off, cy = my - cos(ma) * off;
         double half = fmax(chunk, h) / 2;
         bm_bbox b = {cx - half, cy - half, cx + half, cy + half};
-        if (!in_frame(lb, b)) ok = false;
-        else cand_box(lb, e, c, b);
+        if (!in_frame(lb, b))
+          ok = false;
+        else
+          cand_box(lb, e, c, b);
       }
       if (!ok) { /* drop the half-built candidate */
         e->ncb = c->box0;
@@ -600,7 +612,8 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
                 1.5 * fabs(sin(c->angle * M_PI / 180));
       if (!lb->naive) {
         double cross = 0;
-        for (size_t i = 0; i < c->nbox; i++) cross += crossing(lb, e->cb[c->box0 + i]);
+        for (size_t i = 0; i < c->nbox; i++)
+          cross += crossing(lb, e->cb[c->box0 + i]);
         c->cost += cross / fmax(h, 1) * 0.5;
       }
       c->part = part;
@@ -613,7 +626,8 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
   if (l->must_place) {
     size_t first = e->nc;
     point_candidates(lb, l, e, l->ax, l->ay, fmax(l->offset, 2), true);
-    for (size_t i = first; i < e->nc; i++) e->c[i].cost += 30;
+    for (size_t i = first; i < e->nc; i++)
+      e->c[i].cost += 30;
   }
 }
 
@@ -722,7 +736,8 @@ static void take(bm_labeler *lb, size_t i, int ci) {
 
 static void release(bm_labeler *lb, size_t i) {
   entry *e = &lb->entries[i];
-  for (size_t k = 0; k < e->npbox; k++) lb->boxes[e->pbox0 + k].alive = false;
+  for (size_t k = 0; k < e->npbox; k++)
+    lb->boxes[e->pbox0 + k].alive = false;
   e->chosen = -1;
   lb->labels[i].placed = false;
 }
@@ -794,7 +809,8 @@ bool bm_labeler_place(bm_labeler *lb) {
     lb->failed = true;
     return false;
   }
-  for (size_t i = 0; i < n; i++) keys[i] = (order_key){lb->labels[i].priority, i};
+  for (size_t i = 0; i < n; i++)
+    keys[i] = (order_key){lb->labels[i].priority, i};
   qsort(keys, n, sizeof *keys, by_priority);
   for (size_t i = 0; i < n; i++) {
     ls[i] = lb->labels[keys[i].index];
@@ -813,8 +829,9 @@ bool bm_labeler_place(bm_labeler *lb) {
     bm_label *l = &lb->labels[i];
     if (try_place(lb, i, -1, INFINITY)) continue;
     l->reason = e->nc == 0 ? (l->kind == BM_LABEL_AREA ? "does not fit inside its area"
-                              : l->kind == BM_LABEL_LINE ? "the line is too short or too curved for the text"
-                                                         : "no position fits inside the map frame")
+                              : l->kind == BM_LABEL_LINE
+                                  ? "the line is too short or too curved for the text"
+                                  : "no position fits inside the map frame")
                            : "collides with a more important label, symbol or the map furniture";
   }
   for (size_t i = 0; !lb->naive && i < n; i++)

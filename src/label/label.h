@@ -32,48 +32,55 @@ typedef enum { BM_LABEL_POINT, BM_LABEL_AREA, BM_LABEL_LINE } bm_label_kind;
 
 /* Point positions, for the style's preference order. */
 typedef enum {
-  BM_POS_UPPER_RIGHT, BM_POS_RIGHT, BM_POS_UPPER_LEFT, BM_POS_LEFT,
-  BM_POS_LOWER_RIGHT, BM_POS_LOWER_LEFT, BM_POS_TOP, BM_POS_BOTTOM, BM_POS_COUNT
+  BM_POS_UPPER_RIGHT,
+  BM_POS_RIGHT,
+  BM_POS_UPPER_LEFT,
+  BM_POS_LEFT,
+  BM_POS_LOWER_RIGHT,
+  BM_POS_LOWER_LEFT,
+  BM_POS_TOP,
+  BM_POS_BOTTOM,
+  BM_POS_COUNT
 } bm_point_pos;
 
 typedef struct {
   /* ---- input ---- */
-  char *text;             /* owned by the labeler (copied by bm_labeler_add) */
-  char *note;             /* owned, may be NULL: a second, smaller line */
-  const char *layer;      /* "site", "capital", "city", "country", "river" ... (static string) */
+  char *text;        /* owned by the labeler (copied by bm_labeler_add) */
+  char *note;        /* owned, may be NULL: a second, smaller line */
+  const char *layer; /* "site", "capital", "city", "country", "river" ... (static string) */
   bm_label_kind kind;
-  double priority;        /* lower is placed first */
-  double ax, ay;          /* anchor in pixels (point, area) */
-  double offset;          /* point: gap from anchor to text (symbol radius + pad);
-                             area: radius around the anchor the label may move in */
+  double priority; /* lower is placed first */
+  double ax, ay;   /* anchor in pixels (point, area) */
+  double offset;   /* point: gap from anchor to text (symbol radius + pad);
+                      area: radius around the anchor the label may move in */
   bm_text_style style, note_style;
-  bool must_place;        /* story items: never dropped while any leader position is free */
-  bool has_symbol;        /* a symbol drawn only if the label is placed (a town's dot): */
-  bm_bbox symbol;         /* its box must be free too, and is taken with the label */
-  const bm_geom *area;    /* area: the polygon (pixels) the text must stay inside; NULL: none */
-  bool outside_ok;        /* area: when it does not fit inside, label it outside with a leader */
-  const bm_geom *home;    /* point: the land or country the anchor is in (pixels), or NULL;
-                             positions whose middle falls outside it cost more */
-  const bm_geom *line;    /* line: the polyline (pixels) the text follows; not owned, must
-                             outlive bm_labeler_place and painting */
-  double repeat_gap;      /* line: the same text is not placed again within this distance */
-  double smooth;          /* line: width in pixels of the smoothing the text follows (a
-                             wiggly border needs more than a river); 0: 1.5 text heights.
-                             A must_place line label that finds no room along its line
-                             goes beside (ax, ay) like a point label, with a leader. */
+  bool must_place;     /* story items: never dropped while any leader position is free */
+  bool has_symbol;     /* a symbol drawn only if the label is placed (a town's dot): */
+  bm_bbox symbol;      /* its box must be free too, and is taken with the label */
+  const bm_geom *area; /* area: the polygon (pixels) the text must stay inside; NULL: none */
+  bool outside_ok;     /* area: when it does not fit inside, label it outside with a leader */
+  const bm_geom *home; /* point: the land or country the anchor is in (pixels), or NULL;
+                          positions whose middle falls outside it cost more */
+  const bm_geom *line; /* line: the polyline (pixels) the text follows; not owned, must
+                          outlive bm_labeler_place and painting */
+  double repeat_gap;   /* line: the same text is not placed again within this distance */
+  double smooth;       /* line: width in pixels of the smoothing the text follows (a
+                          wiggly border needs more than a river); 0: 1.5 text heights.
+                          A must_place line label that finds no room along its line
+                          goes beside (ax, ay) like a point label, with a leader. */
   /* ---- output ---- */
   bool placed;
-  bm_bbox box;            /* the whole placed label (for line labels: around all its boxes) */
-  double tx, ty;          /* top-left of the first line (point, area) */
-  double nx, ny;          /* top-left of the note line */
-  bool leader;            /* placed away from its anchor: draw a line back to it */
-  double lx, ly;          /* where the leader meets the label */
-  double cost;            /* cost of the candidate used */
-  const char *reason;     /* why it was dropped (static string) */
+  bm_bbox box;        /* the whole placed label (for line labels: around all its boxes) */
+  double tx, ty;      /* top-left of the first line (point, area) */
+  double nx, ny;      /* top-left of the note line */
+  bool leader;        /* placed away from its anchor: draw a line back to it */
+  double lx, ly;      /* where the leader meets the label */
+  double cost;        /* cost of the candidate used */
+  const char *reason; /* why it was dropped (static string) */
   /* line labels: the text runs along `path` from arc length s0 for the text's width */
-  double *path;           /* owned: polyline copy, oriented so the text reads upright */
+  double *path; /* owned: polyline copy, oriented so the text reads upright */
   size_t npath;
-  double s0, angle;       /* start arc length; mean angle in degrees (report) */
+  double s0, angle;                  /* start arc length; mean angle in degrees (report) */
   PangoLayout *layout, *note_layout; /* owned, for the painter */
 } bm_label;
 

@@ -12,8 +12,8 @@
 #include "proj/proj.h"
 
 bm_status bm_story_resolve_place(const bm_place_ref *ref, const bm_site *sites, size_t n,
-                                 const char *what, const char *spec_path, double *lon,
-                                 double *lat, bm_error *err) {
+                                 const char *what, const char *spec_path, double *lon, double *lat,
+                                 bm_error *err) {
   if (!ref->site) {
     *lon = ref->lon;
     *lat = ref->lat;
@@ -60,9 +60,12 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
     if (n > 20000) n = 20000;
     for (int i = 0; i <= n; i++) {
       double x, y;
-      if (i == 0) x = lon1, y = lat1;
-      else if (i == n) x = lon2, y = lat2;
-      else bm_geodesic_direct(lon1, lat1, azi1, s12 * i / n, &x, &y);
+      if (i == 0)
+        x = lon1, y = lat1;
+      else if (i == n)
+        x = lon2, y = lat2;
+      else
+        bm_geodesic_direct(lon1, lat1, azi1, s12 * i / n, &x, &y);
       if (!bm_geom_add(out, bm_lon_unwrap(x, lon1), y)) return false;
     }
     return true;
@@ -91,8 +94,10 @@ bool bm_story_route(double lon1, double lat1, double lon2, double lat2, bm_path_
   for (int i = 0; ok && i <= n; i++) {
     double x = i == 0 ? lon1 : i == n ? bm_lon_unwrap(lon2, lon1) : bm_lon_unwrap(xy[2 * i], lon1);
     double y = i == 0 ? lat1 : i == n ? lat2 : xy[2 * i + 1];
-    if (!isfinite(x) || !isfinite(y) || x == HUGE_VAL) ok = false;
-    else ok = bm_geom_add(out, x, y);
+    if (!isfinite(x) || !isfinite(y) || x == HUGE_VAL)
+      ok = false;
+    else
+      ok = bm_geom_add(out, x, y);
   }
   free(xy);
   bm_proj_destroy(p);
@@ -106,8 +111,10 @@ bm_status bm_story_match_border(const bm_features *lines, const bm_country_ref *
                                 bm_error *err) {
   int hits = 0;
   for (size_t i = 0; i < lines->n; i++) {
-    const char *l = bm_feature_attr(lines, i, "ADM0_A3_L"), *r = bm_feature_attr(lines, i, "ADM0_A3_R");
-    if ((code_is(l, a->code) && code_is(r, b->code)) || (code_is(l, b->code) && code_is(r, a->code))) {
+    const char *l = bm_feature_attr(lines, i, "ADM0_A3_L"),
+               *r = bm_feature_attr(lines, i, "ADM0_A3_R");
+    if ((code_is(l, a->code) && code_is(r, b->code)) ||
+        (code_is(l, b->code) && code_is(r, a->code))) {
       mask[i] = true;
       hits++;
     }
@@ -118,7 +125,8 @@ bm_status bm_story_match_border(const bm_features *lines, const bm_country_ref *
   size_t k = 0;
   int shown = 0;
   for (size_t i = 0; i < lines->n && k < sizeof list; i++) {
-    const char *l = bm_feature_attr(lines, i, "ADM0_A3_L"), *r = bm_feature_attr(lines, i, "ADM0_A3_R");
+    const char *l = bm_feature_attr(lines, i, "ADM0_A3_L"),
+               *r = bm_feature_attr(lines, i, "ADM0_A3_R");
     const char *other = code_is(l, a->code) ? r : code_is(r, a->code) ? l : NULL;
     if (!other || !*other || strstr(list, other)) continue;
     k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", shown++ ? ", " : "", other);
@@ -188,7 +196,8 @@ static void geos_quiet(const char *fmt, ...) { (void)fmt; }
 /* One piece of line (lon/lat, n points) buffered by dist_m in an azimuthal
  * equidistant projection centred on the piece, back in lon/lat (densified so
  * that straight edges in the projection stay true in lon/lat). */
-static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_t n, double dist_m) {
+static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_t n,
+                                  double dist_m) {
   double clon = 0, clat = 0;
   /* centre: the middle vertex is good enough for a piece of at most 500 km */
   clon = ll[2 * (n / 2)], clat = ll[2 * (n / 2) + 1];
@@ -201,10 +210,12 @@ static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_
   GEOSGeometry *res = NULL;
   if (!xy) goto out;
   memcpy(xy, ll, sizeof(double) * 2 * n);
-  for (size_t i = 0; i < n; i++) xy[2 * i] = bm_lon_unwrap(xy[2 * i], clon);
+  for (size_t i = 0; i < n; i++)
+    xy[2 * i] = bm_lon_unwrap(xy[2 * i], clon);
   bm_proj_forward(p, xy, n);
   GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)(n == 1 ? 1 : n), 2);
-  for (size_t i = 0; i < n; i++) GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, xy[2 * i], xy[2 * i + 1]);
+  for (size_t i = 0; i < n; i++)
+    GEOSCoordSeq_setXY_r(h, cs, (unsigned)i, xy[2 * i], xy[2 * i + 1]);
   GEOSGeometry *g = n == 1 ? GEOSGeom_createPoint_r(h, cs) : GEOSGeom_createLineString_r(h, cs);
   GEOSGeometry *b = g ? GEOSBuffer_r(h, g, dist_m, 24) : NULL;
   if (g) GEOSGeom_destroy_r(h, g);
@@ -218,20 +229,24 @@ static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_
   GEOSGeometry **holes = calloc((size_t)(nr > 0 ? nr : 1), sizeof *holes);
   GEOSGeometry *shell = NULL;
   for (int r = -1; holes && r < nr; r++) {
-    const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, d) : GEOSGetInteriorRingN_r(h, d, r);
+    const GEOSGeometry *ring =
+        r < 0 ? GEOSGetExteriorRing_r(h, d) : GEOSGetInteriorRingN_r(h, d, r);
     const GEOSCoordSequence *rs = GEOSGeom_getCoordSeq_r(h, ring);
     unsigned m = 0;
     GEOSCoordSeq_getSize_r(h, rs, &m);
     double *q = malloc(sizeof(double) * 2 * (m ? m : 1));
-    for (unsigned i = 0; q && i < m; i++) GEOSCoordSeq_getXY_r(h, rs, i, &q[2 * i], &q[2 * i + 1]);
+    for (unsigned i = 0; q && i < m; i++)
+      GEOSCoordSeq_getXY_r(h, rs, i, &q[2 * i], &q[2 * i + 1]);
     if (q) bm_proj_inverse(p, q, m);
     GEOSCoordSequence *ns = GEOSCoordSeq_create_r(h, m, 2);
     for (unsigned i = 0; q && i < m; i++)
       GEOSCoordSeq_setXY_r(h, ns, i, bm_lon_unwrap(q[2 * i], clon), q[2 * i + 1]);
     free(q);
     GEOSGeometry *lr = GEOSGeom_createLinearRing_r(h, ns);
-    if (r < 0) shell = lr;
-    else holes[r] = lr;
+    if (r < 0)
+      shell = lr;
+    else
+      holes[r] = lr;
   }
   if (shell) res = GEOSGeom_createPolygon_r(h, shell, holes, (unsigned)(nr > 0 ? nr : 0));
   free(holes);
@@ -245,7 +260,8 @@ out:
 static bool add_polygon_rings(GEOSContextHandle_t h, const GEOSGeometry *poly, bm_geom *out) {
   int nr = GEOSGetNumInteriorRings_r(h, poly);
   for (int r = -1; r < nr; r++) {
-    const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, r);
+    const GEOSGeometry *ring =
+        r < 0 ? GEOSGetExteriorRing_r(h, poly) : GEOSGetInteriorRingN_r(h, poly, r);
     const GEOSCoordSequence *rs = GEOSGeom_getCoordSeq_r(h, ring);
     unsigned m = 0;
     GEOSCoordSeq_getSize_r(h, rs, &m);
@@ -317,15 +333,18 @@ bm_status bm_story_buffer(const bm_geom *line, double dist_m, bm_geom *out, bm_e
     }
   }
   if (!st && np) {
-    GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, pieces, (unsigned)np);
+    GEOSGeometry *coll =
+        GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, pieces, (unsigned)np);
     np = 0; /* owned by the collection now */
     GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
     if (coll) GEOSGeom_destroy_r(h, coll);
-    if (!u) st = bm_error_set(err, BM_ERR_INTERNAL, NULL, 0, 0, "cannot join the buffer's pieces (GEOS)");
+    if (!u)
+      st = bm_error_set(err, BM_ERR_INTERNAL, NULL, 0, 0, "cannot join the buffer's pieces (GEOS)");
     else {
       int t = GEOSGeomTypeId_r(h, u);
       bool ok = true;
-      if (t == GEOS_POLYGON) ok = add_polygon_rings(h, u, out);
+      if (t == GEOS_POLYGON)
+        ok = add_polygon_rings(h, u, out);
       else
         for (int k = 0; ok && k < GEOSGetNumGeometries_r(h, u); k++)
           ok = add_polygon_rings(h, GEOSGetGeometryN_r(h, u, k), out);
@@ -333,7 +352,8 @@ bm_status bm_story_buffer(const bm_geom *line, double dist_m, bm_geom *out, bm_e
       GEOSGeom_destroy_r(h, u);
     }
   }
-  for (size_t i = 0; i < np; i++) GEOSGeom_destroy_r(h, pieces[i]);
+  for (size_t i = 0; i < np; i++)
+    GEOSGeom_destroy_r(h, pieces[i]);
   free(pieces);
   GEOS_finish_r(h);
   return st;

@@ -52,8 +52,7 @@ bm_status bm_story_match_province(const bm_features *ps, const bm_province_ref *
   if (hits) return BM_OK;
   if (!in_country)
     return bm_error_set(err, BM_ERR_SPEC, spec_path, ref->pos.line, ref->pos.col,
-                        "no provinces found for country '%s'; check the ISO A3 code",
-                        ref->country);
+                        "no provinces found for country '%s'; check the ISO A3 code", ref->country);
   char list[900] = "";
   size_t k = 0;
   int shown = 0;

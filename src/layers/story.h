@@ -40,8 +40,8 @@ int bm_story_spread_symbols(double *xy, int n, double size);
  * or as lon/lat. An unknown name is a spec error at ref->pos that says what
  * it was for (`what`, e.g. "ring center") and lists the site names. */
 bm_status bm_story_resolve_place(const bm_place_ref *ref, const bm_site *sites, size_t n,
-                                 const char *what, const char *spec_path, double *lon,
-                                 double *lat, bm_error *err);
+                                 const char *what, const char *spec_path, double *lon, double *lat,
+                                 bm_error *err);
 
 /* A geodesic circle of radius_m around (lon, lat): n vertices (n >= 8) at
  * azimuths 0, 360/n, ... degrees, each exactly radius_m away along the

@@ -10,8 +10,8 @@
 #include "load/load.h"
 
 /* The same allow-list as site files: no network, no arbitrary drivers. */
-static const char *const allowed_drivers[] = {"GeoJSON", "GPKG", "KML", "LIBKML", "FlatGeobuf",
-                                              "ESRI Shapefile", NULL};
+static const char *const allowed_drivers[] = {"GeoJSON",    "GPKG",           "KML", "LIBKML",
+                                              "FlatGeobuf", "ESRI Shapefile", NULL};
 
 /* Appends the rings of one polygon (outer and holes) to out. */
 static bool add_polygon(OGRGeometryH poly, OGRCoordinateTransformationH ct, bm_geom *out,
@@ -43,7 +43,8 @@ bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, i
                         path);
   GDALAllRegister();
   CPLPushErrorHandler(CPLQuietErrorHandler);
-  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
+  GDALDatasetH ds =
+      GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
   if (!ds) {
     CPLPopErrorHandler();
     return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,

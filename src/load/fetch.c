@@ -66,15 +66,16 @@ static bm_status parse_scales(const char *scales, int *mask, bm_error *err) {
     const char *end = strchr(p, ',');
     size_t n = end ? (size_t)(end - p) : strlen(p);
     const char *s = p;
-    while (n && isspace((unsigned char)*s)) s++, n--;
-    while (n && isspace((unsigned char)s[n - 1])) n--;
+    while (n && isspace((unsigned char)*s))
+      s++, n--;
+    while (n && isspace((unsigned char)s[n - 1]))
+      n--;
     int bit = scale_bit(s, n);
     if (!bit) {
       if (n == 0)
-        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0,
-                            "empty scale in '%s'; valid scales are " SCALE_LIST
-                            ", separated by commas",
-                            scales);
+        return bm_error_set(
+            err, BM_ERR_USAGE, NULL, 0, 0,
+            "empty scale in '%s'; valid scales are " SCALE_LIST ", separated by commas", scales);
       return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0,
                           "unknown scale '%.*s'; valid scales are " SCALE_LIST, (int)n, s);
     }
@@ -121,8 +122,7 @@ static bm_status parse_source(const char *src, fetch_ctx *ctx, bm_error *err) {
         q += 2;
       }
       if (c == 0 || k + 1 >= sizeof ctx->base)
-        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "source '%s' is not a usable path",
-                            src);
+        return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "source '%s' is not a usable path", src);
       ctx->base[k++] = (char)c;
     }
     ctx->base[k] = '\0';
@@ -131,7 +131,8 @@ static bm_status parse_source(const char *src, fetch_ctx *ctx, bm_error *err) {
     /* Something like "ftp://..." is a URL we do not speak, not a folder name. */
     const char *q = src;
     if (isalpha((unsigned char)*q)) {
-      while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.') q++;
+      while (isalnum((unsigned char)*q) || *q == '+' || *q == '-' || *q == '.')
+        q++;
       if (!strncmp(q, "://", 3))
         return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "unsupported source '%s'; %s", src,
                             valid);
@@ -142,7 +143,8 @@ static bm_status parse_source(const char *src, fetch_ctx *ctx, bm_error *err) {
   }
   /* Strip trailing slashes; "/" becomes "" so that "" + "/110m/..." is still rooted. */
   size_t n = strlen(ctx->base);
-  while (n && ctx->base[n - 1] == '/') ctx->base[--n] = '\0';
+  while (n && ctx->base[n - 1] == '/')
+    ctx->base[--n] = '\0';
   return BM_OK;
 }
 
@@ -193,8 +195,8 @@ static bm_status copy_local(const char *path, int fd, const char *tmp, const bm_
                           "layer %s: %s does not exist; a mirror folder must hold "
                           "{scale}/{theme}/ne_{scale}_{layer}.zip",
                           e->stem, path);
-    return bm_error_set(err, BM_ERR_DATA, NULL, 0, 0, "layer %s: cannot open %s: %s", e->stem,
-                        path, strerror(errno));
+    return bm_error_set(err, BM_ERR_DATA, NULL, 0, 0, "layer %s: cannot open %s: %s", e->stem, path,
+                        strerror(errno));
   }
   struct stat st;
   if (fstat(in, &st) != 0 || !S_ISREG(st.st_mode)) {
@@ -209,8 +211,8 @@ static bm_status copy_local(const char *path, int fd, const char *tmp, const bm_
     ssize_t r = read(in, buf, sizeof buf);
     if (r < 0 && errno == EINTR) continue;
     if (r < 0) {
-      rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot read %s: %s", e->stem,
-                        path, strerror(errno));
+      rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot read %s: %s", e->stem, path,
+                        strerror(errno));
       break;
     }
     if (r == 0) break;
@@ -284,8 +286,8 @@ static bm_status download(fetch_ctx *ctx, const char *url, int fd, const char *t
     return bm_error_set(err, BM_ERR_NET, NULL, 0, 0, "layer %s: downloading %s failed: HTTP %ld",
                         e->stem, url, code);
   }
-  return bm_error_set(err, BM_ERR_NET, NULL, 0, 0, "layer %s: downloading %s failed: %s",
-                      e->stem, url, ctx->curl_err[0] ? ctx->curl_err : curl_easy_strerror(cc));
+  return bm_error_set(err, BM_ERR_NET, NULL, 0, 0, "layer %s: downloading %s failed: %s", e->stem,
+                      url, ctx->curl_err[0] ? ctx->curl_err : curl_easy_strerror(cc));
 }
 
 /* ---- verifying and unpacking ----------------------------------------------- */
@@ -334,7 +336,11 @@ static bm_status unpack(const char *tmp, const char *dir, const char *src,
   if (rc == BM_OK && have != 7)
     rc = bm_error_set(err, BM_ERR_DATA, NULL, 0, 0,
                       "layer %s: the zip %s lacks %s.%s; expected %s.shp, .shx and .dbf", e->stem,
-                      src, e->stem, need[!(have & 1) ? 0 : !(have & 2) ? 1 : 2], e->stem);
+                      src, e->stem,
+                      need[!(have & 1)   ? 0
+                           : !(have & 2) ? 1
+                                         : 2],
+                      e->stem);
 
   char buf[1 << 16];
   for (zip_int64_t i = 0; i < n && rc == BM_OK; i++) {
@@ -348,8 +354,8 @@ static bm_status unpack(const char *tmp, const char *dir, const char *src,
     zip_file_t *zf = zip_fopen_index(za, (zip_uint64_t)i, 0);
     if (!zf) {
       rc = bm_error_set(err, BM_ERR_DATA, NULL, 0, 0,
-                        "layer %s: the zip is broken: %s: cannot open member %s: %s", e->stem,
-                        src, name, zip_strerror(za));
+                        "layer %s: the zip is broken: %s: cannot open member %s: %s", e->stem, src,
+                        name, zip_strerror(za));
       break;
     }
     /* O_EXCL: a second member with the same name is a broken zip, not an overwrite. */
@@ -374,8 +380,8 @@ static bm_status unpack(const char *tmp, const char *dir, const char *src,
       }
       if (r == 0) break;
       if (!write_all(fd, buf, (size_t)r)) {
-        rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot write %s: %s", e->stem,
-                          out, strerror(errno));
+        rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot write %s: %s", e->stem, out,
+                          strerror(errno));
         break;
       }
     }
@@ -400,8 +406,7 @@ static bm_status fetch_layer(fetch_ctx *ctx, const bm_catalog_entry *e, bm_error
                         e->stem, strlen(ctx->data_dir), max_dir);
   if (snprintf(src, sizeof src, "%s/%s/%s/%s.zip", ctx->base, e->scale, e->theme, e->stem) >=
       (int)sizeof src)
-    return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "layer %s: the source is too long",
-                        e->stem);
+    return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "layer %s: the source is too long", e->stem);
   snprintf(tmp, sizeof tmp, "%s/.fetch-XXXXXX", ctx->data_dir);
   snprintf(dir, sizeof dir, "%s/.fetch-XXXXXX", ctx->data_dir);
   bm_catalog_layer_dir(ctx->data_dir, e, target, sizeof target);
@@ -440,8 +445,8 @@ static bm_status fetch_layer(fetch_ctx *ctx, const bm_catalog_entry *e, bm_error
     int en = errno;
     /* Another fetcher may have put the layer in place meanwhile; that is fine. */
     if (!((en == EEXIST || en == ENOTEMPTY) && bm_catalog_present(ctx->data_dir, e)))
-      rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot rename %s to %s: %s",
-                        e->stem, dir, target, strerror(en));
+      rc = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "layer %s: cannot rename %s to %s: %s", e->stem,
+                        dir, target, strerror(en));
     goto done_dir;
   }
   goto done_file; /* dir is now target */

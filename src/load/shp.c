@@ -12,11 +12,13 @@
 void bm_features_free(bm_features *fs) {
   for (size_t i = 0; i < fs->n; i++) {
     bm_geom_free(&fs->f[i].geom);
-    for (size_t k = 0; k < fs->nfields; k++) free(fs->f[i].attr[k]);
+    for (size_t k = 0; k < fs->nfields; k++)
+      free(fs->f[i].attr[k]);
     free(fs->f[i].attr);
   }
   free(fs->f);
-  for (size_t k = 0; k < fs->nfields; k++) free(fs->fields[k]);
+  for (size_t k = 0; k < fs->nfields; k++)
+    free(fs->fields[k]);
   free(fs->fields);
   memset(fs, 0, sizeof *fs);
 }
@@ -72,13 +74,15 @@ static bool codepage_is_utf8(DBFHandle dbf) {
 /* DBF text padded with spaces, and now and then with two inside a name
  * ("Syr  Darya"): trimmed, and runs of spaces made one. */
 static char *trim_dup(const char *s) {
-  while (*s == ' ') s++;
+  while (*s == ' ')
+    s++;
   char *out = strdup(s);
   if (!out) return NULL;
   size_t k = 0;
   for (const char *p = s; *p; p++)
     if (*p != ' ' || (k && out[k - 1] != ' ')) out[k++] = *p;
-  while (k && out[k - 1] == ' ') k--;
+  while (k && out[k - 1] == ' ')
+    k--;
   out[k] = '\0';
   return out;
 }
@@ -167,11 +171,18 @@ static bool coords_ok(const SHPObject *o) {
 static bool to_geom(const SHPObject *o, bm_geom *g) {
   bm_geom_type t;
   switch (o->nSHPType) {
-  case SHPT_POINT: case SHPT_POINTZ: case SHPT_POINTM:
-  case SHPT_MULTIPOINT: case SHPT_MULTIPOINTZ: case SHPT_MULTIPOINTM:
-    t = BM_GEOM_POINT; break;
-  case SHPT_ARC: case SHPT_ARCZ: case SHPT_ARCM: t = BM_GEOM_LINE; break;
-  case SHPT_POLYGON: case SHPT_POLYGONZ: case SHPT_POLYGONM: t = BM_GEOM_POLYGON; break;
+  case SHPT_POINT:
+  case SHPT_POINTZ:
+  case SHPT_POINTM:
+  case SHPT_MULTIPOINT:
+  case SHPT_MULTIPOINTZ:
+  case SHPT_MULTIPOINTM: t = BM_GEOM_POINT; break;
+  case SHPT_ARC:
+  case SHPT_ARCZ:
+  case SHPT_ARCM: t = BM_GEOM_LINE; break;
+  case SHPT_POLYGON:
+  case SHPT_POLYGONZ:
+  case SHPT_POLYGONM: t = BM_GEOM_POLYGON; break;
   default: return false;
   }
   bm_geom_init(g, t);
@@ -215,7 +226,8 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
   if (DBFGetRecordCount(dbf) != nrec) {
     st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
                       "the .shp has %d records but the .dbf has %d; the files do not belong "
-                      "together", nrec, DBFGetRecordCount(dbf));
+                      "together",
+                      nrec, DBFGetRecordCount(dbf));
     goto done;
   }
   dbf->sHooks.FSeek(dbf->fp, 0, SEEK_END);
@@ -223,12 +235,14 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
       dbf->sHooks.FTell(dbf->fp)) {
     st = bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
                       "the .dbf attribute table is shorter than its %d records; the file is "
-                      "truncated: run `bordermap data fetch` to get it again", nrec);
+                      "truncated: run `bordermap data fetch` to get it again",
+                      nrec);
     goto done;
   }
   out->total = (size_t)nrec;
   size_t nf = 0;
-  while (fields && fields[nf]) nf++;
+  while (fields && fields[nf])
+    nf++;
   out->nfields = nf;
   out->fields = calloc(nf ? nf : 1, sizeof *out->fields);
   int *field_idx = calloc(nf ? nf : 1, sizeof *field_idx);

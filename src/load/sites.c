@@ -12,8 +12,8 @@
 
 /* Formats a site file may be in. Anything else (and every network or /vsi
  * path) is refused: a map spec must not make bordermap fetch or open arbitrary things. */
-static const char *const allowed_drivers[] = {"GeoJSON", "CSV", "GPKG", "KML", "LIBKML",
-                                              "GPX", "FlatGeobuf", "ESRI Shapefile", NULL};
+static const char *const allowed_drivers[] = {
+    "GeoJSON", "CSV", "GPKG", "KML", "LIBKML", "GPX", "FlatGeobuf", "ESRI Shapefile", NULL};
 
 static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   for (const char *const *n = names; *n; n++) {
@@ -34,8 +34,8 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
                         path);
   GDALAllRegister();
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
-                                         "Y_POSSIBLE_NAMES=lat,latitude,y",
-                                         "KEEP_GEOM_COLUMNS=NO", NULL};
+                                         "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
+                                         NULL};
   char ext[16];
   bm_path_ext(path, ext, sizeof ext);
   /* GDAL would print its warnings to stderr; library code stays quiet */
@@ -97,7 +97,8 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
       if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) {
         st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                           "site file '%s': site '%s' has coordinates outside lon -180..180, "
-                          "lat -90..90", path, name);
+                          "lat -90..90",
+                          path, name);
         OGR_F_Destroy(feat);
         break;
       }

@@ -29,7 +29,8 @@ void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   else if (polar || fabs(lat0) > 70)
     snprintf(buf, n, "+proj=laea +lat_0=%g +lon_0=%g %s", lat0 > 0 ? 90.0 : -90.0, lon0, tail);
   else if (dlon > 1.3 * dlat && fabs(lat0) > 15 && dlat > 2) {
-    double lat1 = round((ll.miny + dlat / 6) * 10) / 10, lat2 = round((ll.maxy - dlat / 6) * 10) / 10;
+    double lat1 = round((ll.miny + dlat / 6) * 10) / 10,
+           lat2 = round((ll.maxy - dlat / 6) * 10) / 10;
     snprintf(buf, n, "+proj=aea +lat_1=%g +lat_2=%g +lat_0=%g +lon_0=%g %s", lat1, lat2, lat0, lon0,
              tail);
   } else
@@ -68,8 +69,8 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
   for (int i = 0; op && i < proj_coordoperation_get_param_count(p->ctx, op); i++) {
     const char *name = NULL;
     double value = 0, conv = 0;
-    proj_coordoperation_get_param(p->ctx, op, i, &name, NULL, NULL, &value, NULL, &conv, NULL,
-                                  NULL, NULL, NULL);
+    proj_coordoperation_get_param(p->ctx, op, i, &name, NULL, NULL, &value, NULL, &conv, NULL, NULL,
+                                  NULL, NULL);
     if (name && strstr(name, "Longitude") && conv > 0) {
       p->lon0 = value * conv * 180 / M_PI;
       found = true;
@@ -112,8 +113,8 @@ double bm_proj_seam_lon(const bm_proj *p) {
 
 static void trans(const bm_proj *p, PJ_DIRECTION dir, double *xy, size_t n) {
   if (n == 0) return;
-  proj_trans_generic(p->pj, dir, xy, 2 * sizeof(double), n, xy + 1, 2 * sizeof(double), n, NULL,
-                     0, 0, NULL, 0, 0);
+  proj_trans_generic(p->pj, dir, xy, 2 * sizeof(double), n, xy + 1, 2 * sizeof(double), n, NULL, 0,
+                     0, NULL, 0, 0);
   for (size_t i = 0; i < 2 * n; i++)
     if (!isfinite(xy[i]) || fabs(xy[i]) > 1e12) xy[i] = HUGE_VAL;
 }
@@ -281,7 +282,10 @@ static bm_status finish_view(const bm_proj *p, bm_bbox pb, int width, int height
     if (pole[2 * k] != HUGE_VAL && pole[2 * k] >= g.minx && pole[2 * k] <= g.maxx &&
         pole[2 * k + 1] >= g.miny && pole[2 * k + 1] <= g.maxy) {
       q.minx = -180, q.maxx = 180;
-      if (k == 0) q.maxy = 90; else q.miny = -90;
+      if (k == 0)
+        q.maxy = 90;
+      else
+        q.miny = -90;
     }
   q.minx = fmax(q.minx, -180), q.maxx = fmin(q.maxx, 180);
   q.miny = fmax(q.miny, -90), q.maxy = fmin(q.maxy, 90);

@@ -46,11 +46,11 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
 
 /* The view: the map frame in pixels and the projected box it shows. */
 typedef struct {
-  int width, height;     /* frame size in pixels */
-  bm_bbox proj;          /* projected metres shown in the frame */
-  double px_per_m;       /* pixels per projected metre */
-  bm_bbox query;         /* lon/lat box to read data for (frame plus a margin) */
-  double step_deg;       /* densify step for this view */
+  int width, height; /* frame size in pixels */
+  bm_bbox proj;      /* projected metres shown in the frame */
+  double px_per_m;   /* pixels per projected metre */
+  bm_bbox query;     /* lon/lat box to read data for (frame plus a margin) */
+  double step_deg;   /* densify step for this view */
 } bm_view;
 
 /* Fits the lon/lat extent, grown by margin (fraction of its size on each side),

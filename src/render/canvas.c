@@ -21,10 +21,14 @@ struct bm_canvas {
 bool bm_format_from_path(const char *path, bm_format *out) {
   char ext[16];
   bm_path_ext(path, ext, sizeof ext);
-  if (!strcmp(ext, "png")) *out = BM_FORMAT_PNG;
-  else if (!strcmp(ext, "pdf")) *out = BM_FORMAT_PDF;
-  else if (!strcmp(ext, "svg")) *out = BM_FORMAT_SVG;
-  else return false;
+  if (!strcmp(ext, "png"))
+    *out = BM_FORMAT_PNG;
+  else if (!strcmp(ext, "pdf"))
+    *out = BM_FORMAT_PDF;
+  else if (!strcmp(ext, "svg"))
+    *out = BM_FORMAT_SVG;
+  else
+    return false;
   return true;
 }
 
@@ -60,7 +64,8 @@ bm_status bm_canvas_create(const char *path, int width, int height, double dpi, 
   case BM_FORMAT_PDF:
     c->surface = cairo_pdf_surface_create_for_stream(write_cb, c, pt_w, pt_h);
     /* fixed dates: the same map gives the same bytes */
-    cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+    cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATE_DATE,
+                                   "2000-01-01T00:00:00Z");
     cairo_pdf_surface_set_metadata(c->surface, CAIRO_PDF_METADATA_CREATOR, "bordermap " BM_VERSION);
     break;
   case BM_FORMAT_SVG:

@@ -25,8 +25,10 @@ void bm_furniture_free(bm_furniture *f) {
   unref(&f->bar_layout);
   unref(&f->bar_note_layout);
   unref(&f->north_layout);
-  for (size_t i = 0; f->legend_text && i < f->legend.n; i++) unref(&f->legend_text[i]);
-  for (size_t i = 0; f->panel_text && i < f->panel.n; i++) unref(&f->panel_text[i]);
+  for (size_t i = 0; f->legend_text && i < f->legend.n; i++)
+    unref(&f->legend_text[i]);
+  for (size_t i = 0; f->panel_text && i < f->panel.n; i++)
+    unref(&f->panel_text[i]);
   free(f->legend_text);
   free(f->panel_text);
   f->legend_text = f->panel_text = NULL;
@@ -35,9 +37,11 @@ void bm_furniture_free(bm_furniture *f) {
   bm_geom_free(&f->inset_land);
   bm_geom_free(&f->inset_lines);
   bm_geom_free(&f->inset_outline);
-  for (size_t i = 0; i < f->n_inset_labels; i++) unref(&f->inset_labels[i].layout);
+  for (size_t i = 0; i < f->n_inset_labels; i++)
+    unref(&f->inset_labels[i].layout);
   free(f->inset_labels);
-  for (size_t i = 0; i < f->n_grat_labels; i++) unref(&f->grat_labels[i].layout);
+  for (size_t i = 0; i < f->n_grat_labels; i++)
+    unref(&f->grat_labels[i].layout);
   free(f->grat_labels);
   f->inset_labels = f->grat_labels = NULL;
   f->n_inset_labels = f->n_grat_labels = 0;
@@ -111,7 +115,8 @@ typedef struct {
 static bm_bbox box_at(const bm_furniture *f, const stacks *s, bm_corner c, double w, double h) {
   double W = f->width, H = f->height, pad = f->pad;
   double x = (c == BM_CORNER_TOP_LEFT || c == BM_CORNER_BOTTOM_LEFT) ? pad : W - pad - w;
-  if (c == BM_CORNER_TOP_LEFT || c == BM_CORNER_TOP_RIGHT) return (bm_bbox){x, s->top[c], x + w, s->top[c] + h};
+  if (c == BM_CORNER_TOP_LEFT || c == BM_CORNER_TOP_RIGHT)
+    return (bm_bbox){x, s->top[c], x + w, s->top[c] + h};
   double bottom = s->bottom[c];
   /* over the credit line when the box would reach into it */
   bm_bbox b = {x, bottom - h, x + w, bottom};
@@ -161,8 +166,8 @@ static bool place(bm_furniture *f, stacks *s, bm_corner at, const bm_corner pref
 
 /* Lays out a legend's rows; returns its size. */
 static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
-                        PangoLayout ***texts, const char *title, PangoLayout **title_out,
-                        double *w, double *h) {
+                        PangoLayout ***texts, const char *title, PangoLayout **title_out, double *w,
+                        double *h) {
   double k = f->k, pad = 8 * k;
   f->swatch_w = 30 * k;
   f->row_h_min = 17 * k;
@@ -177,8 +182,8 @@ static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
   double maxw = tw;
   for (size_t i = 0; *texts && i < L->n; i++) {
     bool note = L->v[i].symbol == BM_LEGEND_TEXT;
-    bm_text_style ts = tstyle((note ? st->legend_size - 1 : st->legend_size) * k, 400,
-                              (note ? 250 : 220) * k);
+    bm_text_style ts =
+        tstyle((note ? st->legend_size - 1 : st->legend_size) * k, 400, (note ? 250 : 220) * k);
     ts.italic = note;
     (*texts)[i] = bm_text_layout(f->text, L->v[i].text, &ts);
     double rw, rh;
@@ -194,7 +199,8 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
                           bm_content *content) {
   double k = f->k;
   stacks s;
-  for (int c = 0; c < 5; c++) s.top[c] = f->pad, s.bottom[c] = f->height - f->pad;
+  for (int c = 0; c < 5; c++)
+    s.top[c] = f->pad, s.bottom[c] = f->height - f->pad;
   if (f->title || f->subtitle) s.top[BM_CORNER_TOP_LEFT] = f->boxes[0].maxy + 6 * k;
   static const bm_corner inset_pref[4] = {BM_CORNER_TOP_RIGHT, BM_CORNER_BOTTOM_RIGHT,
                                           BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_LEFT};
@@ -211,13 +217,13 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
     double w, h;
     legend_size(f, st, &f->legend, &f->legend_text, req->legend_title, &f->legend_title, &w, &h);
     f->has_legend = f->legend_text && place(f, &s, req->legend_at, legend_pref, w, h, content,
-                                             &f->legend_box, &f->legend_corner);
+                                            &f->legend_box, &f->legend_corner);
   }
   if (req->panel && f->panel.n) {
     double w, h;
     legend_size(f, st, &f->panel, &f->panel_text, NULL, NULL, &w, &h);
     f->has_panel = f->panel_text && place(f, &s, req->panel_at, legend_pref, w, h, content,
-                                           &f->panel_box, &f->panel_corner);
+                                          &f->panel_box, &f->panel_corner);
   }
   if (req->scalebar) {
     double w = req->scalebar_max_px + 56 * k, h = 30 * k;
@@ -239,8 +245,10 @@ void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_
                                   const char *note) {
   f->bar = *bar;
   double km = bar->km;
-  if (km >= 1) snprintf(f->bar_text, sizeof f->bar_text, "%g km", km);
-  else snprintf(f->bar_text, sizeof f->bar_text, "%g m", km * 1000);
+  if (km >= 1)
+    snprintf(f->bar_text, sizeof f->bar_text, "%g km", km);
+  else
+    snprintf(f->bar_text, sizeof f->bar_text, "%g m", km * 1000);
   bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
   unref(&f->bar_layout);
   f->bar_layout = bm_text_layout(f->text, f->bar_text, &ts);
@@ -261,8 +269,10 @@ void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_
 void bm_graticule_text(double v, bool lon, char *buf, size_t n) {
   double a = fabs(v);
   char num[32];
-  if (fabs(a - round(a)) < 1e-9) snprintf(num, sizeof num, "%.0f", a);
-  else snprintf(num, sizeof num, "%g", round(a * 100) / 100);
+  if (fabs(a - round(a)) < 1e-9)
+    snprintf(num, sizeof num, "%.0f", a);
+  else
+    snprintf(num, sizeof num, "%g", round(a * 100) / 100);
   const char *h = a < 1e-9 ? "" : lon ? (v > 0 ? "E" : "W") : (v > 0 ? "N" : "S");
   if (lon && fabs(a - 180) < 1e-9) h = "";
   snprintf(buf, n, "%s°%s", num, h);

@@ -32,17 +32,17 @@
 /* ---- legend ------------------------------------------------------------- */
 
 typedef enum {
-  BM_LEGEND_SITE = 0,       /* a site kind's symbol */
+  BM_LEGEND_SITE = 0, /* a site kind's symbol */
   BM_LEGEND_RING,
   BM_LEGEND_ROUTE,
-  BM_LEGEND_HATCH,          /* a hatched area */
-  BM_LEGEND_FILL,           /* a filled area */
-  BM_LEGEND_BORDER,         /* a highlighted border */
+  BM_LEGEND_HATCH,  /* a hatched area */
+  BM_LEGEND_FILL,   /* a filled area */
+  BM_LEGEND_BORDER, /* a highlighted border */
   BM_LEGEND_HL_COUNTRY,
   BM_LEGEND_HL_PROVINCE,
-  BM_LEGEND_DISPUTED,       /* the disputed-boundary line */
-  BM_LEGEND_CALLOUT,        /* a numbered marker and its text */
-  BM_LEGEND_TEXT            /* a line of text, no symbol */
+  BM_LEGEND_DISPUTED, /* the disputed-boundary line */
+  BM_LEGEND_CALLOUT,  /* a numbered marker and its text */
+  BM_LEGEND_TEXT      /* a line of text, no symbol */
 } bm_legend_symbol;
 
 typedef struct {
@@ -90,11 +90,11 @@ double bm_content_sum(bm_content *c, bm_bbox box);
 /* ---- scale, north ------------------------------------------------------- */
 
 typedef struct {
-  double km;          /* the bar's length on the ground: a round number */
-  double px;          /* its length in pixels at its position */
-  double km_per_px;   /* true scale along the bar where it is drawn */
-  double lat;         /* latitude of the bar's middle */
-  double variation;   /* largest / smallest scale across the view (>= 1) */
+  double km;        /* the bar's length on the ground: a round number */
+  double px;        /* its length in pixels at its position */
+  double km_per_px; /* true scale along the bar where it is drawn */
+  double lat;       /* latitude of the bar's middle */
+  double variation; /* largest / smallest scale across the view (>= 1) */
 } bm_scalebar;
 
 /* The ground distance between two pixel points of the view (geodesic, metres);
@@ -121,8 +121,8 @@ double bm_north_spread(const bm_proj *p, const bm_view *v);
 
 typedef struct {
   char text[32];
-  double x, y;          /* top-left */
-  PangoLayout *layout;  /* owned */
+  double x, y;         /* top-left */
+  PangoLayout *layout; /* owned */
 } bm_grat_label;
 
 typedef struct {
@@ -162,8 +162,8 @@ typedef struct {
   bm_bbox inset_box;
   bm_corner inset_corner;
   bm_geom inset_land, inset_lines, inset_outline;
-  char inset_def[512];   /* the inset's projection (for the report) */
-  bm_bbox inset_proj;    /* the projected box it shows */
+  char inset_def[512]; /* the inset's projection (for the report) */
+  bm_bbox inset_proj;  /* the projected box it shows */
   bm_grat_label *inset_labels;
   size_t n_inset_labels;
 

@@ -11,10 +11,17 @@
 
 /* ---- legend entries ------------------------------------------------------ */
 
-static const char *const symbol_names[] = {"site",   "ring",   "route",
-                                           "hatch",  "fill",   "border",
-                                           "highlight-country", "highlight-province",
-                                           "disputed", "callout", "text"};
+static const char *const symbol_names[] = {"site",
+                                           "ring",
+                                           "route",
+                                           "hatch",
+                                           "fill",
+                                           "border",
+                                           "highlight-country",
+                                           "highlight-province",
+                                           "disputed",
+                                           "callout",
+                                           "text"};
 
 const char *bm_legend_symbol_name(const bm_legend_item *it) {
   if (it->symbol == BM_LEGEND_SITE) return bm_site_kind_name(it->site_kind);
@@ -70,7 +77,8 @@ bool bm_legend_add(bm_legend *L, const bm_legend_item *item) {
 }
 
 void bm_legend_free(bm_legend *L) {
-  for (size_t i = 0; i < L->n; i++) free(L->v[i].text);
+  for (size_t i = 0; i < L->n; i++)
+    free(L->v[i].text);
   free(L->v);
   L->v = NULL;
   L->n = L->cap = 0;
@@ -156,7 +164,8 @@ double bm_content_sum(bm_content *c, bm_bbox b) {
   if (y1 > c->h) y1 = c->h;
   double sum = 0;
   for (int y = y0; y < y1; y++)
-    for (int x = x0; x < x1; x++) sum += d[y * stride + x];
+    for (int x = x0; x < x1; x++)
+      sum += d[y * stride + x];
   return sum / 255.0 * CONTENT_SCALE * CONTENT_SCALE;
 }
 
@@ -170,18 +179,21 @@ static void path_of(cairo_t *cr, const bm_geom *g) {
     size_t n = bm_geom_part_len(g, i);
     if (!n) continue;
     cairo_move_to(cr, p[0], p[1]);
-    for (size_t k = 1; k < n; k++) cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
+    for (size_t k = 1; k < n; k++)
+      cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
     if (g->type == BM_GEOM_POLYGON) cairo_close_path(cr);
   }
 }
 
 static void set_dash(cairo_t *cr, bm_dash_kind dash, double w, double k) {
   double dashed[2] = {6 * k, 3.5 * k}, dotted[2] = {0.01, 2.6 * w + 1.5 * k};
-  if (dash == BM_DASH_DASHED) cairo_set_dash(cr, dashed, 2, 0);
+  if (dash == BM_DASH_DASHED)
+    cairo_set_dash(cr, dashed, 2, 0);
   else if (dash == BM_DASH_DOTTED) {
     cairo_set_dash(cr, dotted, 2, 0);
     cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-  } else cairo_set_dash(cr, NULL, 0, 0);
+  } else
+    cairo_set_dash(cr, NULL, 0, 0);
 }
 
 void bm_paint_route(cairo_t *cr, const bm_geom *line, bm_color color, double width,
@@ -352,11 +364,8 @@ void bm_paint_legend_swatch(cairo_t *cr, bm_text *text, const bm_legend_item *it
     cairo_stroke(cr);
     break;
   }
-  case BM_LEGEND_CALLOUT:
-    bm_paint_callout(cr, text, it->marker, x, y, st, k);
-    break;
-  case BM_LEGEND_TEXT:
-    break;
+  case BM_LEGEND_CALLOUT: bm_paint_callout(cr, text, it->marker, x, y, st, k); break;
+  case BM_LEGEND_TEXT: break;
   }
   cairo_restore(cr);
 }

@@ -12,7 +12,8 @@ static void add_path(cairo_t *cr, const bm_geom *g) {
     size_t n = bm_geom_part_len(g, i);
     if (n == 0) continue;
     cairo_move_to(cr, p[0], p[1]);
-    for (size_t k = 1; k < n; k++) cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
+    for (size_t k = 1; k < n; k++)
+      cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
     if (g->type == BM_GEOM_POLYGON) cairo_close_path(cr);
   }
 }
@@ -74,8 +75,10 @@ void bm_paint_site_symbol(cairo_t *cr, bm_site_kind kind, double x, double y, do
   case BM_SITE_MILITARY_BASE: {
     for (int i = 0; i < 10; i++) {
       double a = -M_PI / 2 + i * M_PI / 5, rr = (i % 2 ? 0.42 : 1.0) * r;
-      if (i == 0) cairo_move_to(cr, rr * cos(a), rr * sin(a));
-      else cairo_line_to(cr, rr * cos(a), rr * sin(a));
+      if (i == 0)
+        cairo_move_to(cr, rr * cos(a), rr * sin(a));
+      else
+        cairo_line_to(cr, rr * cos(a), rr * sin(a));
     }
     cairo_close_path(cr);
     cairo_fill(cr);
@@ -178,8 +181,10 @@ static void line_text_path(cairo_t *cr, const bm_label *l) {
     bm_polyline_at(l->path, l->npath, l->s0 + x, &px, &py, &a);
     double up = h / 2 + 1 + (h / 2 - y);
     double X = px + sin(a) * up, Y = py - cos(a) * up;
-    if (d->header.type == CAIRO_PATH_MOVE_TO) cairo_move_to(cr, X, Y);
-    else cairo_line_to(cr, X, Y);
+    if (d->header.type == CAIRO_PATH_MOVE_TO)
+      cairo_move_to(cr, X, Y);
+    else
+      cairo_line_to(cr, X, Y);
   }
   cairo_path_destroy(flat);
 }

@@ -39,8 +39,8 @@ bm_status bm_png_write(cairo_surface_t *img, FILE *f, bm_error *err) {
   uint32_t bw = htonl((uint32_t)w), bh = htonl((uint32_t)h);
   memcpy(ihdr, &bw, 4);
   memcpy(ihdr + 4, &bh, 4);
-  ihdr[8] = 8;  /* bit depth */
-  ihdr[9] = 2;  /* RGB */
+  ihdr[8] = 8; /* bit depth */
+  ihdr[9] = 2; /* RGB */
   ihdr[10] = ihdr[11] = ihdr[12] = 0;
   bool ok = fwrite(sig, 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13);
   z_stream z = {0};
@@ -60,7 +60,8 @@ bm_status bm_png_write(cairo_surface_t *img, FILE *f, bm_error *err) {
         cur[3 + 3 * x] = (unsigned char)p;
       }
       line[0] = 2; /* Up filter */
-      for (size_t i = 1; i < row; i++) line[i] = (unsigned char)(cur[i] - prev[i]);
+      for (size_t i = 1; i < row; i++)
+        line[i] = (unsigned char)(cur[i] - prev[i]);
       memcpy(prev, cur, row);
       z.next_in = line;
       z.avail_in = (uInt)row;

@@ -10,8 +10,8 @@
 #include "spec/spec_story.h"
 #include "spec/yaml.h"
 
-static const char *const site_kind_names[BM_SITE_KIND_COUNT] = {
-    "generic", "city", "factory", "military-base", "airfield"};
+static const char *const site_kind_names[BM_SITE_KIND_COUNT] = {"generic", "city", "factory",
+                                                                "military-base", "airfield"};
 
 const char *bm_site_kind_name(bm_site_kind k) {
   return k < BM_SITE_KIND_COUNT ? site_kind_names[k] : "generic";
@@ -40,14 +40,16 @@ void bm_spec_free(bm_spec *s) {
   free(s->scale);
   free(s->style_path);
   free(s->highlight_countries);
-  for (size_t i = 0; i < s->n_highlight_provinces; i++) free(s->highlight_provinces[i].name);
+  for (size_t i = 0; i < s->n_highlight_provinces; i++)
+    free(s->highlight_provinces[i].name);
   free(s->highlight_provinces);
   for (size_t i = 0; i < s->n_sites; i++) {
     free(s->sites[i].name);
     free(s->sites[i].note);
   }
   free(s->sites);
-  for (size_t i = 0; i < s->n_site_files; i++) free(s->site_files[i].path);
+  for (size_t i = 0; i < s->n_site_files; i++)
+    free(s->site_files[i].path);
   free(s->site_files);
   bm_spec_free_story(s);
   free(s);
@@ -119,7 +121,8 @@ bm_status bm_spec_read_country(const bm_yaml *y, const char *file, const char *w
     return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
                         "%s must be a three-letter ISO 3166-1 alpha-3 code such as TJK, not '%s'",
                         what, v);
-  for (int i = 0; i < 3; i++) out->code[i] = (char)toupper((unsigned char)v[i]);
+  for (int i = 0; i < 3; i++)
+    out->code[i] = (char)toupper((unsigned char)v[i]);
   out->code[3] = '\0';
   out->pos = pos_of(y);
   return BM_OK;
@@ -219,7 +222,8 @@ static bm_status parse_extent(ctx *c, const bm_yaml *y) {
   } else {
     s->extent_kind = BM_EXTENT_CENTER;
     if (parse_lonlat_pair(c, center, "extent center", s->center)) return BM_ERR_SPEC;
-    if (!radius) return FAIL(center, "extent center needs radius_km (the distance shown from the centre)");
+    if (!radius)
+      return FAIL(center, "extent center needs radius_km (the distance shown from the centre)");
     if (bm_yaml_number(radius, c->file, "extent radius_km", 1, 20000, &s->radius_km, c->err))
       return BM_ERR_SPEC;
   }
@@ -252,8 +256,11 @@ static bm_status parse_page(ctx *c, const bm_yaml *y) {
   static const struct {
     const char *name;
     double w_mm, h_mm;
-  } pages[] = {{"A5", 148, 210}, {"A4", 210, 297},     {"A3", 297, 420},
-               {"letter", 215.9, 279.4}, {"tabloid", 279.4, 431.8}};
+  } pages[] = {{"A5", 148, 210},
+               {"A4", 210, 297},
+               {"A3", 297, 420},
+               {"letter", 215.9, 279.4},
+               {"tabloid", 279.4, 431.8}};
   if (bm_yaml_expect(y, BM_YAML_MAP, c->file, "page", c->err) ||
       bm_yaml_check_keys(y, keys, "page", c->file, c->err))
     return BM_ERR_SPEC;
@@ -302,14 +309,15 @@ static bm_status parse_highlight(ctx *c, const bm_yaml *y) {
       bm_yaml_check_keys(y, keys, "highlight", c->file, c->err))
     return BM_ERR_SPEC;
   const bm_yaml *countries = bm_yaml_get(y, "countries"), *provinces = bm_yaml_get(y, "provinces");
-  if (countries && parse_country_list(c, countries, "highlight countries",
-                                      &s->highlight_countries, &s->n_highlight_countries))
+  if (countries && parse_country_list(c, countries, "highlight countries", &s->highlight_countries,
+                                      &s->n_highlight_countries))
     return BM_ERR_SPEC;
   if (!provinces) return BM_OK;
   if (bm_yaml_expect(provinces, BM_YAML_SEQ, c->file, "highlight provinces", c->err))
     return BM_ERR_SPEC;
   s->highlight_provinces = calloc(provinces->n ? provinces->n : 1, sizeof *s->highlight_provinces);
-  if (!s->highlight_provinces) return bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  if (!s->highlight_provinces)
+    return bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < provinces->n; i++) {
     const bm_yaml *p = provinces->items[i];
     if (bm_yaml_expect(p, BM_YAML_MAP, c->file, "a highlighted province", c->err) ||
@@ -394,9 +402,9 @@ static bm_status parse_sites(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_root(ctx *c, const bm_yaml *root) {
-  static const char *const keys[] = {"title", "subtitle", "credit", "size", "page", "extent",
-                                     "projection", "scale", "style", "highlight", "sites",
-                                     "places", BM_SPEC_STORY_KEYS, NULL};
+  static const char *const keys[] = {
+      "title", "subtitle", "credit",    "size",  "page",   "extent",           "projection",
+      "scale", "style",    "highlight", "sites", "places", BM_SPEC_STORY_KEYS, NULL};
   bm_spec *s = c->s;
   if (bm_yaml_check_keys(root, keys, "the map spec", c->file, c->err)) return BM_ERR_SPEC;
   const bm_yaml *v;
@@ -417,7 +425,8 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
   if ((v = bm_yaml_get(root, "projection"))) {
     if (bm_yaml_string(v, c->file, "projection", &s->projection, c->err)) return BM_ERR_SPEC;
     s->projection_pos = pos_of(v);
-    if (!s->projection[0]) return FAIL(v, "projection is empty; use auto, EPSG:nnnn or a PROJ string");
+    if (!s->projection[0])
+      return FAIL(v, "projection is empty; use auto, EPSG:nnnn or a PROJ string");
   }
   if ((v = bm_yaml_get(root, "scale"))) {
     if (bm_yaml_string(v, c->file, "scale", &s->scale, c->err)) return BM_ERR_SPEC;
@@ -434,9 +443,11 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
   s->style_path = bm_spec_find_style(style_name, s->dir);
   if (!s->style_path) {
     if (v)
-      return FAIL(v, "style '%s' not found (looked in the spec's folder, its ../styles, "
-                     "$BORDERMAP_STYLES and the built-in styles); give a name such as newsroom "
-                     "or a path to a .yaml file", style_name);
+      return FAIL(v,
+                  "style '%s' not found (looked in the spec's folder, its ../styles, "
+                  "$BORDERMAP_STYLES and the built-in styles); give a name such as newsroom "
+                  "or a path to a .yaml file",
+                  style_name);
     return bm_error_set(c->err, BM_ERR_SPEC, c->file, 0, 0,
                         "the default style 'newsroom' was not found; set BORDERMAP_STYLES to "
                         "the styles/ folder");

@@ -44,8 +44,8 @@ typedef struct {
   char *name;
   double lon, lat;
   bm_site_kind kind;
-  char *note;        /* optional second line, may be NULL */
-  bool approximate;  /* position is the city's, exact site not public */
+  char *note;       /* optional second line, may be NULL */
+  bool approximate; /* position is the city's, exact site not public */
   bm_spec_pos pos;
 } bm_site;
 
@@ -53,7 +53,6 @@ typedef struct {
   char *path; /* resolved against the spec's folder */
   bm_spec_pos pos;
 } bm_site_file;
-
 
 /* ---- the story layer: rings, routes, areas, borders, callouts ----------- */
 
@@ -81,7 +80,7 @@ typedef enum { BM_DASH_SOLID = 0, BM_DASH_DASHED, BM_DASH_DOTTED } bm_dash_kind;
 typedef struct {
   bm_place_ref from, to;
   bm_path_kind path;
-  bool arrow;        /* arrowhead at `to` (default true) */
+  bool arrow; /* arrowhead at `to` (default true) */
   bm_dash_kind dash;
   char *label, *legend, *source;
   bm_spec_pos pos;
@@ -99,22 +98,22 @@ typedef enum { BM_BUFFER_AROUND = 0, BM_BUFFER_BORDER, BM_BUFFER_LINE } bm_buffe
 
 typedef struct {
   bm_area_kind kind;
-  char *file;              /* BM_AREA_FILE: an OGR polygon file, resolved */
-  double buffer_km;        /* BM_AREA_BUFFER */
+  char *file;       /* BM_AREA_FILE: an OGR polygon file, resolved */
+  double buffer_km; /* BM_AREA_BUFFER */
   bm_buffer_kind along;
-  bm_place_ref around;     /* BM_BUFFER_AROUND */
+  bm_place_ref around;      /* BM_BUFFER_AROUND */
   bm_country_ref border[2]; /* BM_BUFFER_BORDER: along the boundary between two countries */
-  double *line;            /* BM_BUFFER_LINE: lon/lat pairs */
+  double *line;             /* BM_BUFFER_LINE: lon/lat pairs */
   size_t nline;
-  bool hatch;              /* hatched (default) or filled */
+  bool hatch; /* hatched (default) or filled */
   char *label, *legend, *source;
   bm_spec_pos pos;
 } bm_area;
 
 typedef struct {
-  char *marker;            /* "1", "A" ...; NULL: numbered in order */
+  char *marker; /* "1", "A" ...; NULL: numbered in order */
   bm_place_ref at;
-  char *text;              /* goes into the legend or the side panel */
+  char *text; /* goes into the legend or the side panel */
   char *source;
   bm_spec_pos pos;
 } bm_callout;
@@ -143,9 +142,9 @@ typedef struct {
   size_t n_items;
   bm_legend_entry *names; /* renames of automatic entries (symbol -> text) */
   size_t n_names;
-  char **hide;            /* automatic entries left out, by symbol name */
+  char **hide; /* automatic entries left out, by symbol name */
   size_t n_hide;
-  bool callouts_panel;    /* callout texts in a panel of their own, not the legend */
+  bool callouts_panel; /* callout texts in a panel of their own, not the legend */
   bm_spec_pos pos;
 } bm_legend_spec;
 
@@ -154,15 +153,15 @@ typedef enum { BM_VARIES_NOTE = 0, BM_VARIES_OMIT, BM_VARIES_ERROR } bm_varies;
 typedef struct {
   bm_show show;
   bm_corner position;
-  double km;          /* 0: a round number chosen for the map */
+  double km; /* 0: a round number chosen for the map */
   bm_varies when_varies;
   bm_spec_pos pos;
 } bm_scalebar_spec;
 
 typedef struct {
-  bm_show show;       /* auto: only when a corner has room */
+  bm_show show; /* auto: only when a corner has room */
   bm_corner position;
-  bool has_extent;    /* false: a region around the map, chosen automatically */
+  bool has_extent; /* false: a region around the map, chosen automatically */
   bm_extent_kind extent_kind;
   double bbox[4];
   bm_country_ref *countries;
@@ -170,7 +169,7 @@ typedef struct {
   double center[2], radius_km;
   bm_country_ref *labels; /* countries named in the inset */
   size_t n_labels;
-  double width;       /* fraction of the map's width (default 0.22) */
+  double width; /* fraction of the map's width (default 0.22) */
   bm_spec_pos pos;
 } bm_inset_spec;
 
@@ -190,16 +189,16 @@ typedef struct bm_spec {
   double dpi;        /* for PDF page size and PNG metadata; 0: 96 */
 
   bm_extent_kind extent_kind;
-  double bbox[4];             /* BM_EXTENT_BBOX: min lon, min lat, max lon, max lat */
+  double bbox[4]; /* BM_EXTENT_BBOX: min lon, min lat, max lon, max lat */
   bm_country_ref *extent_countries;
-  size_t n_extent_countries;  /* BM_EXTENT_COUNTRIES */
-  double margin;              /* fraction of the extent added on each side */
+  size_t n_extent_countries;   /* BM_EXTENT_COUNTRIES */
+  double margin;               /* fraction of the extent added on each side */
   double center[2], radius_km; /* BM_EXTENT_CENTER */
   bm_spec_pos extent_pos;
 
   char *projection; /* "auto", a PROJ string or "EPSG:nnnn" */
   bm_spec_pos projection_pos;
-  char *scale;      /* "auto", "10m", "50m", "110m" */
+  char *scale; /* "auto", "10m", "50m", "110m" */
 
   char *style_path; /* resolved file */
   bm_spec_pos style_pos;

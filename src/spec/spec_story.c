@@ -74,8 +74,7 @@ static bm_status place(ctx *c, const bm_yaml *y, const char *what, bm_place_ref 
   return lonlat(c, y, what, &out->lon, &out->lat);
 }
 
-static bm_status positive_km(ctx *c, const bm_yaml *y, const char *what, double max,
-                             double *out) {
+static bm_status positive_km(ctx *c, const bm_yaml *y, const char *what, double max, double *out) {
   if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
   char *end = NULL;
   double v = strtod(y->scalar, &end);
@@ -103,10 +102,14 @@ static bm_status corner(ctx *c, const bm_yaml *y, const char *what, bm_corner *o
 /* true / false / auto */
 static bm_status show(ctx *c, const bm_yaml *y, const char *what, bm_show *out) {
   if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
-  if (!bm_strcasecmp(y->scalar, "auto")) *out = BM_SHOW_AUTO;
-  else if (!bm_strcasecmp(y->scalar, "true") || !bm_strcasecmp(y->scalar, "yes")) *out = BM_SHOW_ON;
-  else if (!bm_strcasecmp(y->scalar, "false") || !bm_strcasecmp(y->scalar, "no")) *out = BM_SHOW_OFF;
-  else return FAIL(y, "%s must be true, false or auto, not '%s'", what, y->scalar);
+  if (!bm_strcasecmp(y->scalar, "auto"))
+    *out = BM_SHOW_AUTO;
+  else if (!bm_strcasecmp(y->scalar, "true") || !bm_strcasecmp(y->scalar, "yes"))
+    *out = BM_SHOW_ON;
+  else if (!bm_strcasecmp(y->scalar, "false") || !bm_strcasecmp(y->scalar, "no"))
+    *out = BM_SHOW_OFF;
+  else
+    return FAIL(y, "%s must be true, false or auto, not '%s'", what, y->scalar);
   return BM_OK;
 }
 
@@ -138,8 +141,8 @@ static bm_status each_item(ctx *c, const bm_yaml *y, const char *what, size_t si
 /* ---- story items ------------------------------------------------------- */
 
 static bm_status parse_rings(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"center", "radius_km", "label", "legend", "source", "fill",
-                                     NULL};
+  static const char *const keys[] = {"center", "radius_km", "label", "legend",
+                                     "source", "fill",      NULL};
   bm_spec *s = c->s;
   if (each_item(c, y, "rings", sizeof *s->rings, (void **)&s->rings, &s->n_rings))
     return BM_ERR_SPEC;
@@ -167,8 +170,8 @@ static bm_status parse_rings(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_routes(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"from", "to", "path", "arrow", "dash", "label", "legend",
-                                     "source", NULL};
+  static const char *const keys[] = {"from",  "to",     "path",   "arrow", "dash",
+                                     "label", "legend", "source", NULL};
   bm_spec *s = c->s;
   if (each_item(c, y, "routes", sizeof *s->routes, (void **)&s->routes, &s->n_routes))
     return BM_ERR_SPEC;
@@ -182,8 +185,7 @@ static bm_status parse_routes(ctx *c, const bm_yaml *y) {
     r->arrow = true;
     const bm_yaml *from = bm_yaml_get(it, "from"), *to = bm_yaml_get(it, "to"),
                   *path = bm_yaml_get(it, "path"), *dash = bm_yaml_get(it, "dash");
-    if (!from || !to)
-      return FAIL(it, "a route needs from and to (site names or [lon, lat])");
+    if (!from || !to) return FAIL(it, "a route needs from and to (site names or [lon, lat])");
     if (place(c, from, "route from", &r->from) || place(c, to, "route to", &r->to) ||
         opt_bool(c, it, "arrow", "route arrow", &r->arrow) ||
         opt_string(c, it, "label", "route label", &r->label) ||
@@ -192,16 +194,23 @@ static bm_status parse_routes(ctx *c, const bm_yaml *y) {
       return BM_ERR_SPEC;
     if (path) {
       if (bm_yaml_expect(path, BM_YAML_SCALAR, c->file, "route path", c->err)) return BM_ERR_SPEC;
-      if (!bm_strcasecmp(path->scalar, "great-circle")) r->path = BM_PATH_GREAT_CIRCLE;
-      else if (!bm_strcasecmp(path->scalar, "rhumb")) r->path = BM_PATH_RHUMB;
-      else return FAIL(path, "route path must be great-circle or rhumb, not '%s'", path->scalar);
+      if (!bm_strcasecmp(path->scalar, "great-circle"))
+        r->path = BM_PATH_GREAT_CIRCLE;
+      else if (!bm_strcasecmp(path->scalar, "rhumb"))
+        r->path = BM_PATH_RHUMB;
+      else
+        return FAIL(path, "route path must be great-circle or rhumb, not '%s'", path->scalar);
     }
     if (dash) {
       if (bm_yaml_expect(dash, BM_YAML_SCALAR, c->file, "route dash", c->err)) return BM_ERR_SPEC;
-      if (!bm_strcasecmp(dash->scalar, "solid")) r->dash = BM_DASH_SOLID;
-      else if (!bm_strcasecmp(dash->scalar, "dashed")) r->dash = BM_DASH_DASHED;
-      else if (!bm_strcasecmp(dash->scalar, "dotted")) r->dash = BM_DASH_DOTTED;
-      else return FAIL(dash, "route dash must be solid, dashed or dotted, not '%s'", dash->scalar);
+      if (!bm_strcasecmp(dash->scalar, "solid"))
+        r->dash = BM_DASH_SOLID;
+      else if (!bm_strcasecmp(dash->scalar, "dashed"))
+        r->dash = BM_DASH_DASHED;
+      else if (!bm_strcasecmp(dash->scalar, "dotted"))
+        r->dash = BM_DASH_DOTTED;
+      else
+        return FAIL(dash, "route dash must be solid, dashed or dotted, not '%s'", dash->scalar);
     }
   }
   return BM_OK;
@@ -268,15 +277,19 @@ static bm_status parse_areas(ctx *c, const bm_yaml *y) {
       return BM_ERR_SPEC;
     if (style) {
       if (bm_yaml_expect(style, BM_YAML_SCALAR, c->file, "area style", c->err)) return BM_ERR_SPEC;
-      if (!bm_strcasecmp(style->scalar, "hatch")) a->hatch = true;
-      else if (!bm_strcasecmp(style->scalar, "fill")) a->hatch = false;
-      else return FAIL(style, "area style must be hatch or fill, not '%s'", style->scalar);
+      if (!bm_strcasecmp(style->scalar, "hatch"))
+        a->hatch = true;
+      else if (!bm_strcasecmp(style->scalar, "fill"))
+        a->hatch = false;
+      else
+        return FAIL(style, "area style must be hatch or fill, not '%s'", style->scalar);
     }
     if ((file != NULL) == (buf != NULL))
       return FAIL(it, "an area needs either file: (a polygon file) or buffer_km: with around: "
                       "or along:");
     if (file) {
-      if (around || along) return FAIL(around ? around : along, "around and along go with buffer_km, not with file");
+      if (around || along)
+        return FAIL(around ? around : along, "around and along go with buffer_km, not with file");
       a->kind = BM_AREA_FILE;
       char *rel = NULL;
       if (bm_yaml_string(file, c->file, "area file", &rel, c->err)) return BM_ERR_SPEC;
@@ -334,15 +347,15 @@ static bm_status parse_callouts(ctx *c, const bm_yaml *y) {
     bm_callout *o = &s->callouts[s->n_callouts++];
     o->pos = pos_of(it);
     const bm_yaml *at = bm_yaml_get(it, "at"), *text = bm_yaml_get(it, "text");
-    if (!at || !text)
-      return FAIL(it, "a callout needs at (a site's name or [lon, lat]) and text");
+    if (!at || !text) return FAIL(it, "a callout needs at (a site's name or [lon, lat]) and text");
     if (place(c, at, "callout at", &o->at) ||
         bm_yaml_string(text, c->file, "callout text", &o->text, c->err) ||
         opt_string(c, it, "marker", "callout marker", &o->marker) ||
         opt_string(c, it, "source", "callout source", &o->source))
       return BM_ERR_SPEC;
     if (o->marker && (strlen(o->marker) == 0 || strlen(o->marker) > 3))
-      return FAIL(bm_yaml_get(it, "marker"), "callout marker must be 1 to 3 characters, such as 1 or A");
+      return FAIL(bm_yaml_get(it, "marker"),
+                  "callout marker must be 1 to 3 characters, such as 1 or A");
   }
   return BM_OK;
 }
@@ -350,8 +363,9 @@ static bm_status parse_callouts(ctx *c, const bm_yaml *y) {
 /* ---- furniture ---------------------------------------------------------- */
 
 static const char *const legend_symbols[] = {
-    "factory", "military-base", "airfield", "city", "generic", "ring", "route", "hatch", "fill",
-    "border", "highlight-country", "highlight-province", "disputed", "text", NULL};
+    "factory",  "military-base", "airfield", "city",   "generic",           "ring",
+    "route",    "hatch",         "fill",     "border", "highlight-country", "highlight-province",
+    "disputed", "text",          NULL};
 
 static bm_status legend_symbol(ctx *c, const bm_yaml *y, const char *what) {
   if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
@@ -365,8 +379,8 @@ static bm_status legend_symbol(ctx *c, const bm_yaml *y, const char *what) {
 }
 
 static bm_status parse_legend(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"show", "position", "title", "items", "names", "hide",
-                                     "callouts", NULL};
+  static const char *const keys[] = {"show",  "position", "title",    "items",
+                                     "names", "hide",     "callouts", NULL};
   bm_legend_spec *L = &c->s->legend;
   const bm_yaml *m;
   L->pos = pos_of(y);
@@ -378,7 +392,8 @@ static bm_status parse_legend(ctx *c, const bm_yaml *y) {
   if (opt_string(c, m, "title", "legend title", &L->title)) return BM_ERR_SPEC;
   if ((v = bm_yaml_get(m, "callouts"))) {
     if (bm_yaml_expect(v, BM_YAML_SCALAR, c->file, "legend callouts", c->err)) return BM_ERR_SPEC;
-    if (!strcmp(v->scalar, "panel")) L->callouts_panel = true;
+    if (!strcmp(v->scalar, "panel"))
+      L->callouts_panel = true;
     else if (strcmp(v->scalar, "legend"))
       return FAIL(v, "legend callouts must be legend or panel, not '%s'", v->scalar);
   }
@@ -406,7 +421,9 @@ static bm_status parse_legend(ctx *c, const bm_yaml *y) {
     L->names = calloc(v->n ? v->n : 1, sizeof *L->names);
     if (!L->names) return NOMEM();
     for (size_t i = 0; i < v->n; i++) {
-      bm_yaml key = {.kind = BM_YAML_SCALAR, .line = v->key_line[i], .col = v->key_col[i],
+      bm_yaml key = {.kind = BM_YAML_SCALAR,
+                     .line = v->key_line[i],
+                     .col = v->key_col[i],
                      .scalar = v->keys[i]};
       bm_legend_entry *e = &L->names[L->n_names++];
       if (legend_symbol(c, &key, "legend names key") ||
@@ -443,10 +460,14 @@ static bm_status parse_scale_bar(ctx *c, const bm_yaml *y) {
   if ((v = bm_yaml_get(m, "when_varies"))) {
     if (bm_yaml_expect(v, BM_YAML_SCALAR, c->file, "scale_bar when_varies", c->err))
       return BM_ERR_SPEC;
-    if (!strcmp(v->scalar, "note")) S->when_varies = BM_VARIES_NOTE;
-    else if (!strcmp(v->scalar, "omit")) S->when_varies = BM_VARIES_OMIT;
-    else if (!strcmp(v->scalar, "error")) S->when_varies = BM_VARIES_ERROR;
-    else return FAIL(v, "scale_bar when_varies must be note, omit or error, not '%s'", v->scalar);
+    if (!strcmp(v->scalar, "note"))
+      S->when_varies = BM_VARIES_NOTE;
+    else if (!strcmp(v->scalar, "omit"))
+      S->when_varies = BM_VARIES_OMIT;
+    else if (!strcmp(v->scalar, "error"))
+      S->when_varies = BM_VARIES_ERROR;
+    else
+      return FAIL(v, "scale_bar when_varies must be note, omit or error, not '%s'", v->scalar);
   }
   return BM_OK;
 }
@@ -465,8 +486,7 @@ static bm_status parse_inset(ctx *c, const bm_yaml *y) {
       bm_yaml_number(v, c->file, "inset width (fraction of the map's width)", 0.1, 0.4, &I->width,
                      c->err))
     return BM_ERR_SPEC;
-  if ((v = bm_yaml_get(m, "label")) &&
-      country_list(c, v, "inset label", &I->labels, &I->n_labels))
+  if ((v = bm_yaml_get(m, "label")) && country_list(c, v, "inset label", &I->labels, &I->n_labels))
     return BM_ERR_SPEC;
   if (!(v = bm_yaml_get(m, "extent"))) return BM_OK;
   if (bm_yaml_expect(v, BM_YAML_MAP, c->file, "inset extent", c->err) ||
@@ -588,7 +608,8 @@ void bm_spec_free_story(bm_spec *s) {
   free(s->legend.title);
   free_entries(s->legend.items, s->legend.n_items);
   free_entries(s->legend.names, s->legend.n_names);
-  for (size_t i = 0; i < s->legend.n_hide; i++) free(s->legend.hide[i]);
+  for (size_t i = 0; i < s->legend.n_hide; i++)
+    free(s->legend.hide[i]);
   free(s->legend.hide);
   free(s->inset.countries);
   free(s->inset.labels);

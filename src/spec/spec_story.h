@@ -10,9 +10,9 @@
 #include "spec/yaml.h"
 
 /* The root keys this part reads, for the list of valid keys. */
-#define BM_SPEC_STORY_KEYS                                                                     \
-  "date", "rings", "routes", "areas", "borders", "callouts", "legend", "scale_bar",            \
-      "north_arrow", "inset", "graticule"
+#define BM_SPEC_STORY_KEYS                                                                         \
+  "date", "rings", "routes", "areas", "borders", "callouts", "legend", "scale_bar", "north_arrow", \
+      "inset", "graticule"
 
 /* Sets the defaults of these keys on a new spec. */
 void bm_spec_story_defaults(bm_spec *s);

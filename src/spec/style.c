@@ -39,7 +39,8 @@ void bm_style_defaults(bm_style *st) {
   st->city_dot = hex("#333333");
   st->river_label = hex("#3f77a0");
   st->region_label = hex("#8a7b66");
-  for (int i = 0; i < 8; i++) st->point_order[i] = i; /* Imhof: upper-right first */
+  for (int i = 0; i < 8; i++)
+    st->point_order[i] = i; /* Imhof: upper-right first */
   st->n_point_order = 8;
   st->border_width = 1.0;
   st->disputed_width = 1.0;
@@ -84,46 +85,74 @@ typedef struct {
   size_t off;
 } field;
 
-#define C(sec, k, m) {sec, k, F_COLOR, offsetof(bm_style, m)}
-#define N(sec, k, m) {sec, k, F_NUMBER, offsetof(bm_style, m)}
+#define C(sec, k, m)                                                                               \
+  { sec, k, F_COLOR, offsetof(bm_style, m) }
+#define N(sec, k, m)                                                                               \
+  { sec, k, F_NUMBER, offsetof(bm_style, m) }
 
 static const field fields[] = {
-    C("colors", "water", water), C("colors", "land", land), C("colors", "lake", lake),
-    C("colors", "glacier", glacier), C("colors", "highlight_country", highlight_country),
+    C("colors", "water", water),
+    C("colors", "land", land),
+    C("colors", "lake", lake),
+    C("colors", "glacier", glacier),
+    C("colors", "highlight_country", highlight_country),
     C("colors", "highlight_province", highlight_province),
     C("colors", "highlight_province_outline", highlight_province_outline),
-    C("colors", "province_line", province_line), C("colors", "river", river),
-    C("colors", "border", border), C("colors", "disputed", disputed), C("colors", "coast", coast),
-    C("colors", "text", text), C("colors", "text_muted", text_muted),
-    C("colors", "country_label", country_label), C("colors", "accent", accent),
-    C("colors", "accent2", accent2), C("colors", "halo", halo), C("colors", "credit", credit),
-    C("colors", "title", title), C("colors", "city_dot", city_dot),
-    C("colors", "river_label", river_label), C("colors", "region_label", region_label),
+    C("colors", "province_line", province_line),
+    C("colors", "river", river),
+    C("colors", "border", border),
+    C("colors", "disputed", disputed),
+    C("colors", "coast", coast),
+    C("colors", "text", text),
+    C("colors", "text_muted", text_muted),
+    C("colors", "country_label", country_label),
+    C("colors", "accent", accent),
+    C("colors", "accent2", accent2),
+    C("colors", "halo", halo),
+    C("colors", "credit", credit),
+    C("colors", "title", title),
+    C("colors", "city_dot", city_dot),
+    C("colors", "river_label", river_label),
+    C("colors", "region_label", region_label),
     {"labels", "point_order", F_ORDER, offsetof(bm_style, point_order)},
-    N("lines", "border", border_width), N("lines", "disputed", disputed_width),
+    N("lines", "border", border_width),
+    N("lines", "disputed", disputed_width),
     {"lines", "disputed_dash", F_DASH, offsetof(bm_style, disputed_dash)},
     N("lines", "province", province_width),
-    N("lines", "highlight_province", highlight_province_width), N("lines", "river", river_width),
+    N("lines", "highlight_province", highlight_province_width),
+    N("lines", "river", river_width),
     N("lines", "coast", coast_width),
-    {"text", "font", F_FONT, offsetof(bm_style, font)}, N("text", "title", title_size),
-    N("text", "subtitle", subtitle_size), N("text", "credit", credit_size),
-    N("text", "country", country_size), N("text", "capital", capital_size),
-    N("text", "city", city_size), N("text", "town", town_size), N("text", "site", site_size),
-    N("text", "site_note", site_note_size), N("text", "region", region_size),
-    N("text", "river", river_size), N("text", "halo", halo_width),
+    {"text", "font", F_FONT, offsetof(bm_style, font)},
+    N("text", "title", title_size),
+    N("text", "subtitle", subtitle_size),
+    N("text", "credit", credit_size),
+    N("text", "country", country_size),
+    N("text", "capital", capital_size),
+    N("text", "city", city_size),
+    N("text", "town", town_size),
+    N("text", "site", site_size),
+    N("text", "site_note", site_note_size),
+    N("text", "region", region_size),
+    N("text", "river", river_size),
+    N("text", "halo", halo_width),
     N("text", "country_letter_spacing", country_letter_spacing),
-    N("symbols", "site", site_symbol_size), N("symbols", "capital", capital_dot_size),
+    N("symbols", "site", site_symbol_size),
+    N("symbols", "capital", capital_dot_size),
     N("symbols", "city", city_dot_size),
-    C("colors", "graticule", graticule), C("colors", "legend_background", legend_background),
-    N("lines", "ring", ring_width), {"lines", "ring_dash", F_DASH, offsetof(bm_style, ring_dash)},
-    N("lines", "route", route_width), N("lines", "story_border", story_border_width),
-    N("lines", "graticule", graticule_width), N("text", "legend", legend_size),
+    C("colors", "graticule", graticule),
+    C("colors", "legend_background", legend_background),
+    N("lines", "ring", ring_width),
+    {"lines", "ring_dash", F_DASH, offsetof(bm_style, ring_dash)},
+    N("lines", "route", route_width),
+    N("lines", "story_border", story_border_width),
+    N("lines", "graticule", graticule_width),
+    N("text", "legend", legend_size),
     N("text", "furniture", furniture_size),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
-static bm_status parse_section(const bm_yaml *sec, const char *name, const char *file,
-                               bm_style *st, bm_error *err) {
+static bm_status parse_section(const bm_yaml *sec, const char *name, const char *file, bm_style *st,
+                               bm_error *err) {
   const char *valid[64];
   size_t nv = 0;
   for (size_t i = 0; i < NFIELDS && nv < 63; i++)
@@ -172,8 +201,8 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
                                            "lower-right", "lower-left", "top",        "bottom"};
       if (bm_yaml_expect(v, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
       if (v->n < 1 || v->n > 8)
-        return bm_error_set(err, BM_ERR_SPEC, file, v->line, v->col,
-                            "%s lists 1 to 8 positions", what);
+        return bm_error_set(err, BM_ERR_SPEC, file, v->line, v->col, "%s lists 1 to 8 positions",
+                            what);
       for (size_t i = 0; i < v->n; i++) {
         const bm_yaml *it = v->items[i];
         int found = -1;
@@ -202,7 +231,8 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
 }
 
 bm_status bm_style_load(const char *path, bm_style *st, bm_error *err) {
-  static const char *const sections[] = {"name", "colors", "lines", "text", "symbols", "labels", NULL};
+  static const char *const sections[] = {"name",    "colors", "lines", "text",
+                                         "symbols", "labels", NULL};
   bm_yaml *root = bm_yaml_load_file(path, err);
   if (!root) return err ? err->code : BM_ERR_SPEC;
   bm_status s = bm_yaml_check_keys(root, sections, "the style", path, err);

@@ -2,9 +2,9 @@
  *
  * Sizes (line widths, font sizes, symbol sizes) are given in pixels at a map
  * width of 1200 px, as ../shared/CARTOGRAPHY.md states them; the renderer
- * scales them by width / 1200 (at least 0.75, so small maps stay readable). Colours are "#rrggbb" or "#rrggbbaa".
- * Every field has a built-in default (the newsroom look), so a style file
- * only needs what it changes; unknown keys are errors.
+ * scales them by width / 1200 (at least 0.75, so small maps stay readable). Colours are "#rrggbb"
+ * or "#rrggbbaa". Every field has a built-in default (the newsroom look), so a style file only
+ * needs what it changes; unknown keys are errors.
  */
 #ifndef BM_SPEC_STYLE_H
 #define BM_SPEC_STYLE_H
@@ -28,8 +28,8 @@ typedef struct bm_style {
       coast_width;
   double disputed_dash[2]; /* on, off */
   /* text sizes (px at 1200 px) */
-  double title_size, subtitle_size, credit_size, country_size, capital_size, city_size,
-      town_size, site_size, site_note_size, region_size, river_size;
+  double title_size, subtitle_size, credit_size, country_size, capital_size, city_size, town_size,
+      site_size, site_note_size, region_size, river_size;
   double halo_width, country_letter_spacing; /* spacing in em */
   /* symbols (px at 1200 px) */
   double site_symbol_size, capital_dot_size, city_dot_size;

@@ -1,7 +1,7 @@
 #include "spec/yaml.h"
 
-#include <libfyaml.h>
 #include <errno.h>
+#include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -102,11 +102,8 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
       opens = true;
       break;
     case FYET_SEQUENCE_END:
-    case FYET_MAPPING_END:
-      closes = true;
-      break;
-    default:
-      break;
+    case FYET_MAPPING_END: closes = true; break;
+    default: break;
     }
     fy_parser_event_free(p, ev);
     if (failed) break;
@@ -133,8 +130,8 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
     }
     if (opens) {
       if (depth == MAX_DEPTH) {
-        bm_error_set(err, BM_ERR_SPEC, name, node->line, node->col,
-                     "nesting deeper than %d levels", MAX_DEPTH);
+        bm_error_set(err, BM_ERR_SPEC, name, node->line, node->col, "nesting deeper than %d levels",
+                     MAX_DEPTH);
         bm_yaml_free(node);
         failed = true;
         break;
@@ -155,7 +152,7 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
       root = node;
       continue;
     }
-  attach: {
+  attach : {
     frame *top = &stack[depth - 1];
     if (top->node->kind == BM_YAML_MAP && !top->pending_key) {
       if (node->kind != BM_YAML_SCALAR) {
@@ -219,7 +216,11 @@ static bool check_utf8(const char *text, size_t n, const char *name, bm_error *e
   const unsigned char *p = (const unsigned char *)text, *end = p + n;
   int line = 1, col = 1;
   while (p < end) {
-    int len = *p < 0x80 ? 1 : (*p & 0xE0) == 0xC0 ? 2 : (*p & 0xF0) == 0xE0 ? 3 : (*p & 0xF8) == 0xF0 ? 4 : 0;
+    int len = *p < 0x80             ? 1
+              : (*p & 0xE0) == 0xC0 ? 2
+              : (*p & 0xF0) == 0xE0 ? 3
+              : (*p & 0xF8) == 0xF0 ? 4
+                                    : 0;
     bool ok = len > 0 && p + len <= end && !(len == 2 && *p < 0xC2) && !(len == 4 && *p > 0xF4);
     for (int k = 1; ok && k < len; k++)
       if ((p[k] & 0xC0) != 0x80) ok = false;
@@ -229,8 +230,10 @@ static bool check_utf8(const char *text, size_t n, const char *name, bm_error *e
                            : "the file is not valid UTF-8 here; save the spec as UTF-8 text");
       return false;
     }
-    if (*p == '\n') line++, col = 1;
-    else col++;
+    if (*p == '\n')
+      line++, col = 1;
+    else
+      col++;
     p += len;
   }
   return true;
@@ -263,8 +266,7 @@ static bm_yaml *load(const char *path, const char *text, const char *name, bm_er
     struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
     /* no diagnostic and no document: an empty file, which the callers report */
     if (de)
-      bm_error_set(err, BM_ERR_SPEC, name, de->line, de->column,
-                   "YAML syntax error: %s", de->msg);
+      bm_error_set(err, BM_ERR_SPEC, name, de->line, de->column, "YAML syntax error: %s", de->msg);
   }
   fy_parser_destroy(p);
   fy_diag_destroy(diag);
@@ -286,8 +288,10 @@ bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
   fclose(f);
   if (!text || read_error || n > MAX_SPEC_BYTES) {
     bm_error_set(err, BM_ERR_SPEC, path, 0, 0,
-                 !text ? "out of memory" : read_error ? "cannot read the file"
-                                                      : "the file is larger than 4 MB; a spec or style is a small YAML file");
+                 !text ? "out of memory"
+                 : read_error
+                     ? "cannot read the file"
+                     : "the file is larger than 4 MB; a spec or style is a small YAML file");
     free(text);
     return NULL;
   }
@@ -356,8 +360,8 @@ bm_status bm_yaml_string(const bm_yaml *y, const char *file, const char *what, c
   return BM_OK;
 }
 
-bm_status bm_yaml_number(const bm_yaml *y, const char *file, const char *what, double lo,
-                         double hi, double *out, bm_error *err) {
+bm_status bm_yaml_number(const bm_yaml *y, const char *file, const char *what, double lo, double hi,
+                         double *out, bm_error *err) {
   if (bm_yaml_expect(y, BM_YAML_SCALAR, file, what, err)) return err ? err->code : BM_ERR_SPEC;
   char *end = NULL;
   double v = strtod(y->scalar, &end);
@@ -365,8 +369,8 @@ bm_status bm_yaml_number(const bm_yaml *y, const char *file, const char *what, d
     return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
                         "%s must be a number from %g to %g, not '%s'", what, lo, hi, y->scalar);
   if (v < lo || v > hi)
-    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
-                        "%s must be from %g to %g, not %s", what, lo, hi, y->scalar);
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col, "%s must be from %g to %g, not %s",
+                        what, lo, hi, y->scalar);
   *out = v;
   return BM_OK;
 }
@@ -382,6 +386,6 @@ bm_status bm_yaml_bool(const bm_yaml *y, const char *file, const char *what, boo
     *out = false;
     return BM_OK;
   }
-  return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
-                      "%s must be true or false, not '%s'", what, y->scalar);
+  return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col, "%s must be true or false, not '%s'",
+                      what, y->scalar);
 }

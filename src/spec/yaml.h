@@ -43,8 +43,8 @@ bm_status bm_yaml_check_keys(const bm_yaml *map, const char *const *valid, const
 /* Typed reads with errors that name file:line:col, what was found and what is valid. */
 bm_status bm_yaml_string(const bm_yaml *y, const char *file, const char *what, char **out,
                          bm_error *err);
-bm_status bm_yaml_number(const bm_yaml *y, const char *file, const char *what, double lo,
-                         double hi, double *out, bm_error *err);
+bm_status bm_yaml_number(const bm_yaml *y, const char *file, const char *what, double lo, double hi,
+                         double *out, bm_error *err);
 bm_status bm_yaml_bool(const bm_yaml *y, const char *file, const char *what, bool *out,
                        bm_error *err);
 bm_status bm_yaml_expect(const bm_yaml *y, bm_yaml_kind kind, const char *file, const char *what,

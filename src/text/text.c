@@ -19,8 +19,8 @@ struct bm_text {
 
 /* The fonts a map may use: one family in several weights, plus Arabic script. */
 static const char *const font_files[] = {
-    "NotoSans-Regular.ttf",    "NotoSans-Italic.ttf",       "NotoSans-Bold.ttf",
-    "NotoSans-BoldItalic.ttf", "NotoSans-SemiBold.ttf",     "NotoSans-SemiBoldItalic.ttf",
+    "NotoSans-Regular.ttf",       "NotoSans-Italic.ttf",     "NotoSans-Bold.ttf",
+    "NotoSans-BoldItalic.ttf",    "NotoSans-SemiBold.ttf",   "NotoSans-SemiBoldItalic.ttf",
     "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL};
 
 bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
@@ -78,8 +78,8 @@ PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *s
   g_free(text);
   if (st->letter_spacing > 0) {
     PangoAttrList *al = pango_attr_list_new();
-    pango_attr_list_insert(al, pango_attr_letter_spacing_new(
-                                   (int)(st->letter_spacing * st->size * PANGO_SCALE)));
+    pango_attr_list_insert(
+        al, pango_attr_letter_spacing_new((int)(st->letter_spacing * st->size * PANGO_SCALE)));
     pango_layout_set_attributes(l, al);
     pango_attr_list_unref(al);
   }

@@ -17,8 +17,8 @@
 typedef struct bm_text bm_text;
 
 typedef struct {
-  double size;           /* pixels */
-  int weight;            /* 400 regular, 600 semibold, 700 bold */
+  double size; /* pixels */
+  int weight;  /* 400 regular, 600 semibold, 700 bold */
   bool italic;
   bool uppercase;        /* draw the text in capitals */
   double letter_spacing; /* em */

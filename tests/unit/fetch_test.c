@@ -123,8 +123,8 @@ static void fetch_110m_twice(const char *source, const char *data) {
   assert_true(n > 0);
 
   progress_log log = {0};
-  bm_fetch_options opt = {.source = source, .data_dir = data, .scales = "110m",
-                          .progress = on_progress, .user = &log};
+  bm_fetch_options opt = {
+      .source = source, .data_dir = data, .scales = "110m", .progress = on_progress, .user = &log};
   bm_fetch_result res;
   bm_error err;
   bm_status rc = bm_fetch_run(c, &opt, &res, &err);
@@ -195,8 +195,8 @@ static void expect_land_rejected(void (*make_land)(const char *path), const char
   size_t n = count_scale(c, "110m");
 
   progress_log log = {0};
-  bm_fetch_options opt = {.source = mirror, .data_dir = data, .scales = "110m",
-                          .progress = on_progress, .user = &log};
+  bm_fetch_options opt = {
+      .source = mirror, .data_dir = data, .scales = "110m", .progress = on_progress, .user = &log};
   bm_fetch_result res;
   bm_error err;
   bm_status rc = bm_fetch_run(c, &opt, &res, &err);
@@ -368,8 +368,8 @@ static void test_missing_files_in_folder(void **state) {
   assert_int_equal(mkdir(empty, 0755), 0);
 
   progress_log log = {0};
-  bm_fetch_options opt = {.source = empty, .data_dir = data, .scales = "110m",
-                          .progress = on_progress, .user = &log};
+  bm_fetch_options opt = {
+      .source = empty, .data_dir = data, .scales = "110m", .progress = on_progress, .user = &log};
   bm_fetch_result res;
   bm_error err;
   bm_status rc = bm_fetch_run(c, &opt, &res, &err);
@@ -411,8 +411,8 @@ static void test_http_404(void **state) {
   snprintf(url, sizeof url, "http://127.0.0.1:%d", srv.port);
 
   progress_log log = {0};
-  bm_fetch_options opt = {.source = url, .data_dir = data, .scales = "110m",
-                          .progress = on_progress, .user = &log};
+  bm_fetch_options opt = {
+      .source = url, .data_dir = data, .scales = "110m", .progress = on_progress, .user = &log};
   bm_fetch_result res;
   bm_error err;
   bm_status rc = bm_fetch_run(c, &opt, &res, &err);
@@ -441,7 +441,8 @@ static void test_http_404(void **state) {
 static void garbage_zip(const char *path) {
   FILE *f = fopen(path, "wb");
   assert_non_null(f);
-  for (int i = 0; i < 5000; i++) fputc((i * 7919) & 0xff, f);
+  for (int i = 0; i < 5000; i++)
+    fputc((i * 7919) & 0xff, f);
   fclose(f);
 }
 
@@ -453,8 +454,7 @@ static void test_corrupt_zip(void **state) {
 /* A well-formed zip whose member bytes no longer match their CRC: only reading
  * every member to the end catches this. */
 static void bad_crc_zip(const char *path) {
-  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx",
-                                      "ne_110m_land.dbf"};
+  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx", "ne_110m_land.dbf"};
   write_zip(path, names, 3);
   int fd = open(path, O_RDWR);
   assert_true(fd >= 0);
@@ -476,8 +476,7 @@ static void test_bad_crc(void **state) {
 }
 
 static void missing_dbf_zip(const char *path) {
-  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx",
-                                      "ne_110m_land.prj"};
+  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx", "ne_110m_land.prj"};
   write_zip(path, names, 3);
 }
 
@@ -487,8 +486,8 @@ static void test_zip_without_dbf(void **state) {
 }
 
 static void dotdot_zip(const char *path) {
-  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx",
-                                      "ne_110m_land.dbf", "../../evil.txt"};
+  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx", "ne_110m_land.dbf",
+                                      "../../evil.txt"};
   write_zip(path, names, 4);
 }
 
@@ -498,8 +497,8 @@ static void test_zip_with_dotdot_member(void **state) {
 }
 
 static void subfolder_zip(const char *path) {
-  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx",
-                                      "ne_110m_land.dbf", "sub/ne_110m_land.prj"};
+  static const char *const names[] = {"ne_110m_land.shp", "ne_110m_land.shx", "ne_110m_land.dbf",
+                                      "sub/ne_110m_land.prj"};
   write_zip(path, names, 4);
 }
 

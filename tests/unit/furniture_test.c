@@ -40,7 +40,8 @@ static bm_proj *make(const char *def) {
   return p;
 }
 
-static void px_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon, double *lat) {
+static void px_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon,
+                      double *lat) {
   double xy[2] = {v->proj.minx + x / v->px_per_m, v->proj.maxy - y / v->px_per_m};
   bm_proj_inverse(p, xy, 1);
   *lon = xy[0];
@@ -69,8 +70,9 @@ static void check_bar(const char *def, bm_bbox ll, double max_km_err) {
     double d = geod(lon1, lat1, lon2, lat2);
     double rel = fabs(d - bar.km * 1000) / (bar.km * 1000);
     worst = fmax(worst, rel);
-    if (rel > max_km_err) fail_msg("%s at %g,%g: bar %g km over %.2f px is %.1f m on the ground (%.3f%%)",
-                                   def, at[i][0], at[i][1], bar.km, bar.px, d, rel * 100);
+    if (rel > max_km_err)
+      fail_msg("%s at %g,%g: bar %g km over %.2f px is %.1f m on the ground (%.3f%%)", def,
+               at[i][0], at[i][1], bar.km, bar.px, d, rel * 100);
   }
   fprintf(stderr, "furniture_test: %s: worst scale-bar error %.2e\n", def, worst);
   bm_proj_destroy(p);
@@ -251,7 +253,9 @@ static bool inside(const double *poly, size_t n, double x, double y) {
   bool in = false;
   for (size_t i = 0, j = n - 1; i < n; j = i++)
     if ((poly[2 * i + 1] > y) != (poly[2 * j + 1] > y) &&
-        x < (poly[2 * j] - poly[2 * i]) * (y - poly[2 * i + 1]) / (poly[2 * j + 1] - poly[2 * i + 1]) + poly[2 * i])
+        x < (poly[2 * j] - poly[2 * i]) * (y - poly[2 * i + 1]) /
+                    (poly[2 * j + 1] - poly[2 * i + 1]) +
+                poly[2 * i])
       in = !in;
   return in;
 }
@@ -273,9 +277,11 @@ static void test_inset_outline_encloses_the_main_extent(void **state) {
   snprintf(def, sizeof def, "%.*s", (int)(strchr(p, '"') - p), p);
   double view[4], ibox[4];
   p = strstr(p, "\"view\": [");
-  assert_int_equal(sscanf(p, "\"view\": [%lf, %lf, %lf, %lf]", &view[0], &view[1], &view[2], &view[3]), 4);
+  assert_int_equal(
+      sscanf(p, "\"view\": [%lf, %lf, %lf, %lf]", &view[0], &view[1], &view[2], &view[3]), 4);
   p = strstr(p, "\"box\": [");
-  assert_int_equal(sscanf(p, "\"box\": [%lf, %lf, %lf, %lf]", &ibox[0], &ibox[1], &ibox[2], &ibox[3]), 4);
+  assert_int_equal(
+      sscanf(p, "\"box\": [%lf, %lf, %lf, %lf]", &ibox[0], &ibox[1], &ibox[2], &ibox[3]), 4);
   p = strstr(p, "\"outline\": [");
   assert_non_null(p);
   p += strlen("\"outline\": [");
@@ -299,7 +305,8 @@ static void test_inset_outline_encloses_the_main_extent(void **state) {
       double xy[2] = {box[0] + (box[2] - box[0]) * i / 20.0, box[1] + (box[3] - box[1]) * j / 20.0};
       bm_proj_forward(ip, xy, 1);
       double x = ibox[0] + (xy[0] - view[0]) * ppm, y = ibox[1] + (view[3] - xy[1]) * ppm;
-      if (!inside(poly, n, x, y)) fail_msg("extent point %d,%d (%.1f, %.1f) outside the inset outline", i, j, x, y);
+      if (!inside(poly, n, x, y))
+        fail_msg("extent point %d,%d (%.1f, %.1f) outside the inset outline", i, j, x, y);
     }
   bm_proj_destroy(ip);
   free(rep);
@@ -322,7 +329,8 @@ static void test_scale_bar_error_and_note_on_a_world_map(void **state) {
   assert_non_null(strstr(rep, "\"north_arrow\": false"));
   free(rep);
   rep = render("title: t\nplaces: false\nextent: {bbox: [-180, -60, 180, 80]}\n"
-               "scale_bar: {when_varies: omit}\n", &err);
+               "scale_bar: {when_varies: omit}\n",
+               &err);
   if (!rep) fail_msg("%s", err.msg);
   assert_null(strstr(rep, "\"scale_bar\""));
   free(rep);

@@ -34,8 +34,13 @@ static int teardown(void **state) {
 }
 
 static bm_label point(const char *text, double x, double y, double priority) {
-  bm_label l = {.text = (char *)text, .layer = "city", .kind = BM_LABEL_POINT,
-                .priority = priority, .ax = x, .ay = y, .offset = 4,
+  bm_label l = {.text = (char *)text,
+                .layer = "city",
+                .kind = BM_LABEL_POINT,
+                .priority = priority,
+                .ax = x,
+                .ay = y,
+                .offset = 4,
                 .style = {.size = 12, .weight = 400}};
   return l;
 }
@@ -60,8 +65,8 @@ static void test_free_point_label_goes_upper_right(void **state) {
   bm_labeler_place(lb);
   const bm_label *p = find(lb, "Dushanbe");
   assert_true(p->placed);
-  assert_true(p->box.minx > 400);  /* right of the anchor */
-  assert_true(p->box.maxy < 300);  /* above it */
+  assert_true(p->box.minx > 400);      /* right of the anchor */
+  assert_true(p->box.maxy < 300);      /* above it */
   assert_true(p->box.minx - 400 < 10); /* close: the offset, not more */
   assert_false(p->leader);
   bm_labeler_destroy(lb);
@@ -211,7 +216,8 @@ static void test_line_crossing_costs_move_the_label(void **state) {
   /* a border running through the upper-right position */
   bm_geom border;
   bm_geom_init(&border, BM_GEOM_LINE);
-  for (int i = 0; i <= 10; i++) bm_geom_add(&border, 400 + i * 10, 295 - i * 0.5);
+  for (int i = 0; i <= 10; i++)
+    bm_geom_add(&border, 400 + i * 10, 295 - i * 0.5);
   bm_labeler_add_avoid_line(lb, &border);
   bm_geom_free(&border);
   bm_label l = point("Linetown", 400, 300, 0);
@@ -241,8 +247,14 @@ static void test_area_label_sits_inside_its_polygon(void **state) {
   bm_geom sq;
   square(&sq, 200, 200, 240);
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
-  bm_label l = {.text = "TAJIKISTAN", .layer = "country", .kind = BM_LABEL_AREA, .ax = 320,
-                .ay = 320, .offset = 120, .area = &sq, .style = {.size = 14}};
+  bm_label l = {.text = "TAJIKISTAN",
+                .layer = "country",
+                .kind = BM_LABEL_AREA,
+                .ax = 320,
+                .ay = 320,
+                .offset = 120,
+                .area = &sq,
+                .style = {.size = 14}};
   bm_labeler_add(lb, &l);
   bm_labeler_place(lb);
   const bm_label *p = find(lb, "TAJIKISTAN");
@@ -260,8 +272,14 @@ static void test_area_label_moves_off_an_obstacle_but_stays_inside(void **state)
   square(&sq, 200, 200, 240);
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
   bm_labeler_add_obstacle(lb, (bm_bbox){300, 310, 340, 330});
-  bm_label l = {.text = "AFGHANISTAN", .layer = "country", .kind = BM_LABEL_AREA, .ax = 320,
-                .ay = 320, .offset = 120, .area = &sq, .style = {.size = 14}};
+  bm_label l = {.text = "AFGHANISTAN",
+                .layer = "country",
+                .kind = BM_LABEL_AREA,
+                .ax = 320,
+                .ay = 320,
+                .offset = 120,
+                .area = &sq,
+                .style = {.size = 14}};
   bm_labeler_add(lb, &l);
   bm_labeler_place(lb);
   const bm_label *p = find(lb, "AFGHANISTAN");
@@ -277,8 +295,14 @@ static void test_small_area_drops_or_goes_outside_with_leader(void **state) {
   bm_geom sq;
   square(&sq, 390, 290, 20);
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
-  bm_label l = {.text = "Luxembourg", .layer = "country", .kind = BM_LABEL_AREA, .ax = 400,
-                .ay = 300, .offset = 10, .area = &sq, .style = {.size = 14}};
+  bm_label l = {.text = "Luxembourg",
+                .layer = "country",
+                .kind = BM_LABEL_AREA,
+                .ax = 400,
+                .ay = 300,
+                .offset = 10,
+                .area = &sq,
+                .style = {.size = 14}};
   bm_labeler_add(lb, &l);
   l.text = "Djibouti";
   l.outside_ok = true;
@@ -299,8 +323,13 @@ static void test_long_area_name_breaks_into_two_lines(void **state) {
   bm_geom sq;
   square(&sq, 250, 200, 200); /* square: room for two short lines, not one long one */
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
-  bm_label l = {.text = "Democratic Republic of the Congo", .layer = "country",
-                .kind = BM_LABEL_AREA, .ax = 350, .ay = 300, .offset = 100, .area = &sq,
+  bm_label l = {.text = "Democratic Republic of the Congo",
+                .layer = "country",
+                .kind = BM_LABEL_AREA,
+                .ax = 350,
+                .ay = 300,
+                .offset = 100,
+                .area = &sq,
                 .style = {.size = 14}};
   bm_labeler_add(lb, &l);
   bm_labeler_place(lb);
@@ -319,9 +348,13 @@ static void test_line_label_follows_line_upright(void **state) {
   /* a river drawn right to left: the text must still read left to right */
   bm_geom river;
   bm_geom_init(&river, BM_GEOM_LINE);
-  for (int i = 0; i <= 60; i++) bm_geom_add(&river, 700 - i * 10, 300 + 20 * sin(i * 0.05));
+  for (int i = 0; i <= 60; i++)
+    bm_geom_add(&river, 700 - i * 10, 300 + 20 * sin(i * 0.05));
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
-  bm_label l = {.text = "Amu Darya", .layer = "river", .kind = BM_LABEL_LINE, .line = &river,
+  bm_label l = {.text = "Amu Darya",
+                .layer = "river",
+                .kind = BM_LABEL_LINE,
+                .line = &river,
                 .style = {.size = 12, .italic = true}};
   bm_labeler_add(lb, &l);
   bm_labeler_place(lb);
@@ -336,8 +369,8 @@ static void test_line_label_follows_line_upright(void **state) {
   for (size_t i = 0; i < n; i++) {
     double cx = (boxes[i].minx + boxes[i].maxx) / 2, cy = (boxes[i].miny + boxes[i].maxy) / 2;
     double ly = 300 + 20 * sin((700 - cx) / 10 * 0.05);
-    assert_true(cy < ly);       /* above the line */
-    assert_true(ly - cy < 20);  /* and close to it */
+    assert_true(cy < ly);      /* above the line */
+    assert_true(ly - cy < 20); /* and close to it */
   }
   bm_labeler_destroy(lb);
   bm_geom_free(&river);
@@ -357,7 +390,10 @@ static void test_line_label_rejects_sharp_turns_and_short_lines(void **state) {
   bm_geom_add(&shortline, 100, 100);
   bm_geom_add(&shortline, 130, 100);
   bm_labeler *lb = bm_labeler_create(g_text, FRAME);
-  bm_label l = {.text = "Zigzag", .layer = "river", .kind = BM_LABEL_LINE, .line = &zig,
+  bm_label l = {.text = "Zigzag",
+                .layer = "river",
+                .kind = BM_LABEL_LINE,
+                .line = &zig,
                 .style = {.size = 12}};
   bm_labeler_add(lb, &l);
   l.text = "Shortriver";
@@ -381,13 +417,19 @@ static void test_line_label_repeats_only_beyond_the_gap(void **state) {
   for (int gap = 0; gap < 2; gap++) {
     bm_labeler *lb = bm_labeler_create(g_text, FRAME);
     for (int c = 0; c < 3; c++) {
-      bm_label l = {.text = "Panj", .layer = "river", .kind = BM_LABEL_LINE, .line = &river,
-                    .priority = c, .repeat_gap = gap ? 2000 : 150, .style = {.size = 12}};
+      bm_label l = {.text = "Panj",
+                    .layer = "river",
+                    .kind = BM_LABEL_LINE,
+                    .line = &river,
+                    .priority = c,
+                    .repeat_gap = gap ? 2000 : 150,
+                    .style = {.size = 12}};
       bm_labeler_add(lb, &l);
     }
     bm_labeler_place(lb);
     int placed = 0;
-    for (size_t i = 0; i < bm_labeler_count(lb); i++) placed += bm_labeler_at(lb, i)->placed;
+    for (size_t i = 0; i < bm_labeler_count(lb); i++)
+      placed += bm_labeler_at(lb, i)->placed;
     assert_int_equal(placed, gap ? 1 : 3);
     bm_labeler_destroy(lb);
   }

@@ -90,14 +90,18 @@ static void test_bad_story_keys(void **state) {
   static const struct {
     const char *text, *frag;
   } cases[] = {
-      {EXTENT "rings:\n  - {center: [68, 38], radius_km: 200, colour: red}\n", "unknown key 'colour' in a range ring"},
+      {EXTENT "rings:\n  - {center: [68, 38], radius_km: 200, colour: red}\n",
+       "unknown key 'colour' in a range ring"},
       {EXTENT "rings:\n  - {radius_km: 200}\n", "a range ring needs center"},
-      {EXTENT "routes:\n  - {from: A, to: B, path: straight}\n", "route path must be great-circle or rhumb"},
-      {EXTENT "routes:\n  - {from: A, to: B, dash: wavy}\n", "route dash must be solid, dashed or dotted"},
+      {EXTENT "routes:\n  - {from: A, to: B, path: straight}\n",
+       "route path must be great-circle or rhumb"},
+      {EXTENT "routes:\n  - {from: A, to: B, dash: wavy}\n",
+       "route dash must be solid, dashed or dotted"},
       {EXTENT "borders:\n  - {between: [TJK]}\n", "border between must name two countries"},
       {EXTENT "borders:\n  - {between: [TJK, TJK]}\n", "names TJK twice"},
       {EXTENT "areas:\n  - {buffer_km: 30}\n", "a buffer needs exactly one of around"},
-      {EXTENT "areas:\n  - {buffer_km: 0, around: [68, 38]}\n", "area buffer_km must be greater than 0 km"},
+      {EXTENT "areas:\n  - {buffer_km: 0, around: [68, 38]}\n",
+       "area buffer_km must be greater than 0 km"},
       {EXTENT "areas:\n  - {file: nosuch.geojson}\n", "does not exist"},
       {EXTENT "legend: {hide: [castle]}\n", "unknown legend symbol 'castle'"},
       {EXTENT "scale_bar: {when_varies: maybe}\n", "when_varies must be note, omit or error"},
@@ -116,7 +120,8 @@ static void test_bad_story_keys(void **state) {
 static void test_unknown_border_pair_lists_neighbours(void **state) {
   (void)state;
   char path[1024];
-  snprintf(path, sizeof path, "%s/ne_10m_admin_0_boundary_lines_land/ne_10m_admin_0_boundary_lines_land.shp",
+  snprintf(path, sizeof path,
+           "%s/ne_10m_admin_0_boundary_lines_land/ne_10m_admin_0_boundary_lines_land.shp",
            BM_TEST_DATA);
   if (!bm_file_exists(path)) skip();
   static const char *const fields[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
@@ -208,7 +213,8 @@ static void test_great_circle_route_follows_the_geodesic(void **state) {
   const double kabul[2] = {69.1723, 34.5281}, termez[2] = {67.2783, 37.2242};
   bm_geom g;
   bm_geom_init(&g, BM_GEOM_LINE);
-  assert_true(bm_story_route(kabul[0], kabul[1], termez[0], termez[1], BM_PATH_GREAT_CIRCLE, 5000, &g));
+  assert_true(
+      bm_story_route(kabul[0], kabul[1], termez[0], termez[1], BM_PATH_GREAT_CIRCLE, 5000, &g));
   double total = geod(kabul[0], kabul[1], termez[0], termez[1]), sum = 0;
   assert_true(g.xy[0] == kabul[0] && g.xy[1] == kabul[1]);
   assert_true(g.xy[2 * g.npts - 2] == termez[0] && g.xy[2 * g.npts - 1] == termez[1]);
@@ -234,7 +240,8 @@ static void test_rhumb_route_keeps_its_bearing(void **state) {
   double first = 0, len = 0;
   for (size_t i = 1; i < g.npts; i++) {
     double s12, a1, a2;
-    geod_inverse(&gd, g.xy[2 * i - 1], g.xy[2 * i - 2], g.xy[2 * i + 1], g.xy[2 * i], &s12, &a1, &a2);
+    geod_inverse(&gd, g.xy[2 * i - 1], g.xy[2 * i - 2], g.xy[2 * i + 1], g.xy[2 * i], &s12, &a1,
+                 &a2);
     if (i == 1) first = a1;
     assert_true(fabs(a1 - first) < 0.2); /* a loxodrome: constant azimuth */
     len += s12;
@@ -270,11 +277,13 @@ static void test_buffer_along_a_line_is_within_one_percent(void **state) {
       bm_geom_init(&seg, BM_GEOM_LINE);
       assert_true(bm_story_route(pts[i - 1][0], pts[i - 1][1], pts[i][0], pts[i][1],
                                  BM_PATH_GREAT_CIRCLE, 2000, &seg));
-      for (size_t k = 1; k < seg.npts; k++) bm_geom_add(&line, seg.xy[2 * k], seg.xy[2 * k + 1]);
+      for (size_t k = 1; k < seg.npts; k++)
+        bm_geom_add(&line, seg.xy[2 * k], seg.xy[2 * k + 1]);
       bm_geom_free(&seg);
       assert_true(bm_story_route(pts[i - 1][0], pts[i - 1][1], pts[i][0], pts[i][1],
                                  BM_PATH_GREAT_CIRCLE, 200, &seg));
-      for (size_t k = 0; k < seg.npts; k++) bm_geom_add(&dense, seg.xy[2 * k], seg.xy[2 * k + 1]);
+      for (size_t k = 0; k < seg.npts; k++)
+        bm_geom_add(&dense, seg.xy[2 * k], seg.xy[2 * k + 1]);
       bm_geom_free(&seg);
     } else {
       bm_geom_add(&line, pts[0][0], pts[0][1]);
@@ -311,7 +320,8 @@ static void test_buffer_around_a_point(void **state) {
   bm_error_clear(&err);
   assert_int_equal(bm_story_buffer(&p, 50e3, &out, &err), BM_OK);
   for (size_t i = 0; i < out.npts; i++)
-    assert_true(fabs(geod(dushanbe[0], dushanbe[1], out.xy[2 * i], out.xy[2 * i + 1]) - 50e3) < 500);
+    assert_true(fabs(geod(dushanbe[0], dushanbe[1], out.xy[2 * i], out.xy[2 * i + 1]) - 50e3) <
+                500);
   bm_geom_free(&p);
   bm_geom_free(&out);
 }

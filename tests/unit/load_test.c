@@ -103,8 +103,8 @@ static int count_by_hand(const char *shp_path, bm_bbox q) {
   for (int i = 0; i < nrec; i++) {
     SHPObject *o = SHPReadObject(h, i);
     assert_non_null(o);
-    if (o->nVertices > 0 && !(o->dfXMax < q.minx || o->dfXMin > q.maxx || o->dfYMax < q.miny ||
-                              o->dfYMin > q.maxy))
+    if (o->nVertices > 0 &&
+        !(o->dfXMax < q.minx || o->dfXMin > q.maxx || o->dfYMax < q.miny || o->dfYMin > q.maxy))
       count++;
     SHPDestroyObject(o);
   }
@@ -268,8 +268,8 @@ static void test_bad_coordinates_are_skipped_and_counted(void **state) {
   (void)state;
   char base[1200];
   tmp_path(base, sizeof base, "badpts");
-  const pt p[] = {{68.78, 38.56, "Dushanbe"}, {NAN, 38.0, "nan"}, {500, 10, "far"},
-                  {69.17, 34.53, "Kabul"}};
+  const pt p[] = {
+      {68.78, 38.56, "Dushanbe"}, {NAN, 38.0, "nan"}, {500, 10, "far"}, {69.17, 34.53, "Kabul"}};
   write_points(base, p, 4, "UTF-8");
   char shp[1300];
   snprintf(shp, sizeof shp, "%s.shp", base);
@@ -324,8 +324,8 @@ static void test_attribute_values(void **state) {
   assert_true(t >= 0);
   assert_string_equal(bm_feature_attr(&fs, (size_t)t, "NAME"), "Tajikistan");
   assert_string_equal(bm_feature_attr(&fs, (size_t)t, "name"), "Tajikistan"); /* any case */
-  assert_null(bm_feature_attr(&fs, (size_t)t, "NO_SUCH_FIELD")); /* not in the file */
-  assert_null(bm_feature_attr(&fs, (size_t)t, "pop_est"));       /* not requested */
+  assert_null(bm_feature_attr(&fs, (size_t)t, "NO_SUCH_FIELD"));              /* not in the file */
+  assert_null(bm_feature_attr(&fs, (size_t)t, "pop_est"));                    /* not requested */
   assert_string_equal(fs.fields[0], "NAME");
   bm_features_free(&fs);
 }
@@ -437,7 +437,8 @@ static void test_dbf_with_utf8_cpg_is_kept(void **state) {
   (void)state;
   char base[1200], shp[1300];
   tmp_path(base, sizeof base, "utf8");
-  const pt p[] = {{2.35, 48.85, "Caf\xc3\xa9"}, {69.17, 34.53, "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84"},
+  const pt p[] = {{2.35, 48.85, "Caf\xc3\xa9"},
+                  {69.17, 34.53, "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84"},
                   {1, 1, "bad \xe9 byte"}};
   write_points(base, p, 3, "UTF-8\n");
   snprintf(shp, sizeof shp, "%s.shp", base);
@@ -448,7 +449,8 @@ static void test_dbf_with_utf8_cpg_is_kept(void **state) {
   assert_int_equal(bm_shp_read(shp, NULL, f, &fs, &err), BM_OK);
   assert_int_equal(fs.n, 3);
   assert_string_equal(bm_feature_attr(&fs, 0, "NAME"), "Caf\xc3\xa9");
-  assert_string_equal(bm_feature_attr(&fs, 1, "NAME"), "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84"); /* کابل */
+  assert_string_equal(bm_feature_attr(&fs, 1, "NAME"),
+                      "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84"); /* کابل */
   assert_string_equal(bm_feature_attr(&fs, 2, "NAME"), "bad \xef\xbf\xbd byte");
   bm_features_free(&fs);
 }
@@ -524,14 +526,14 @@ static void test_site_geojson_appends_sites(void **state) {
   (void)state;
   char path[1200];
   tmp_path(path, sizeof path, "sites.geojson");
-  write_file(path,
-             "{\"type\":\"FeatureCollection\",\"features\":[\n"
-             "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[68.78,38.56]},"
-             "\"properties\":{\"name\":\"Ababil-2 factory\",\"kind\":\"factory\","
-             "\"note\":\"opened May 2022\",\"approximate\":true}},\n"
-             "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[69.17,34.53]},"
-             "\"properties\":{\"name\":\"\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84\"}}\n"
-             "]}\n");
+  write_file(
+      path, "{\"type\":\"FeatureCollection\",\"features\":[\n"
+            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[68.78,38.56]},"
+            "\"properties\":{\"name\":\"Ababil-2 factory\",\"kind\":\"factory\","
+            "\"note\":\"opened May 2022\",\"approximate\":true}},\n"
+            "{\"type\":\"Feature\",\"geometry\":{\"type\":\"Point\",\"coordinates\":[69.17,34.53]},"
+            "\"properties\":{\"name\":\"\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84\"}}\n"
+            "]}\n");
   bm_spec *s = empty_spec();
   bm_site existing = {.name = "Existing", .lon = 1, .lat = 2};
   assert_true(bm_spec_add_site(s, &existing));
@@ -620,8 +622,7 @@ static void test_site_csv_out_of_range_is_refused(void **state) {
  * see is the bm_error the CLI prints, not shapelib's or GDAL's own chatter. */
 static void test_readers_do_not_print(void **state) {
   (void)state;
-  char missing[1200], dir[1200], shx_bad[1300], dbf_dir[1200], dbf_bad[1300], gj[1200],
-      log[1200];
+  char missing[1200], dir[1200], shx_bad[1300], dbf_dir[1200], dbf_bad[1300], gj[1200], log[1200];
   tmp_path(missing, sizeof missing, "nowhere/none.shp");
   tmp_path(dir, sizeof dir, "quiet-shx");
   copy_countries(dir, "shx", shx_bad, sizeof shx_bad);
@@ -653,7 +654,8 @@ static void test_readers_do_not_print(void **state) {
   close(saved);
   fclose(f);
 
-  for (int i = 0; i < 3; i++) bm_features_free(&fs[i]);
+  for (int i = 0; i < 3; i++)
+    bm_features_free(&fs[i]);
   bm_spec_free(s);
   assert_int_equal(st[0], BM_ERR_DATA);
   assert_int_equal(st[1], BM_ERR_DATA);

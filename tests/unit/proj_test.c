@@ -40,7 +40,8 @@ static int run_numbers(const char *cmd, double *out, int n) {
   FILE *p = popen(cmd, "r");
   if (!p) return 0;
   int k = 0;
-  while (k < n && fscanf(p, "%lf", &out[k]) == 1) k++;
+  while (k < n && fscanf(p, "%lf", &out[k]) == 1)
+    k++;
   pclose(p);
   return k;
 }
@@ -94,7 +95,8 @@ static double world_width(const bm_proj *p) {
 }
 
 static void all_finite(const bm_geom *g) {
-  for (size_t i = 0; i < 2 * g->npts; i++) assert_true(isfinite(g->xy[i]));
+  for (size_t i = 0; i < 2 * g->npts; i++)
+    assert_true(isfinite(g->xy[i]));
 }
 
 /* Reads "+key=value" from a PROJ string. */
@@ -160,7 +162,8 @@ static void test_proj_geom_drops_unprojectable_points(void **state) {
   bm_geom g;
   bm_geom_init(&g, BM_GEOM_LINE);
   /* from Dushanbe east round to the far side of the globe */
-  for (double lon = 60; lon <= 179; lon += 1) assert_true(bm_geom_add(&g, lon, 38));
+  for (double lon = 60; lon <= 179; lon += 1)
+    assert_true(bm_geom_add(&g, lon, 38));
   bm_bbox world = {-180, -90, 180, 90};
   assert_true(bm_proj_geom(p, &g, world, 0.5));
   assert_true(g.npts > 0);
@@ -368,9 +371,9 @@ static void test_line_179_to_minus_179_has_no_long_segment(void **state) {
 static void test_geometry_crossing_seam_is_cut(void **state) {
   (void)state;
   static const char *const defs[] = {
-      "+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs",  /* seam -30 */
-      "+proj=eqearth +lon_0=180 +datum=WGS84 +units=m +no_defs",  /* seam 0 */
-      "+proj=robin +lon_0=-160 +datum=WGS84 +units=m +no_defs",   /* seam 20 */
+      "+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs", /* seam -30 */
+      "+proj=eqearth +lon_0=180 +datum=WGS84 +units=m +no_defs", /* seam 0 */
+      "+proj=robin +lon_0=-160 +datum=WGS84 +units=m +no_defs",  /* seam 20 */
   };
   bm_bbox world = {-180, -90, 180, 90};
   for (size_t d = 0; d < sizeof defs / sizeof defs[0]; d++) {
@@ -389,7 +392,8 @@ static void test_geometry_crossing_seam_is_cut(void **state) {
     bm_geom poly;
     bm_geom_init(&poly, BM_GEOM_POLYGON);
     const double ring[5][2] = {{s - 5, 0}, {s + 5, 0}, {s + 5, 10}, {s - 5, 10}, {s - 5, 0}};
-    for (int i = 0; i < 5; i++) assert_true(bm_geom_add(&poly, ring[i][0], ring[i][1]));
+    for (int i = 0; i < 5; i++)
+      assert_true(bm_geom_add(&poly, ring[i][0], ring[i][1]));
     assert_true(bm_proj_geom(p, &poly, world, 0.25));
     all_finite(&poly);
     assert_int_equal(poly.nparts, 2);
@@ -419,7 +423,8 @@ static void test_proj_geom_keeps_box_and_densifies(void **state) {
   bm_geom far;
   bm_geom_init(&far, BM_GEOM_POLYGON);
   const double ring[5][2] = {{0, 0}, {5, 0}, {5, 5}, {0, 5}, {0, 0}};
-  for (int i = 0; i < 5; i++) assert_true(bm_geom_add(&far, ring[i][0], ring[i][1]));
+  for (int i = 0; i < 5; i++)
+    assert_true(bm_geom_add(&far, ring[i][0], ring[i][1]));
   assert_true(bm_proj_geom(p, &far, keep, 0.5));
   assert_int_equal(far.nparts, 0);
   bm_geom_free(&far);
@@ -432,8 +437,7 @@ static void test_geodesic_distance_matches_geod(void **state) {
   (void)state;
   double d = bm_geodesic_distance(dushanbe[0], dushanbe[1], kabul[0], kabul[1]);
   assert_true(d > 440e3 && d < 460e3);
-  assert_true(fabs(d - bm_geodesic_distance(kabul[0], kabul[1], dushanbe[0], dushanbe[1])) <
-              1e-6);
+  assert_true(fabs(d - bm_geodesic_distance(kabul[0], kabul[1], dushanbe[0], dushanbe[1])) < 1e-6);
   if (!have_tool("geod")) {
     fprintf(stderr, "proj_test: geod not installed; distance comparison skipped\n");
     return;
@@ -463,7 +467,8 @@ static void test_geodesic_direct_round_trip(void **state) {
   /* north goes north along the meridian */
   double lon2, lat2;
   bm_geodesic_direct(dushanbe[0], dushanbe[1], 0, 111e3, &lon2, &lat2);
-  assert_true(fabs(lon2 - dushanbe[0]) < 1e-9 && lat2 > dushanbe[1] + 0.99 && lat2 < dushanbe[1] + 1.01);
+  assert_true(fabs(lon2 - dushanbe[0]) < 1e-9 && lat2 > dushanbe[1] + 0.99 &&
+              lat2 < dushanbe[1] + 1.01);
   /* across the antimeridian, longitudes stay in -180..180 */
   bm_geodesic_direct(179.5, 0, 90, 100e3, &lon2, &lat2);
   assert_true(lon2 >= -180 && lon2 <= 180);

@@ -175,7 +175,8 @@ static void test_empty_country_list(void **state) {
   (void)state;
   expect_spec_error("extent:\n"
                     "  countries: []\n",
-                    2, 14, "extent countries is empty; list at least one ISO A3 code such as [TJK]");
+                    2, 14,
+                    "extent countries is empty; list at least one ISO A3 code such as [TJK]");
 }
 
 static const char site_head[] = EXTENT_OK "sites:\n"
@@ -248,8 +249,7 @@ static void test_center_without_radius(void **state) {
   (void)state;
   expect_spec_error("extent:\n"
                     "  center: [68.78, 38.56]\n",
-                    2, 11,
-                    "extent center needs radius_km (the distance shown from the centre)");
+                    2, 11, "extent center needs radius_km (the distance shown from the centre)");
 }
 
 static void test_duplicate_key(void **state) {
@@ -351,35 +351,34 @@ static void test_spec_file_missing_is_spec_error(void **state) {
 
 /* ---- spec: good specs ----------------------------------------------------- */
 
-static const char good_spec[] =
-    "title: Drone race in Central Asia\n"                        /* 1 */
-    "subtitle: Iran builds drones in Tajikistan\n"               /* 2 */
-    "credit: \"Data: Natural Earth\"\n"                          /* 3 */
-    "size:\n"                                                    /* 4 */
-    "  width: 2400\n"                                            /* 5 */
-    "  height: 1600\n"                                           /* 6 */
-    "extent:\n"                                                  /* 7 */
-    "  countries: [TJK, afg]\n"                                  /* 8 */
-    "  margin: 15%\n"                                            /* 9 */
-    "projection: auto\n"                                         /* 10 */
-    "scale: 10m\n"                                               /* 11 */
-    "highlight:\n"                                               /* 12 */
-    "  countries: [TJK]\n"                                       /* 13 */
-    "  provinces:\n"                                             /* 14 */
-    "    - {country: AFG, name: Badakhshan}\n"                   /* 15 */
-    "    - {country: AFG, name: Takhar}\n"                       /* 16 */
-    "sites:\n"                                                   /* 17 */
-    "  - name: Ababil-2 drone factory\n"                         /* 18 */
-    "    lon: 68.78\n"                                           /* 19 */
-    "    lat: 38.56\n"                                           /* 20 */
-    "    kind: factory\n"                                        /* 21 */
-    "    note: opened May 2022\n"                                /* 22 */
-    "    approximate: true\n"                                    /* 23 */
-    "  - name: 201st Russian military base\n"                    /* 24 */
-    "    lon: 68.80\n"                                           /* 25 */
-    "    lat: 38.55\n"                                           /* 26 */
-    "    kind: military-base\n"                                  /* 27 */
-    "places: false\n";                                           /* 28 */
+static const char good_spec[] = "title: Drone race in Central Asia\n"          /* 1 */
+                                "subtitle: Iran builds drones in Tajikistan\n" /* 2 */
+                                "credit: \"Data: Natural Earth\"\n"            /* 3 */
+                                "size:\n"                                      /* 4 */
+                                "  width: 2400\n"                              /* 5 */
+                                "  height: 1600\n"                             /* 6 */
+                                "extent:\n"                                    /* 7 */
+                                "  countries: [TJK, afg]\n"                    /* 8 */
+                                "  margin: 15%\n"                              /* 9 */
+                                "projection: auto\n"                           /* 10 */
+                                "scale: 10m\n"                                 /* 11 */
+                                "highlight:\n"                                 /* 12 */
+                                "  countries: [TJK]\n"                         /* 13 */
+                                "  provinces:\n"                               /* 14 */
+                                "    - {country: AFG, name: Badakhshan}\n"     /* 15 */
+                                "    - {country: AFG, name: Takhar}\n"         /* 16 */
+                                "sites:\n"                                     /* 17 */
+                                "  - name: Ababil-2 drone factory\n"           /* 18 */
+                                "    lon: 68.78\n"                             /* 19 */
+                                "    lat: 38.56\n"                             /* 20 */
+                                "    kind: factory\n"                          /* 21 */
+                                "    note: opened May 2022\n"                  /* 22 */
+                                "    approximate: true\n"                      /* 23 */
+                                "  - name: 201st Russian military base\n"      /* 24 */
+                                "    lon: 68.80\n"                             /* 25 */
+                                "    lat: 38.55\n"                             /* 26 */
+                                "    kind: military-base\n"                    /* 27 */
+                                "places: false\n";                             /* 28 */
 
 static void test_good_spec_values(void **state) {
   (void)state;
@@ -524,7 +523,8 @@ static void test_style_unknown_section(void **state) {
 
 static void test_style_unknown_key(void **state) {
   (void)state;
-  const char *path = tmp_file("bad-key.yaml", "colors:\n  land: \"#ffffff\"\n  wter: \"#102030\"\n");
+  const char *path =
+      tmp_file("bad-key.yaml", "colors:\n  land: \"#ffffff\"\n  wter: \"#102030\"\n");
   bm_style st;
   bm_style_defaults(&st);
   bm_error err;

@@ -79,8 +79,10 @@ int main(int argc, char **argv) {
 
   cairo_surface_t *e = load(expected);
   if (!e) {
-    fprintf(stderr, "compare: no usable reference image; if this is a new case, look at '%s' and "
-                    "copy it to '%s'\n", actual, expected);
+    fprintf(stderr,
+            "compare: no usable reference image; if this is a new case, look at '%s' and "
+            "copy it to '%s'\n",
+            actual, expected);
     return 2;
   }
   cairo_surface_t *a = load(actual);
@@ -145,8 +147,8 @@ int main(int argc, char **argv) {
   if (!ok && dpath) {
     cairo_status_t st = cairo_surface_write_to_png(d, dpath);
     if (st == CAIRO_STATUS_SUCCESS)
-      printf("  actual image: %s\n  diff image:   %s (red: differs; grey: the reference)\n",
-             actual, dpath);
+      printf("  actual image: %s\n  diff image:   %s (red: differs; grey: the reference)\n", actual,
+             dpath);
     else
       printf("  actual image: %s\n  cannot write the diff image %s: %s\n", actual, dpath,
              cairo_status_to_string(st));

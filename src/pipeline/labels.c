@@ -1,0 +1,352 @@
+/* pipeline/labels.c — every label request of a map, in the priority the
+ * label engine places them: story sites, story lines and areas, highlighted
+ * areas, capitals, then the rest by Natural Earth rank. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/atomic.h"
+#include "core/util.h"
+#include "geom/simplify.h"
+#include "label/label.h"
+#include "layers/story.h"
+#include "load/catalog.h"
+#include "load/load.h"
+#include "pipeline/map.h"
+#include "proj/proj.h"
+#include "render/furniture.h"
+#include "render/render.h"
+#include "spec/style.h"
+#include "text/text.h"
+
+static bm_text_style tstyle(double size, int weight, bool italic) {
+  return (bm_text_style){.size = size, .weight = weight, .italic = italic};
+}
+
+/* Which populated places a map of this ground resolution shows. */
+static double max_place_rank(double m_per_px) {
+  if (m_per_px > 8000) return 2;
+  if (m_per_px > 3000) return 4;
+  if (m_per_px > 1000) return 6;
+  return 8;
+}
+
+static bool site_name_matches(const bm_spec *sites, const char *name) {
+  for (size_t i = 0; name && i < sites->n_sites; i++)
+    if (!bm_strcasecmp(sites->sites[i].name, name)) return true;
+  return false;
+}
+
+#define ADD(req)                                                                                   \
+  do {                                                                                             \
+    if (!bm_labeler_add(lb, (req)))                                                                \
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");                      \
+  } while (0)
+
+/* Letter spacing for an area's name: wider where the area has room (up to
+ * 0.5 em), as large areas are labelled on paper maps. */
+static double area_spacing(bm_text *text, const char *name, bm_text_style ts, double radius) {
+  PangoLayout *l = bm_text_layout(text, name, &ts);
+  double w, h;
+  bm_text_size(l, &w, &h);
+  g_object_unref(l);
+  size_t n = g_utf8_strlen(name, -1);
+  double room = radius * 1.4 - w; /* spare width inside the inscribed circle */
+  double extra = n > 1 && room > 0 ? room / ((n - 1) * ts.size) : 0;
+  return fmin(ts.letter_spacing + extra, 0.5);
+}
+
+/* The country a point (pixels) lies in, or NULL. */
+static const bm_geom *home_of(const base *b, double x, double y) {
+  for (size_t i = 0; i < b->countries.n; i++) {
+    const bm_geom *g = &b->countries.f[i].geom;
+    if (g->nparts && bm_geom_contains(g, x, y)) return g;
+  }
+  return NULL;
+}
+
+/* Label requests, by the priority the issue sets: story sites, highlighted
+ * areas, capitals, then everything else by Natural Earth's ranks. */
+bm_status pl_add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
+                        int nfurniture) {
+  const bm_style *st = &m->style;
+  double k = m->k;
+  for (int i = 0; i < nfurniture; i++)
+    bm_labeler_add_obstacle(lb, furniture[i]);
+  double sym = st->site_symbol_size * k;
+  for (int i = 0; i < sp->nsites; i++) {
+    double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
+    bm_labeler_add_symbol(lb, (bm_bbox){x - sym / 2, y - sym / 2, x + sym / 2, y + sym / 2});
+  }
+  /* lines labels would rather not cross */
+  bm_features *avoid[] = {&b->boundaries, &b->disputed, &b->rivers};
+  for (size_t a = 0; a < sizeof avoid / sizeof avoid[0]; a++)
+    for (size_t i = 0; i < avoid[a]->n; i++)
+      bm_labeler_add_avoid_line(lb, &avoid[a]->f[i].geom);
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->hl_province[i]) bm_labeler_add_avoid_line(lb, &b->provinces.f[i].geom);
+
+  /* 1. story sites */
+  for (int i = 0; i < sp->nsites; i++) {
+    const bm_site *s = &m->sites->sites[i];
+    bm_label l = {.text = s->name,
+                  .note = s->note,
+                  .layer = "site",
+                  .priority = i,
+                  .ax = sp->site_xy[2 * i],
+                  .ay = sp->site_xy[2 * i + 1],
+                  .offset = sym / 2 + 3 * k,
+                  .must_place = true,
+                  .home = home_of(b, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
+                  .style = tstyle(st->site_size * k, 700, false),
+                  .note_style = tstyle(st->site_note_size * k, 400, false)};
+    ADD(&l);
+  }
+  /* 2. highlighted provinces and countries; other countries come later */
+  for (size_t i = 0; i < b->provinces.n; i++) {
+    double x, y, r;
+    const char *name = bm_feature_attr(&b->provinces, i, "NAME");
+    if (!name || !b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r))
+      continue;
+    bm_label l = {.text = (char *)name,
+                  .layer = "province",
+                  .kind = BM_LABEL_AREA,
+                  .priority = 100,
+                  .ax = x,
+                  .ay = y,
+                  .offset = r,
+                  .area = &b->provinces.f[i].geom,
+                  .outside_ok = true,
+                  .style = tstyle(st->region_size * k, 600, true)};
+    ADD(&l);
+  }
+  for (size_t i = 0; i < b->countries.n; i++) {
+    double x, y, r;
+    const char *name = bm_feature_attr(&b->countries, i, "NAME");
+    if (!name || !bm_geom_label_anchor(&b->countries.f[i].geom, &x, &y, &r)) continue;
+    bm_text_style ts = tstyle(st->country_size * k, 400, false);
+    ts.uppercase = true;
+    ts.letter_spacing = st->country_letter_spacing;
+    ts.letter_spacing = area_spacing(m->text, name, ts, r);
+    bool hl = b->hl_country[i];
+    bm_label l = {.text = (char *)name,
+                  .layer = "country",
+                  .kind = BM_LABEL_AREA,
+                  .priority = (hl ? 200 : 3000) + pl_attr_num(&b->countries, i, "LABELRANK", 5),
+                  .ax = x,
+                  .ay = y,
+                  .offset = r,
+                  .area = &b->countries.f[i].geom,
+                  .outside_ok = hl,
+                  .style = ts};
+    ADD(&l);
+  }
+  /* 3. capitals, 4. other places by rank */
+  /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
+  double m_per_ref_px = m->k / m->view.px_per_m;
+  double max_rank = m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
+  for (size_t i = 0; i < b->places.n; i++) {
+    const char *name = bm_feature_attr(&b->places, i, "NAME");
+    double rank = pl_attr_num(&b->places, i, "SCALERANK", 10);
+    const char *cla = bm_feature_attr(&b->places, i, "FEATURECLA");
+    bool capital =
+        cla && !strncmp(cla, "Admin-0 capital", 15) && strcmp(cla, "Admin-0 capital alt");
+    if (!name || rank > max_rank || site_name_matches(m->sites, name)) continue;
+    bm_geom *g = &b->places.f[i].geom;
+    if (!pl_to_pixels(m, g) || g->npts == 0) continue;
+    double x = g->xy[0], y = g->xy[1];
+    if (x < 0 || y < 0 || x > m->view.width || y > m->view.height) continue;
+    /* a town under a story site's symbol is the site's own city: the site speaks for it */
+    bool under_site = false;
+    for (int s = 0; s < sp->nsites; s++)
+      if (fabs(sp->site_xy[2 * s] - x) < sym * 1.5 && fabs(sp->site_xy[2 * s + 1] - y) < sym * 1.5)
+        under_site = true;
+    if (under_site) continue;
+    double dot = (capital ? st->capital_dot_size : st->city_dot_size) * k;
+    double pop = pl_attr_num(&b->places, i, "POP_MAX", 0);
+    bool big = rank <= 3 || pop >= 1e6;
+    bm_label l = {.text = (char *)name,
+                  .layer = capital ? "capital"
+                           : big   ? "city"
+                                   : "town",
+                  .priority = (capital ? 1000 : 2000) + rank * 10 - log10(pop + 10),
+                  .ax = x,
+                  .ay = y,
+                  .offset = dot / 2 + 2 * k,
+                  .home = home_of(b, x, y),
+                  .style = tstyle((capital ? st->capital_size
+                                   : big   ? st->city_size
+                                           : st->town_size) *
+                                      k,
+                                  capital ? 700 : 400, false),
+                  .has_symbol = true,
+                  .symbol = {x - dot / 2 - 1, y - dot / 2 - 1, x + dot / 2 + 1, y + dot / 2 + 1}};
+    ADD(&l);
+  }
+  /* physical regions (the Pamir, the Hindu Kush): italic, letter-spaced, muted */
+  for (size_t i = 0; i < b->regions.n; i++) {
+    double x, y, r;
+    const char *name = bm_feature_attr(&b->regions, i, "NAME");
+    const char *cla = bm_feature_attr(&b->regions, i, "FEATURECLA");
+    double rank = pl_attr_num(&b->regions, i, "SCALERANK", 10);
+    /* continents are not a locator map's business; minor regions crowd it */
+    if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
+        !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
+      continue;
+    bm_text_style ts = tstyle(st->region_size * k, 400, true);
+    ts.uppercase = true;
+    ts.letter_spacing = 0.2;
+    bm_label l = {.text = (char *)name,
+                  .layer = "region",
+                  .kind = BM_LABEL_AREA,
+                  .priority = 2500 + rank * 10,
+                  .ax = x,
+                  .ay = y,
+                  .offset = fmax(r, 20 * k),
+                  .style = ts};
+    ADD(&l);
+  }
+  /* rivers: text along the line, one request per stretch of about 300 px so
+   * long rivers are labelled more than once, never twice within 250 px */
+  for (size_t i = 0; i < b->rivers.n; i++) {
+    const char *name = bm_feature_attr(&b->rivers, i, "NAME");
+    double rank = pl_attr_num(&b->rivers, i, "SCALERANK", 10);
+    bm_geom *g = &b->rivers.f[i].geom;
+    if (!name || !*name || rank > max_rank + 1 || g->nparts == 0) continue;
+    double len = 0;
+    for (size_t p = 0; p < g->nparts; p++)
+      len += bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p));
+    int copies = 1 + (int)(len / (600 * k));
+    for (int c = 0; c < copies && c < 6; c++) {
+      bm_label l = {.text = (char *)name,
+                    .layer = "river",
+                    .kind = BM_LABEL_LINE,
+                    .priority = 2600 + rank * 10 + c * 100,
+                    .line = g,
+                    .repeat_gap = 250 * k,
+                    .style = tstyle(st->river_size * k, 400, true)};
+      l.style.letter_spacing = 0.05;
+      ADD(&l);
+    }
+  }
+  return BM_OK;
+}
+
+/* Ring, route, border and area labels: on the line where the labeler can, with
+ * the story's priority (after the sites, before every base-map label). */
+static bool line_fits(map *m, const bm_geom *g, const char *text, const bm_text_style *ts) {
+  PangoLayout *l = bm_text_layout(m->text, text, ts);
+  double w, h, best = 0;
+  bm_text_size(l, &w, &h);
+  g_object_unref(l);
+  for (size_t p = 0; p < g->nparts; p++)
+    best = fmax(best, bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p)));
+  return best > w * 1.3;
+}
+
+/* Turns l into a point label anchored half way along the longest stretch of g inside the frame. */
+static void point_on_line(map *m, bm_label *l, const bm_geom *g) {
+  double best = -1;
+  bm_bbox frame = {0, 0, m->view.width, m->view.height};
+  bm_geom in;
+  bm_geom_init(&in, BM_GEOM_LINE);
+  bm_geom_clip_rect(g, bm_bbox_grow(frame, -20 * m->k, -20 * m->k), &in);
+  for (size_t p = 0; p < in.nparts; p++) {
+    const double *xy = bm_geom_part_xy(&in, p);
+    size_t n = bm_geom_part_len(&in, p);
+    double len = bm_polyline_length(xy, n);
+    if (len <= best) continue;
+    best = len;
+    double a;
+    bm_polyline_at(xy, n, len / 2, &l->ax, &l->ay, &a);
+  }
+  bm_geom_free(&in);
+  l->kind = BM_LABEL_POINT;
+  l->line = NULL;
+  l->offset = 4 * m->k;
+}
+
+bm_status pl_add_story_labels(map *m, story *s, bm_labeler *lb) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  double k = m->k;
+  bm_text_style ts = tstyle(st->site_note_size * k, 600, false);
+  char text[400];
+  for (size_t i = 0; i < spec->n_callouts; i++) {
+    double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1], r = 10 * k;
+    bm_labeler_add_symbol(lb, (bm_bbox){x - r, y - r, x + r, y + r});
+  }
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    const bm_ring *r = &spec->rings[i];
+    if (!pl_geom_in_frame(m, &s->ring_line[i])) continue;
+    if (r->label)
+      snprintf(text, sizeof text, "%s", r->label);
+    else
+      snprintf(text, sizeof text, "%g km", r->radius_km);
+    bm_label l = {.text = text,
+                  .layer = "ring",
+                  .kind = BM_LABEL_LINE,
+                  .priority = 50 + i,
+                  .line = &s->ring_line[i],
+                  .must_place = true,
+                  .style = ts};
+    ADD(&l);
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    if (!r->label || !pl_geom_in_frame(m, &s->route[i])) continue;
+    bm_label l = {.text = r->label,
+                  .layer = "route",
+                  .kind = BM_LABEL_LINE,
+                  .priority = 60 + i,
+                  .line = &s->route[i],
+                  .must_place = true,
+                  .style = ts};
+    if (!line_fits(m, &s->route[i], r->label, &ts)) point_on_line(m, &l, &s->route[i]);
+    ADD(&l);
+  }
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    const bm_border *bd = &spec->borders[i];
+    if ((!bd->label && !bd->length) || !pl_geom_in_frame(m, &s->border[i])) continue;
+    char km[32];
+    bm_story_format_km(s->border_m[i], km, sizeof km);
+    if (bd->label && bd->length)
+      snprintf(text, sizeof text, "%s, %s", bd->label, km);
+    else if (bd->label)
+      snprintf(text, sizeof text, "%s", bd->label);
+    else
+      snprintf(text, sizeof text, "%s", km);
+    /* a border wiggles (rivers, ridges): its label follows a broadly smoothed
+     * course, or sits beside the border's middle when even that has no room */
+    bm_label l = {
+        .text = text, .layer = "border", .priority = 70 + i, .must_place = true, .style = ts};
+    point_on_line(m, &l, &s->border[i]);
+    l.kind = BM_LABEL_LINE;
+    l.line = &s->border[i];
+    l.smooth = 8 * ts.size;
+    ADD(&l);
+  }
+  for (size_t i = 0; i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    double x, y, r;
+    if (!a->label || !pl_geom_in_frame(m, &s->area[i]) ||
+        !bm_geom_label_anchor(&s->area[i], &x, &y, &r))
+      continue;
+    bm_label l = {.text = a->label,
+                  .layer = "area",
+                  .kind = BM_LABEL_AREA,
+                  .priority = 80 + i,
+                  .ax = x,
+                  .ay = y,
+                  .offset = r,
+                  .area = &s->area[i],
+                  .outside_ok = true,
+                  .must_place = true,
+                  .style = ts};
+    ADD(&l);
+  }
+  return BM_OK;
+}

@@ -1,0 +1,131 @@
+/* pipeline/report.c — the JSON label report (--labels-report). */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/atomic.h"
+#include "core/util.h"
+#include "geom/simplify.h"
+#include "label/label.h"
+#include "layers/story.h"
+#include "load/catalog.h"
+#include "load/load.h"
+#include "pipeline/map.h"
+#include "proj/proj.h"
+#include "render/furniture.h"
+#include "render/render.h"
+#include "spec/style.h"
+#include "text/text.h"
+
+static void json_str(FILE *f, const char *s) {
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+static void json_box(FILE *f, const char *key, bm_bbox b) {
+  fprintf(f, "\"%s\": [%.1f, %.1f, %.1f, %.1f]", key, b.minx, b.miny, b.maxx, b.maxy);
+}
+
+/* The furniture, for tests and for people checking a map: the legend's
+ * entries, the scale bar's ends and length, the inset's box and outline. */
+static void write_furniture_report(FILE *f, const bm_furniture *fur) {
+  fprintf(f, ",\n  \"legend\": [");
+  for (size_t i = 0; fur->has_legend && i < fur->legend.n; i++) {
+    fprintf(f, "%s\n    {\"symbol\": \"%s\", \"text\": ", i ? "," : "",
+            bm_legend_symbol_name(&fur->legend.v[i]));
+    json_str(f, fur->legend.v[i].text);
+    fputc('}', f);
+  }
+  fprintf(f, "\n  ]");
+  if (fur->has_legend) {
+    fprintf(f, ",\n  \"legend_box\": {");
+    json_box(f, "box", fur->legend_box);
+    fputc('}', f);
+  }
+  if (fur->has_scalebar && fur->bar_layout)
+    fprintf(
+        f,
+        ",\n  \"scale_bar\": {\"km\": %g, \"px\": %.3f, \"start\": [%.3f, %.3f], \"end\": [%.3f, "
+        "%.3f], \"lat\": %.3f, \"variation\": %.4f, \"note\": \"%s\"}",
+        fur->bar.km, fur->bar.px, fur->bar_x, fur->bar_y, fur->bar_x + fur->bar.px, fur->bar_y,
+        fur->bar.lat, fur->bar.variation, fur->bar_note);
+  fprintf(f, ",\n  \"north_arrow\": %s", fur->has_north ? "true" : "false");
+  if (fur->has_north) fprintf(f, ", \"north_angle\": %.2f", fur->north_angle * 180 / M_PI);
+  if (fur->has_inset) {
+    fprintf(f, ",\n  \"inset\": {\"projection\": ");
+    json_str(f, fur->inset_def);
+    fprintf(f, ", ");
+    json_box(f, "view", fur->inset_proj);
+    fprintf(f, ", ");
+    json_box(f, "box", fur->inset_box);
+    fprintf(f, ", \"outline\": [");
+    for (size_t i = 0; i < fur->inset_outline.npts; i++)
+      fprintf(f, "%s[%.1f, %.1f]", i ? ", " : "", fur->inset_outline.xy[2 * i],
+              fur->inset_outline.xy[2 * i + 1]);
+    fprintf(f, "]}");
+  }
+}
+
+/* Writes the report into out's temp file and closes it; the caller renames it
+ * into place together with the map. */
+bm_status pl_write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_atomic *out) {
+  bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
+  if (st) return bm_error_wrap(m->err, "cannot write the label report");
+  FILE *f = out->f;
+  fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"labels\": [", m->view.width, m->view.height);
+  for (size_t i = 0; i < bm_labeler_count(lb); i++) {
+    const bm_label *l = bm_labeler_at(lb, i);
+    fprintf(f, "%s\n    {\"text\": ", i ? "," : "");
+    json_str(f, l->text);
+    fprintf(f, ", \"layer\": \"%s\", \"anchor\": [%.1f, %.1f], ", l->layer, l->ax, l->ay);
+    if (l->placed) {
+      fprintf(f, "\"placed\": true, \"box\": [%.1f, %.1f, %.1f, %.1f]", l->box.minx, l->box.miny,
+              l->box.maxx, l->box.maxy);
+      if (l->leader)
+        fprintf(f, ", \"leader\": [%.1f, %.1f, %.1f, %.1f]", l->ax, l->ay, l->lx, l->ly);
+      /* every box the label occupies: several along a curved line label */
+      const bm_bbox *bx;
+      size_t nb = bm_labeler_boxes(lb, i, &bx);
+      if (l->kind == BM_LABEL_LINE) {
+        fprintf(f, ", \"angle\": %.1f, \"path\": [", l->angle);
+        for (size_t j = 0; j < nb; j++)
+          fprintf(f, "%s[%.1f, %.1f]", j ? ", " : "", (bx[j].minx + bx[j].maxx) / 2,
+                  (bx[j].miny + bx[j].maxy) / 2);
+        fputc(']', f);
+      }
+      fprintf(f, ", \"boxes\": [");
+      for (size_t j = 0; j < nb; j++)
+        fprintf(f, "%s[%.1f, %.1f, %.1f, %.1f]", j ? ", " : "", bx[j].minx, bx[j].miny, bx[j].maxx,
+                bx[j].maxy);
+      fprintf(f, "]}");
+    } else {
+      fprintf(f, "\"placed\": false, \"reason\": ");
+      json_str(f, l->reason ? l->reason : "");
+      fputc('}', f);
+    }
+  }
+  fprintf(f, "\n  ],\n  \"sites\": [");
+  double r = m->style.site_symbol_size * m->k / 2;
+  for (int i = 0; i < sp->nsites; i++) {
+    double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
+    fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
+    json_str(f, m->sites->sites[i].name);
+    fprintf(f, ", \"kind\": \"%s\", \"symbol\": [%.1f, %.1f, %.1f, %.1f]}",
+            bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r);
+  }
+  fprintf(f, "\n  ]");
+  if (m->fur) write_furniture_report(f, m->fur);
+  fprintf(f, "\n}\n");
+  return bm_atomic_close(out, m->err);
+}

@@ -1,0 +1,283 @@
+/* pipeline/story.c — the story layer in pixels: rings, routes, areas,
+ * borders, callouts; and its painting. */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/atomic.h"
+#include "core/util.h"
+#include "geom/simplify.h"
+#include "label/label.h"
+#include "layers/story.h"
+#include "load/catalog.h"
+#include "load/load.h"
+#include "pipeline/map.h"
+#include "proj/proj.h"
+#include "render/furniture.h"
+#include "render/render.h"
+#include "spec/style.h"
+#include "text/text.h"
+
+static void geoms_free(bm_geom *g, size_t n) {
+  for (size_t i = 0; g && i < n; i++)
+    bm_geom_free(&g[i]);
+  free(g);
+}
+
+void pl_story_free(story *s, const bm_spec *spec) {
+  geoms_free(s->ring_fill, spec->n_rings);
+  geoms_free(s->ring_line, spec->n_rings);
+  geoms_free(s->route, spec->n_routes);
+  geoms_free(s->area, spec->n_areas);
+  geoms_free(s->border, spec->n_borders);
+  geoms_free(s->grat, s->ngrat);
+  free(s->grat_value);
+  free(s->grat_lon);
+  free(s->border_m);
+  free(s->callout_xy);
+  free(s->marker);
+}
+
+/* lon/lat -> pixels for a story geometry, keeping an empty geometry when it is out of view */
+void pl_story_to_pixels(map *m, bm_geom *g) {
+  if (!pl_to_pixels(m, g)) bm_geom_reset(g, g->type);
+}
+
+bool pl_geom_in_frame(const map *m, const bm_geom *g) {
+  for (size_t i = 0; i < g->npts; i++) {
+    double x = g->xy[2 * i], y = g->xy[2 * i + 1];
+    if (x >= 0 && y >= 0 && x <= m->view.width && y <= m->view.height) return true;
+  }
+  return false;
+}
+
+/* The boundary lines (10m, all of them) between two countries, as one lon/lat line geometry. */
+static bm_status border_lines(map *m, bm_features *lines, const bm_country_ref *a,
+                              const bm_country_ref *b, bm_geom *out) {
+  bm_geom_init(out, BM_GEOM_LINE);
+  bool *mask = calloc(lines->n + 1, sizeof *mask);
+  if (!mask) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  bm_status st = bm_story_match_border(lines, a, b, m->spec->path, mask, m->err);
+  for (size_t i = 0; !st && i < lines->n; i++) {
+    if (!mask[i]) continue;
+    const bm_geom *g = &lines->f[i].geom;
+    for (size_t p = 0; p < g->nparts; p++) {
+      const double *q = bm_geom_part_xy(g, p);
+      bm_geom_begin_part(out);
+      for (size_t k = 0; k < bm_geom_part_len(g, p); k++)
+        bm_geom_add(out, q[2 * k], q[2 * k + 1]);
+    }
+  }
+  free(mask);
+  return st;
+}
+
+bm_status pl_story_build(map *m, story *s) {
+  const bm_spec *spec = m->spec;
+  const bm_site *sites = m->sites->sites;
+  size_t ns = m->sites->n_sites;
+  const char *path = spec->path;
+  bm_status st = BM_OK;
+  s->ring_fill = calloc(spec->n_rings + 1, sizeof(bm_geom));
+  s->ring_line = calloc(spec->n_rings + 1, sizeof(bm_geom));
+  s->route = calloc(spec->n_routes + 1, sizeof(bm_geom));
+  s->area = calloc(spec->n_areas + 1, sizeof(bm_geom));
+  s->border = calloc(spec->n_borders + 1, sizeof(bm_geom));
+  s->border_m = calloc(spec->n_borders + 1, sizeof(double));
+  s->callout_xy = calloc(2 * spec->n_callouts + 2, sizeof(double));
+  s->marker = calloc(spec->n_callouts + 1, sizeof *s->marker);
+  if (!s->ring_fill || !s->ring_line || !s->route || !s->area || !s->border || !s->border_m ||
+      !s->callout_xy || !s->marker)
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    const bm_ring *r = &spec->rings[i];
+    double lon, lat;
+    if ((st = bm_story_resolve_place(&r->center, sites, ns, "ring center", path, &lon, &lat,
+                                     m->err)))
+      return st;
+    bm_geom_init(&s->ring_fill[i], BM_GEOM_POLYGON);
+    if (!bm_story_ring(lon, lat, r->radius_km * 1000, 720, &s->ring_fill[i]))
+      return bm_error_set(m->err, BM_ERR_SPEC, path, r->radius_pos.line, r->radius_pos.col,
+                          "a ring of %g km around %.2f, %.2f would enclose a pole; use a smaller "
+                          "radius_km",
+                          r->radius_km, lon, lat);
+    if (!bm_geom_copy(&s->ring_line[i], &s->ring_fill[i]))
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+    s->ring_line[i].type = BM_GEOM_LINE;
+    pl_story_to_pixels(m, &s->ring_fill[i]);
+    pl_story_to_pixels(m, &s->ring_line[i]);
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    double lon1, lat1, lon2, lat2;
+    if ((st = bm_story_resolve_place(&r->from, sites, ns, "route start (from)", path, &lon1, &lat1,
+                                     m->err)) ||
+        (st = bm_story_resolve_place(&r->to, sites, ns, "route end (to)", path, &lon2, &lat2,
+                                     m->err)))
+      return st;
+    bm_geom_init(&s->route[i], BM_GEOM_LINE);
+    if (!bm_story_route(lon1, lat1, lon2, lat2, r->path, 5000, &s->route[i]))
+      return bm_error_set(m->err, BM_ERR_SPEC, path, r->pos.line, r->pos.col,
+                          "cannot draw this route as a %s line (a rhumb line cannot reach a pole)",
+                          r->path == BM_PATH_RHUMB ? "rhumb" : "great-circle");
+    pl_story_to_pixels(m, &s->route[i]);
+    /* start and end at the edge of a site's symbol, not under it */
+    bm_geom *g = &s->route[i];
+    double trim = m->style.site_symbol_size * m->k * 0.75;
+    if (g->nparts && bm_geom_part_len(g, 0) >= 2 && r->from.site) {
+      double *p = bm_geom_part_xy(g, 0);
+      size_t n = bm_geom_part_len(g, 0), k = 1;
+      while (k < n - 1 && hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]) < trim)
+        k++;
+      double d = hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]);
+      if (d > trim) {
+        double t = trim / d;
+        p[0] += (p[2 * k] - p[0]) * t, p[1] += (p[2 * k + 1] - p[1]) * t;
+      }
+    }
+    if (g->nparts && r->to.site) {
+      double *p = bm_geom_part_xy(g, g->nparts - 1);
+      size_t n = bm_geom_part_len(g, g->nparts - 1);
+      if (n >= 2) {
+        double ex = p[2 * n - 2], ey = p[2 * n - 1];
+        size_t k = n - 2;
+        while (k > 0 && hypot(p[2 * k] - ex, p[2 * k + 1] - ey) < trim)
+          k--;
+        double d = hypot(p[2 * k] - ex, p[2 * k + 1] - ey);
+        if (d > trim) {
+          double t = trim / d;
+          p[2 * n - 2] = ex + (p[2 * k] - ex) * t, p[2 * n - 1] = ey + (p[2 * k + 1] - ey) * t;
+        }
+      }
+    }
+  }
+  /* borders, and buffers along them, measure the 10m boundary lines whatever the map's scale */
+  bool need_lines = spec->n_borders > 0;
+  for (size_t i = 0; i < spec->n_areas; i++)
+    if (spec->areas[i].kind == BM_AREA_BUFFER && spec->areas[i].along == BM_BUFFER_BORDER)
+      need_lines = true;
+  bm_features lines = {0};
+  static const char *const line_f[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
+  if (need_lines && (st = pl_read_layer(m, "boundaries", "10m", NULL, line_f, &lines))) return st;
+  for (size_t i = 0; !st && i < spec->n_borders; i++) {
+    const bm_border *bd = &spec->borders[i];
+    if ((st = border_lines(m, &lines, &bd->a, &bd->b, &s->border[i]))) break;
+    s->border_m[i] = bm_story_geodesic_length(&s->border[i]);
+    pl_story_to_pixels(m, &s->border[i]);
+  }
+  for (size_t i = 0; !st && i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    bm_geom *g = &s->area[i];
+    bm_geom_init(g, BM_GEOM_POLYGON);
+    if (a->kind == BM_AREA_FILE) {
+      st = bm_areas_read_ogr(a->file, path, a->pos.line, a->pos.col, g, m->err);
+    } else if (a->along == BM_BUFFER_AROUND) {
+      double lon, lat;
+      if ((st = bm_story_resolve_place(&a->around, sites, ns, "area center (around)", path, &lon,
+                                       &lat, m->err)))
+        break;
+      if (!bm_story_ring(lon, lat, a->buffer_km * 1000, 720, g))
+        st = bm_error_set(m->err, BM_ERR_SPEC, path, a->pos.line, a->pos.col,
+                          "a buffer of %g km around %.2f, %.2f would enclose a pole", a->buffer_km,
+                          lon, lat);
+    } else {
+      bm_geom line;
+      bm_geom_init(&line, BM_GEOM_LINE);
+      if (a->along == BM_BUFFER_BORDER)
+        st = border_lines(m, &lines, &a->border[0], &a->border[1], &line);
+      else {
+        bm_geom_begin_part(&line);
+        for (size_t k = 0; k < a->nline; k++)
+          bm_geom_add(&line, a->line[2 * k], a->line[2 * k + 1]);
+        /* a drawn line is a geodesic between its points: densify along it */
+        bm_geom dense;
+        bm_geom_init(&dense, BM_GEOM_LINE);
+        bm_geom_begin_part(&dense);
+        for (size_t k = 1; k < a->nline; k++) {
+          bm_geom seg;
+          bm_geom_init(&seg, BM_GEOM_LINE);
+          bm_story_route(a->line[2 * k - 2], a->line[2 * k - 1], a->line[2 * k], a->line[2 * k + 1],
+                         BM_PATH_GREAT_CIRCLE, 5000, &seg);
+          for (size_t q = k > 1 ? 1 : 0; q < seg.npts; q++)
+            bm_geom_add(&dense, seg.xy[2 * q], seg.xy[2 * q + 1]);
+          bm_geom_free(&seg);
+        }
+        bm_geom_free(&line);
+        line = dense;
+      }
+      if (!st) st = bm_story_buffer(&line, a->buffer_km * 1000, g, m->err);
+      bm_geom_free(&line);
+    }
+    if (!st) pl_story_to_pixels(m, g);
+  }
+  bm_features_free(&lines);
+  if (st) return st;
+  for (size_t i = 0; i < spec->n_callouts; i++) {
+    const bm_callout *c = &spec->callouts[i];
+    double xy[2];
+    if ((st = bm_story_resolve_place(&c->at, sites, ns, "callout place (at)", path, &xy[0], &xy[1],
+                                     m->err)))
+      return st;
+    bm_proj_forward(m->proj, xy, 1);
+    if (xy[0] == HUGE_VAL || xy[1] == HUGE_VAL)
+      return bm_error_set(m->err, BM_ERR_SPEC, path, c->pos.line, c->pos.col,
+                          "callout %zu cannot be shown in this projection (it is on the far "
+                          "side); choose another projection or extent",
+                          i + 1);
+    bm_view_to_px(&m->view, xy, 1);
+    if (c->at.site) {
+      /* at a site: beside its symbol (upper left), never on top of it */
+      double d = m->style.site_symbol_size * m->k * 0.95;
+      xy[0] -= d, xy[1] -= d;
+    }
+    s->callout_xy[2 * i] = xy[0];
+    s->callout_xy[2 * i + 1] = xy[1];
+    if (c->marker)
+      snprintf(s->marker[i], sizeof s->marker[i], "%s", c->marker);
+    else
+      snprintf(s->marker[i], sizeof s->marker[i], "%zu", i + 1);
+  }
+  return BM_OK;
+}
+
+void pl_paint_story(map *m, cairo_t *cr, story *s) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  double k = m->k;
+  for (size_t i = 0; i < s->ngrat; i++)
+    bm_paint_stroke(cr, &s->grat[i], st->graticule, st->graticule_width * k, NULL, 0);
+  for (size_t i = 0; i < spec->n_areas; i++)
+    bm_paint_area(cr, &s->area[i], st->accent, spec->areas[i].hatch, k);
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    bm_color halo = st->land;
+    halo.a = 0.8;
+    bm_paint_stroke(cr, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
+    bm_paint_stroke(cr, &s->border[i], st->accent, st->story_border_width * k, NULL, 0);
+  }
+  double dash[2] = {st->ring_dash[0] * k, st->ring_dash[1] * k};
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    if (spec->rings[i].fill) {
+      bm_color tint = st->accent;
+      tint.a = 0.07;
+      bm_paint_fill(cr, &s->ring_fill[i], tint);
+    }
+    bm_paint_stroke(cr, &s->ring_line[i], st->accent, st->ring_width * k, dash, 2);
+  }
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    bm_color halo = st->land;
+    halo.a = 0.7;
+    bm_paint_stroke(cr, &s->route[i], halo, (st->route_width + 2) * k, NULL, 0);
+    bm_paint_route(cr, &s->route[i], st->accent, st->route_width * k, r->dash, r->arrow, k);
+  }
+}
+
+void pl_paint_callouts(map *m, cairo_t *cr, story *s) {
+  for (size_t i = 0; i < m->spec->n_callouts; i++)
+    bm_paint_callout(cr, m->text, s->marker[i], s->callout_xy[2 * i], s->callout_xy[2 * i + 1],
+                     &m->style, m->k);
+}
