@@ -2,7 +2,7 @@
 # The same set-up as render-story.sh, then every test: the release build's
 # suite (unit, CLI, visual; the tests fetch Natural Earth into build/data from
 # $BORDERMAP_NE_MIRROR or ../shared/naturalearth), then the unit tests again
-# under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
+# (and the region maps) under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
 # libFuzzer run (clang) on the spec parser and the shapefile reader.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,10 +11,10 @@ scripts/setup.sh
 cmake -S . -B build -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 (cd build && ctest --output-on-failure -j2)
-echo "== sanitizer build (ASan + UBSan): unit tests"
+echo "== sanitizer build (ASan + UBSan): unit tests and the region maps"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
-(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^unit\.')
+(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels)\.')
 echo "== fuzzing (libFuzzer, ${BM_FUZZ_SECONDS:=20} s per harness)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
