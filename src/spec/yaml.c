@@ -1,6 +1,7 @@
 #include "spec/yaml.h"
 
 #include <errno.h>
+#include <glib.h>
 #include <libfyaml.h>
 #include <math.h>
 #include <stdio.h>
@@ -209,34 +210,32 @@ static bm_yaml *build(struct fy_parser *p, const char *name, bm_error *err) {
   return root;
 }
 
-/* Specs must be UTF-8. Checking first also keeps libfyaml 0.7 away from
- * input that makes it loop forever (a '%' directive followed by a byte that is
- * not UTF-8, found by fuzzing). Returns false with err at the bad byte. */
-static bool check_utf8(const char *text, size_t n, const char *name, bm_error *err) {
-  const unsigned char *p = (const unsigned char *)text, *end = p + n;
+/* Specs must be UTF-8 (strictly: no overlong forms, no surrogates, no NUL)
+ * and have no YAML directives ('%' lines), which specs never need. Both
+ * checks also keep libfyaml 0.7 away from input that makes its directive
+ * scanner loop forever (found by fuzzing). Returns false with err at the
+ * offending byte. */
+static bool check_text(const char *text, size_t n, const char *name, bm_error *err) {
+  const char *bad = NULL;
+  bool utf8 = g_utf8_validate(text, (gssize)n, &bad);
+  size_t stop = utf8 ? n : (size_t)(bad - text);
   int line = 1, col = 1;
-  while (p < end) {
-    int len = *p < 0x80             ? 1
-              : (*p & 0xE0) == 0xC0 ? 2
-              : (*p & 0xF0) == 0xE0 ? 3
-              : (*p & 0xF8) == 0xF0 ? 4
-                                    : 0;
-    bool ok = len > 0 && p + len <= end && !(len == 2 && *p < 0xC2) && !(len == 4 && *p > 0xF4);
-    for (int k = 1; ok && k < len; k++)
-      if ((p[k] & 0xC0) != 0x80) ok = false;
-    if (!ok || *p == 0) {
+  for (size_t i = 0; i < stop; i++) {
+    if (col == 1 && text[i] == '%') {
       bm_error_set(err, BM_ERR_SPEC, name, line, col,
-                   *p == 0 ? "the file contains a NUL byte; a spec is UTF-8 text"
-                           : "the file is not valid UTF-8 here; save the spec as UTF-8 text");
+                   "YAML directives ('%%' lines) are not supported in a map spec; remove the line");
       return false;
     }
-    if (*p == '\n')
+    if (text[i] == '\n')
       line++, col = 1;
-    else
+    else if (((unsigned char)text[i] & 0xC0) != 0x80)
       col++;
-    p += len;
   }
-  return true;
+  if (!utf8)
+    bm_error_set(err, BM_ERR_SPEC, name, line, col,
+                 *bad == '\0' ? "the file contains a NUL byte; a spec is UTF-8 text"
+                              : "the file is not valid UTF-8 here; save the spec as UTF-8 text");
+  return utf8;
 }
 
 static bm_yaml *load(const char *path, const char *text, const char *name, bm_error *err) {
@@ -296,7 +295,7 @@ bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
     return NULL;
   }
   text[n] = '\0';
-  bm_yaml *y = check_utf8(text, n, path, err) ? load(NULL, text, path, err) : NULL;
+  bm_yaml *y = check_text(text, n, path, err) ? load(NULL, text, path, err) : NULL;
   free(text);
   if (y && y->kind != BM_YAML_MAP) {
     bm_error_set(err, BM_ERR_SPEC, path, y->line, y->col,
@@ -310,7 +309,7 @@ bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
 }
 
 bm_yaml *bm_yaml_load_string(const char *text, const char *name, bm_error *err) {
-  if (!check_utf8(text, strlen(text), name, err)) return NULL;
+  if (!check_text(text, strlen(text), name, err)) return NULL;
   return load(NULL, text, name, err);
 }
 
