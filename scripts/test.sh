@@ -15,14 +15,19 @@ echo "== sanitizer build (ASan + UBSan): unit tests and the region maps"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
 (cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels)\.')
-echo "== fuzzing (libFuzzer, ${BM_FUZZ_SECONDS:=20} s per harness)"
+# A fixed seed and run count make this part repeatable: the same inputs every
+# time, so a red suite means a change broke something. Longer, exploring runs:
+#   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=600 scripts/test.sh
+echo "== fuzzing (libFuzzer, seed ${BM_FUZZ_SEED:=1}, at most ${BM_FUZZ_SECONDS:=60} s per harness)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
 for h in spec shp; do
+  runs=${BM_FUZZ_RUNS:-$([ $h = spec ] && echo 150000 || echo 20000)} # about 15 s each here
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/$h/* "$corpus"/
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 \
-    build-fuzz/tests/fuzz_$h -max_total_time="$BM_FUZZ_SECONDS" -timeout=10 \
+    build-fuzz/tests/fuzz_$h -seed="$BM_FUZZ_SEED" -runs="$runs" \
+    -max_total_time="$BM_FUZZ_SECONDS" -timeout=10 \
     -artifact_prefix=build-fuzz/ "$corpus" 2>build-fuzz/fuzz_$h.log ||
     { tail -40 build-fuzz/fuzz_$h.log; echo "fuzz_$h found a crash, hang or leak (input saved in build-fuzz/)"; exit 1; }
   grep -h '^Done' build-fuzz/fuzz_$h.log | sed "s/^/fuzz_$h: /"
