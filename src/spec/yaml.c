@@ -238,7 +238,8 @@ static bool check_text(const char *text, size_t n, const char *name, bm_error *e
   return utf8;
 }
 
-static bm_yaml *load(const char *path, const char *text, const char *name, bm_error *err) {
+/* Parses text (already checked by check_text); name is used in messages. */
+static bm_yaml *load(const char *text, const char *name, bm_error *err) {
   struct fy_diag_cfg dcfg;
   fy_diag_cfg_default(&dcfg);
   dcfg.fp = NULL;
@@ -256,7 +257,7 @@ static bm_yaml *load(const char *path, const char *text, const char *name, bm_er
     bm_error_set(err, BM_ERR_NOMEM, name, 0, 0, "out of memory");
     return NULL;
   }
-  int rc = path ? fy_parser_set_input_file(p, path) : fy_parser_set_string(p, text, strlen(text));
+  int rc = fy_parser_set_string(p, text, strlen(text));
   bm_error_clear(err);
   bm_yaml *root = NULL;
   if (rc == 0) root = build(p, name, err);
@@ -295,7 +296,7 @@ bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
     return NULL;
   }
   text[n] = '\0';
-  bm_yaml *y = check_text(text, n, path, err) ? load(NULL, text, path, err) : NULL;
+  bm_yaml *y = check_text(text, n, path, err) ? load(text, path, err) : NULL;
   free(text);
   if (y && y->kind != BM_YAML_MAP) {
     bm_error_set(err, BM_ERR_SPEC, path, y->line, y->col,
@@ -310,7 +311,7 @@ bm_yaml *bm_yaml_load_file(const char *path, bm_error *err) {
 
 bm_yaml *bm_yaml_load_string(const char *text, const char *name, bm_error *err) {
   if (!check_text(text, strlen(text), name, err)) return NULL;
-  return load(NULL, text, name, err);
+  return load(text, name, err);
 }
 
 const bm_yaml *bm_yaml_get(const bm_yaml *map, const char *key) {
