@@ -8,6 +8,7 @@
 
 #include "core/util.h"
 #include "load/load.h"
+#include "load/ogr.h"
 
 /* The same allow-list as site files: no network, no arbitrary drivers. */
 static const char *const allowed_drivers[] = {"GeoJSON",    "GPKG",           "KML", "LIBKML",
@@ -59,14 +60,7 @@ bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, i
   bool bad = false;
   for (int li = 0; !st && !bad && li < GDALDatasetGetLayerCount(ds); li++) {
     OGRLayerH layer = GDALDatasetGetLayer(ds, li);
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-    OGRCoordinateTransformationH ct = NULL;
-    if (srs && !OSRIsSame(srs, wgs84)) {
-      OGRSpatialReferenceH src = OSRClone(srs);
-      OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-      ct = OCTNewCoordinateTransformation(src, wgs84);
-      OSRDestroySpatialReference(src);
-    }
+    OGRCoordinateTransformationH ct = bm_ogr_to_wgs84(layer, wgs84);
     OGR_L_ResetReading(layer);
     OGRFeatureH feat;
     while (!st && !bad && (feat = OGR_L_GetNextFeature(layer))) {

@@ -9,6 +9,7 @@
 
 #include "core/util.h"
 #include "load/load.h"
+#include "load/ogr.h"
 
 /* Formats a site file may be in. Anything else (and every network or /vsi
  * path) is refused: a map spec must not make bordermap fetch or open arbitrary things. */
@@ -23,6 +24,16 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
       if (!bm_strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)), *n)) return k;
   }
   return -1;
+}
+
+OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenceH wgs84) {
+  OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
+  if (!srs || OSRIsSame(srs, wgs84)) return NULL;
+  OGRSpatialReferenceH src = OSRClone(srs);
+  OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+  OGRCoordinateTransformationH ct = OCTNewCoordinateTransformation(src, wgs84);
+  OSRDestroySpatialReference(src);
+  return ct;
 }
 
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
@@ -69,14 +80,7 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
                         path, OGR_L_GetName(layer));
       break;
     }
-    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
-    OGRCoordinateTransformationH ct = NULL;
-    if (srs && !OSRIsSame(srs, wgs84)) {
-      OGRSpatialReferenceH src = OSRClone(srs);
-      OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
-      ct = OCTNewCoordinateTransformation(src, wgs84);
-      OSRDestroySpatialReference(src);
-    }
+    OGRCoordinateTransformationH ct = bm_ogr_to_wgs84(layer, wgs84);
     OGR_L_ResetReading(layer);
     OGRFeatureH feat;
     long fid = 0;

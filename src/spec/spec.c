@@ -154,6 +154,29 @@ bm_status bm_spec_read_lonlat(const bm_yaml *y, const char *file, const char *wh
   return BM_OK;
 }
 
+bm_status bm_spec_read_bbox(const bm_yaml *y, const char *file, const char *what, double out[4],
+                            bm_error *err) {
+  if (bm_yaml_expect(y, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
+  if (y->n != 4)
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s must be [min_lon, min_lat, max_lon, max_lat]", what);
+  for (int i = 0; i < 4; i++) {
+    bool lon = (i % 2) == 0;
+    if (bm_yaml_number(y->items[i], file, lon ? "bbox longitude" : "bbox latitude",
+                       lon ? -180 : -90, lon ? 180 : 90, &out[i], err))
+      return BM_ERR_SPEC;
+  }
+  if (out[3] <= out[1])
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s: max_lat (%g) must be greater than min_lat (%g)", what, out[3], out[1]);
+  if (out[2] == out[0])
+    return bm_error_set(err, BM_ERR_SPEC, file, y->line, y->col,
+                        "%s: min_lon and max_lon are equal; give a box with a width "
+                        "(max_lon < min_lon crosses the antimeridian)",
+                        what);
+  return BM_OK;
+}
+
 static bm_status parse_country(ctx *c, const bm_yaml *y, const char *what, bm_country_ref *out) {
   return bm_spec_read_country(y, c->file, what, out, c->err);
 }
@@ -198,20 +221,7 @@ static bm_status parse_extent(ctx *c, const bm_yaml *y) {
   if (margin && parse_margin(c, margin)) return BM_ERR_SPEC;
   if (bbox) {
     s->extent_kind = BM_EXTENT_BBOX;
-    if (bm_yaml_expect(bbox, BM_YAML_SEQ, c->file, "extent bbox", c->err)) return BM_ERR_SPEC;
-    if (bbox->n != 4) return FAIL(bbox, "extent bbox must be [min_lon, min_lat, max_lon, max_lat]");
-    for (int i = 0; i < 4; i++) {
-      bool lon = (i % 2) == 0;
-      if (bm_yaml_number(bbox->items[i], c->file, lon ? "bbox longitude" : "bbox latitude",
-                         lon ? -180 : -90, lon ? 180 : 90, &s->bbox[i], c->err))
-        return BM_ERR_SPEC;
-    }
-    if (s->bbox[3] <= s->bbox[1])
-      return FAIL(bbox, "extent bbox: max_lat (%g) must be greater than min_lat (%g)", s->bbox[3],
-                  s->bbox[1]);
-    if (s->bbox[2] == s->bbox[0])
-      return FAIL(bbox, "extent bbox: min_lon and max_lon are equal; give a box with a width "
-                        "(max_lon < min_lon crosses the antimeridian)");
+    if (bm_spec_read_bbox(bbox, c->file, "extent bbox", s->bbox, c->err)) return BM_ERR_SPEC;
     if (radius) return FAIL(radius, "radius_km goes with center, not with bbox");
   } else if (countries) {
     s->extent_kind = BM_EXTENT_COUNTRIES;

@@ -500,17 +500,7 @@ static bm_status parse_inset(ctx *c, const bm_yaml *y) {
   I->has_extent = true;
   if (bbox) {
     I->extent_kind = BM_EXTENT_BBOX;
-    if (bm_yaml_expect(bbox, BM_YAML_SEQ, c->file, "inset bbox", c->err)) return BM_ERR_SPEC;
-    if (bbox->n != 4) return FAIL(bbox, "inset bbox must be [min_lon, min_lat, max_lon, max_lat]");
-    for (int i = 0; i < 4; i++) {
-      bool lon = (i % 2) == 0;
-      if (bm_yaml_number(bbox->items[i], c->file, lon ? "bbox longitude" : "bbox latitude",
-                         lon ? -180 : -90, lon ? 180 : 90, &I->bbox[i], c->err))
-        return BM_ERR_SPEC;
-    }
-    if (I->bbox[3] <= I->bbox[1])
-      return FAIL(bbox, "inset bbox: max_lat (%g) must be greater than min_lat (%g)", I->bbox[3],
-                  I->bbox[1]);
+    if (bm_spec_read_bbox(bbox, c->file, "inset bbox", I->bbox, c->err)) return BM_ERR_SPEC;
   } else if (countries) {
     I->extent_kind = BM_EXTENT_COUNTRIES;
     if (country_list(c, countries, "inset countries", &I->countries, &I->n_countries))

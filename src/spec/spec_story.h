@@ -25,6 +25,9 @@ bm_status bm_spec_read_country(const bm_yaml *y, const char *file, const char *w
                                bm_country_ref *out, bm_error *err);
 bm_status bm_spec_read_countries(const bm_yaml *y, const char *file, const char *what,
                                  bm_country_ref **out, size_t *n, bm_error *err);
+/* [min_lon, min_lat, max_lon, max_lat]; max_lon < min_lon crosses the antimeridian. */
+bm_status bm_spec_read_bbox(const bm_yaml *y, const char *file, const char *what, double out[4],
+                            bm_error *err);
 bm_status bm_spec_read_lonlat(const bm_yaml *y, const char *file, const char *what, double out[2],
                               bm_error *err);
 

@@ -1,0 +1,14 @@
+/* load/ogr.h — what load/'s two OGR readers (sites.c, areas.c) share;
+ * private to load/. */
+#ifndef BM_LOAD_OGR_H
+#define BM_LOAD_OGR_H
+
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+
+/* A transform from the layer's CRS to lon/lat WGS84 (traditional axis
+ * order), or NULL when the layer is already in it or has no CRS. The caller
+ * destroys it with OCTDestroyCoordinateTransformation. */
+OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenceH wgs84);
+
+#endif
