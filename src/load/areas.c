@@ -54,9 +54,7 @@ bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, i
                         path);
   }
   bm_status st = BM_OK;
-  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-  OSRSetWellKnownGeogCS(wgs84, "WGS84");
-  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();
   bool bad = false;
   for (int li = 0; !st && !bad && li < GDALDatasetGetLayerCount(ds); li++) {
     OGRLayerH layer = GDALDatasetGetLayer(ds, li);

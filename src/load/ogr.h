@@ -6,6 +6,10 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
+/* Lon/lat WGS84 in traditional GIS axis order (lon first); caller destroys it
+ * with OSRDestroySpatialReference. */
+OGRSpatialReferenceH bm_ogr_wgs84_new(void);
+
 /* A transform from the layer's CRS to lon/lat WGS84 (traditional axis
  * order), or NULL when the layer is already in it or has no CRS. The caller
  * destroys it with OCTDestroyCoordinateTransformation. */

@@ -26,6 +26,13 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   return -1;
 }
 
+OGRSpatialReferenceH bm_ogr_wgs84_new(void) {
+  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
+  OSRSetWellKnownGeogCS(wgs84, "WGS84");
+  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  return wgs84;
+}
+
 OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenceH wgs84) {
   OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(layer);
   if (!srs || OSRIsSame(srs, wgs84)) return NULL;
@@ -61,9 +68,7 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
                         path);
   }
   bm_status st = BM_OK;
-  OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
-  OSRSetWellKnownGeogCS(wgs84, "WGS84");
-  OSRSetAxisMappingStrategy(wgs84, OAMS_TRADITIONAL_GIS_ORDER);
+  OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();
   size_t added = 0;
   for (int li = 0; !st && li < GDALDatasetGetLayerCount(ds); li++) {
     OGRLayerH layer = GDALDatasetGetLayer(ds, li);

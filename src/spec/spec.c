@@ -102,13 +102,8 @@ char *bm_spec_default_path(void) {
 
 /* ---- parsing ---------------------------------------------------------- */
 
-typedef struct {
-  const char *file;
-  bm_error *err;
-  bm_spec *s;
-} ctx;
-
-#define FAIL(y, ...) bm_error_set(c->err, BM_ERR_SPEC, c->file, (y)->line, (y)->col, __VA_ARGS__)
+typedef bm_spec_ctx ctx;
+#define FAIL(y, ...) BM_SPEC_FAIL(c, y, __VA_ARGS__)
 
 static bm_spec_pos pos_of(const bm_yaml *y) { return (bm_spec_pos){y->line, y->col}; }
 

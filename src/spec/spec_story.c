@@ -7,13 +7,8 @@
 #include "core/util.h"
 #include "spec/spec_story.h"
 
-typedef struct {
-  const char *file;
-  bm_error *err;
-  bm_spec *s;
-} ctx;
-
-#define FAIL(y, ...) bm_error_set(c->err, BM_ERR_SPEC, c->file, (y)->line, (y)->col, __VA_ARGS__)
+typedef bm_spec_ctx ctx;
+#define FAIL(y, ...) BM_SPEC_FAIL(c, y, __VA_ARGS__)
 #define NOMEM() bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory")
 
 static bm_spec_pos pos_of(const bm_yaml *y) { return (bm_spec_pos){y->line, y->col}; }

@@ -20,6 +20,15 @@ void bm_spec_story_defaults(bm_spec *s);
 bm_status bm_spec_parse_story(bm_spec *s, const bm_yaml *root, const char *file, bm_error *err);
 void bm_spec_free_story(bm_spec *s);
 
+/* The parse context shared by spec.c and spec_story.c, and its error helper. */
+typedef struct {
+  const char *file;
+  bm_error *err;
+  bm_spec *s;
+} bm_spec_ctx;
+#define BM_SPEC_FAIL(c, y, ...)                                                                    \
+  bm_error_set((c)->err, BM_ERR_SPEC, (c)->file, (y)->line, (y)->col, __VA_ARGS__)
+
 /* Readers shared by spec.c and spec_story.c (errors name file:line:col). */
 bm_status bm_spec_read_country(const bm_yaml *y, const char *file, const char *what,
                                bm_country_ref *out, bm_error *err);
