@@ -63,12 +63,4 @@ double bm_lon_unwrap(double lon, double ref);
 /* Even-odd point-in-polygon test over all of g's rings. */
 bool bm_geom_contains(const bm_geom *g, double x, double y);
 
-/* Clips g to the box r into out (out is reset first; g and out must differ).
- * Polygons: Sutherland-Hodgman per ring, so cut edges run along r's sides:
- * callers clip to a box a little larger than what is seen, so those edges stay
- * out of sight. It copes with unclosed, self-touching or otherwise invalid rings,
- * which Natural Earth has and GEOS would refuse. Lines are split where they
- * leave r. Points outside r are dropped. Returns false on out of memory. */
-bool bm_geom_clip_rect(const bm_geom *g, bm_bbox r, bm_geom *out);
-
 #endif

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "core/atomic.h"
+#include "geom/clip.h"
 #include "core/util.h"
 #include "geom/simplify.h"
 #include "label/label.h"

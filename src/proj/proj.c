@@ -1,5 +1,7 @@
 #include "proj/proj.h"
 
+#include "geom/clip.h"
+
 #include <geodesic.h>
 #include <math.h>
 #include <proj.h>
