@@ -18,20 +18,6 @@ struct bm_canvas {
   bool write_failed;
 };
 
-bool bm_format_from_path(const char *path, bm_format *out) {
-  char ext[16];
-  bm_path_ext(path, ext, sizeof ext);
-  if (!strcmp(ext, "png"))
-    *out = BM_FORMAT_PNG;
-  else if (!strcmp(ext, "pdf"))
-    *out = BM_FORMAT_PDF;
-  else if (!strcmp(ext, "svg"))
-    *out = BM_FORMAT_SVG;
-  else
-    return false;
-  return true;
-}
-
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
   bm_canvas *c = closure;
   if (fwrite(data, 1, len, c->out.f) != len) {

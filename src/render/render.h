@@ -20,13 +20,10 @@
 #include "core/error.h"
 #include "core/geom.h"
 #include "label/label.h"
+#include "render/backend.h"
 #include "spec/spec.h"
 #include "spec/style.h"
 
-typedef enum { BM_FORMAT_PNG, BM_FORMAT_PDF, BM_FORMAT_SVG } bm_format;
-
-/* Format from the file name's extension; false when it is not png, pdf or svg. */
-bool bm_format_from_path(const char *path, bm_format *out);
 
 typedef struct bm_canvas bm_canvas;
 
