@@ -9,6 +9,7 @@
 #include <stdbool.h>
 
 #include "core/error.h"
+#include "render/backend.h"
 #include "spec/spec.h"
 
 typedef struct {
@@ -21,15 +22,32 @@ typedef struct {
 } bm_render_options;
 
 typedef struct {
-  double t_plan, t_load, t_project, t_label, t_paint, t_write; /* seconds */
-  size_t features;                                             /* base-map features drawn */
+  double t_plan, t_load, t_project, t_label, t_paint,
+      t_write;     /* seconds (paint, write: all outputs) */
+  size_t features; /* base-map features drawn */
   size_t labels_placed, labels_dropped;
   char projection[512]; /* the PROJ definition used */
   char scale[8];        /* the data scale used */
 } bm_render_stats;
 
-/* Renders spec to out_path (format from its extension). On failure no file is
- * left at out_path (an older file there survives) and err says why. stats may be NULL. */
+/* One output of a render: a file (path set; written atomically) or memory
+ * (path NULL: on success data/len hold the bytes, which the caller frees). */
+typedef struct {
+  const char *path;
+  bm_format format;
+  unsigned char *data;
+  size_t len;
+} bm_output;
+
+/* Computes the map of spec once and paints it once per output. Every file is
+ * opened before the heavy work (an unwritable folder fails first), and all are
+ * written and checked before any is put in place: on failure no file is left
+ * at any path (older files there survive), no memory output is filled, and err
+ * says why. stats may be NULL. */
+bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
+                            const bm_render_options *opt, bm_render_stats *stats, bm_error *err);
+
+/* One file, its format from its extension. */
 bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_render_options *opt,
                         bm_render_stats *stats, bm_error *err);
 

@@ -174,25 +174,24 @@ static int cmd_render(int argc, char **argv) {
     outputs[nout++] = def_out;
   }
   int rc = EXIT_OK;
-  for (int i = 0; i < nout && rc == EXIT_OK; i++) {
-    bm_format fmt; /* every output is checked before any is drawn */
-    if (!bm_format_from_path(outputs[i], &fmt))
+  bm_output outs[16] = {{0}};
+  for (int i = 0; i < nout && rc == EXIT_OK;
+       i++) { /* every output is checked before any is drawn */
+    outs[i].path = outputs[i];
+    if (!bm_format_from_path(outputs[i], &outs[i].format))
       rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg",
                        outputs[i]);
   }
-  for (int i = 0; i < nout && rc == EXIT_OK; i++) {
-    bm_render_stats stats;
-    if (bm_render_map(spec, outputs[i], &ro, &stats, &err)) {
-      rc = report(&err);
-      break;
-    }
+  bm_render_stats stats;
+  if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
+    rc = report(&err);
+  for (int i = 0; i < nout && rc == EXIT_OK; i++)
     printf("wrote %s (%s data, %s)\n", outputs[i], stats.scale, stats.projection);
-    if (timings)
-      printf("  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
-             " %zu features, %zu labels placed, %zu dropped\n",
-             stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint,
-             stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
-  }
+  if (rc == EXIT_OK && timings)
+    printf("  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
+           " %zu features, %zu labels placed, %zu dropped\n",
+           stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint, stats.t_write,
+           stats.features, stats.labels_placed, stats.labels_dropped);
   bm_spec_free(spec);
   free(spec_path);
   return rc;
@@ -258,17 +257,22 @@ static int cmd_batch(int argc, char **argv) {
   for (int i = optind; i < argc; i++) {
     bm_spec *spec = bm_spec_load(argv[i], &err);
     bool good = spec != NULL;
+    char paths[3][2048];
+    bm_output outs[3] = {{0}};
     for (int f = 0; good && f < nfmt; f++) {
-      char base[1024], out[2048];
+      char base[1024];
       default_output(argv[i], base, sizeof base); /* "out/<name>.png" */
       const char *name = base + 4;
-      snprintf(out, sizeof out, "%s/%.*s.%s", dir, (int)(strlen(name) - 4), name, fmts[f]);
-      bm_render_stats stats;
-      if (bm_render_map(spec, out, &ro, &stats, &err))
-        good = false;
-      else
-        printf("wrote %s\n", out);
+      snprintf(paths[f], sizeof paths[f], "%s/%.*s.%s", dir, (int)(strlen(name) - 4), name,
+               fmts[f]);
+      outs[f].path = paths[f];
+      bm_format_from_name(fmts[f], &outs[f].format);
     }
+    /* the map is computed once and painted once per format */
+    bm_render_stats stats;
+    if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
+    for (int f = 0; good && f < nfmt; f++)
+      printf("wrote %s\n", paths[f]);
     if (good)
       ok++;
     else {

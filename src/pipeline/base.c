@@ -8,16 +8,16 @@
 #include <time.h>
 
 #include "core/atomic.h"
-#include "geom/clip.h"
 #include "core/util.h"
+#include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
 #include "layers/story.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline/map.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -91,6 +91,7 @@ void pl_base_free(base *b) {
   free(b->hl_country);
   free(b->hl_province);
   free(b->province_in_story);
+  free(b->boundary_disputed);
 }
 
 bm_status pl_load_base(map *m, base *b) {
@@ -123,7 +124,8 @@ bm_status pl_load_base(map *m, base *b) {
   b->hl_country = calloc(b->countries.n + 1, sizeof(bool));
   b->hl_province = calloc(b->provinces.n + 1, sizeof(bool));
   b->province_in_story = calloc(b->provinces.n + 1, sizeof(bool));
-  if (!b->hl_country || !b->hl_province || !b->province_in_story)
+  b->boundary_disputed = calloc(b->boundaries.n + 1, sizeof(bool));
+  if (!b->hl_country || !b->hl_province || !b->province_in_story || !b->boundary_disputed)
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < s->n_highlight_countries; i++)
     if ((st = bm_story_match_country(&b->countries, &s->highlight_countries[i], s->path,
@@ -133,6 +135,9 @@ bm_status pl_load_base(map *m, base *b) {
     if ((st = bm_story_match_province(&b->provinces, &s->highlight_provinces[i], s->path,
                                       b->hl_province, m->err)))
       return st;
+  for (size_t i = 0; i < b->boundaries.n; i++)
+    b->boundary_disputed[i] =
+        pl_boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA"));
   /* province outlines are drawn inside the highlighted countries only */
   for (size_t i = 0; i < b->provinces.n; i++) {
     const char *c = bm_feature_attr(&b->provinces, i, "ADM0_A3");
@@ -157,44 +162,4 @@ size_t pl_project_base(map *m, base *b) {
 
 bool pl_boundary_is_disputed(const char *cla) {
   return cla && strncmp(cla, "International boundary", 22) != 0;
-}
-
-void pl_paint_base(map *m, cairo_t *cr, base *b) {
-  const bm_style *st = &m->style;
-  double k = m->k;
-  cairo_set_source_rgb(cr, st->water.r, st->water.g, st->water.b);
-  cairo_paint(cr);
-  for (size_t i = 0; i < b->land.n; i++)
-    bm_paint_fill(cr, &b->land.f[i].geom, st->land);
-  /* glaciers under the country tints: a hint of relief that never competes with the story */
-  for (size_t i = 0; i < b->glaciers.n; i++)
-    bm_paint_fill(cr, &b->glaciers.f[i].geom, st->glacier);
-  for (size_t i = 0; i < b->countries.n; i++)
-    if (b->hl_country[i]) bm_paint_fill(cr, &b->countries.f[i].geom, st->highlight_country);
-  for (size_t i = 0; i < b->lakes.n; i++)
-    bm_paint_fill(cr, &b->lakes.f[i].geom, st->lake);
-  for (size_t i = 0; i < b->provinces.n; i++)
-    if (b->hl_province[i]) bm_paint_fill(cr, &b->provinces.f[i].geom, st->highlight_province);
-  for (size_t i = 0; i < b->provinces.n; i++)
-    if (b->province_in_story[i] && !b->hl_province[i])
-      bm_paint_stroke(cr, &b->provinces.f[i].geom, st->province_line, st->province_width * k, NULL,
-                      0);
-  for (size_t i = 0; i < b->rivers.n; i++) {
-    double rank = pl_attr_num(&b->rivers, i, "SCALERANK", 5);
-    double w = st->river_width * k * (rank <= 3 ? 1.3 : rank <= 6 ? 1.0 : 0.7);
-    bm_paint_stroke(cr, &b->rivers.f[i].geom, st->river, w, NULL, 0);
-  }
-  for (size_t i = 0; i < b->provinces.n; i++)
-    if (b->hl_province[i])
-      bm_paint_stroke(cr, &b->provinces.f[i].geom, st->highlight_province_outline,
-                      st->highlight_province_width * k, NULL, 0);
-  double dash[2] = {st->disputed_dash[0] * k, st->disputed_dash[1] * k};
-  for (size_t i = 0; i < b->boundaries.n; i++) {
-    bool disputed = pl_boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA"));
-    bm_paint_stroke(cr, &b->boundaries.f[i].geom, disputed ? st->disputed : st->border,
-                    (disputed ? st->disputed_width : st->border_width) * k, disputed ? dash : NULL,
-                    disputed ? 2 : 0);
-  }
-  for (size_t i = 0; i < b->disputed.n; i++)
-    bm_paint_stroke(cr, &b->disputed.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
 }

@@ -8,16 +8,16 @@
 #include <time.h>
 
 #include "core/atomic.h"
-#include "geom/clip.h"
 #include "core/util.h"
+#include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
 #include "layers/story.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline/map.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -133,37 +133,29 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
 
 /* Where the map's content is, for choosing furniture corners. */
 static void draw_content(map *m, base *b, story *s, story_px *sp, bm_content *c) {
-  cairo_t *cr = bm_content_cairo(c);
   double k = m->k;
-  bm_color a = {0, 0, 0, 0.12};
   for (size_t i = 0; i < b->land.n; i++)
-    bm_paint_fill(cr, &b->land.f[i].geom, a);
-  a.a = 0.2;
+    bm_content_geom(c, &b->land.f[i].geom, 0.12, 0);
   for (size_t i = 0; i < b->countries.n; i++)
-    if (b->hl_country[i]) bm_paint_fill(cr, &b->countries.f[i].geom, a);
-  a.a = 0.5;
+    if (b->hl_country[i]) bm_content_geom(c, &b->countries.f[i].geom, 0.2, 0);
   for (size_t i = 0; i < b->provinces.n; i++)
-    if (b->hl_province[i]) bm_paint_fill(cr, &b->provinces.f[i].geom, a);
+    if (b->hl_province[i]) bm_content_geom(c, &b->provinces.f[i].geom, 0.5, 0);
   for (size_t i = 0; i < m->spec->n_areas; i++)
-    bm_paint_fill(cr, &s->area[i], a);
-  a.a = 1;
+    bm_content_geom(c, &s->area[i], 0.5, 0);
   for (size_t i = 0; i < m->spec->n_rings; i++)
-    bm_paint_stroke(cr, &s->ring_line[i], a, 24 * k, NULL, 0);
+    bm_content_geom(c, &s->ring_line[i], 1, 24 * k);
   for (size_t i = 0; i < m->spec->n_routes; i++)
-    bm_paint_stroke(cr, &s->route[i], a, 24 * k, NULL, 0);
+    bm_content_geom(c, &s->route[i], 1, 24 * k);
   for (size_t i = 0; i < m->spec->n_borders; i++)
-    bm_paint_stroke(cr, &s->border[i], a, 24 * k, NULL, 0);
-  cairo_set_source_rgba(cr, 0, 0, 0, 1);
+    bm_content_geom(c, &s->border[i], 1, 24 * k);
   for (int i = 0; i < sp->nsites; i++) {
     /* the symbol and room for its label on either side */
     double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
-    cairo_rectangle(cr, x - 90 * k, y - 22 * k, 180 * k, 44 * k);
-    cairo_fill(cr);
+    bm_content_box(c, (bm_bbox){x - 90 * k, y - 22 * k, x + 90 * k, y + 22 * k}, 1);
   }
   for (size_t i = 0; i < m->spec->n_callouts; i++) {
-    cairo_rectangle(cr, s->callout_xy[2 * i] - 14 * k, s->callout_xy[2 * i + 1] - 14 * k, 28 * k,
-                    28 * k);
-    cairo_fill(cr);
+    double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1];
+    bm_content_box(c, (bm_bbox){x - 14 * k, y - 14 * k, x + 14 * k, y + 14 * k}, 1);
   }
 }
 

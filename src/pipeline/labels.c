@@ -9,16 +9,16 @@
 #include <time.h>
 
 #include "core/atomic.h"
-#include "geom/clip.h"
 #include "core/util.h"
+#include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
 #include "layers/story.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline/map.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"

@@ -7,17 +7,17 @@
 #ifndef BM_PIPELINE_MAP_H
 #define BM_PIPELINE_MAP_H
 
-#include <cairo.h>
 #include <stdbool.h>
 
 #include "core/atomic.h"
 #include "core/error.h"
 #include "label/label.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
+#include "render/backend.h"
 #include "spec/spec.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -44,6 +44,7 @@ typedef struct {
   bm_features land, lakes, glaciers, countries, provinces, rivers, boundaries, disputed, places,
       regions;
   bool *hl_country, *hl_province, *province_in_story;
+  bool *boundary_disputed; /* per boundary line: drawn dashed */
 } base;
 
 typedef struct {
@@ -76,7 +77,6 @@ double pl_attr_num(const bm_features *fs, size_t i, const char *field, double df
 bm_status pl_load_base(map *m, base *b);
 size_t pl_project_base(map *m, base *b);
 bool pl_boundary_is_disputed(const char *featurecla);
-void pl_paint_base(map *m, cairo_t *cr, base *b);
 void pl_base_free(base *b);
 
 /* ---- pipeline.c: the plan ---- */
@@ -90,8 +90,6 @@ bm_status pl_story_build(map *m, story *s);
 void pl_story_to_pixels(map *m, bm_geom *g);
 /* Does any vertex of g fall inside the frame? */
 bool pl_geom_in_frame(const map *m, const bm_geom *g);
-void pl_paint_story(map *m, cairo_t *cr, story *s);
-void pl_paint_callouts(map *m, cairo_t *cr, story *s);
 void pl_story_free(story *s, const bm_spec *spec);
 
 /* ---- labels.c: label requests ---- */
@@ -101,6 +99,10 @@ bm_status pl_add_story_labels(map *m, story *s, bm_labeler *lb);
 
 /* ---- furniture.c: legend, inset, graticule, corners ---- */
 bm_status pl_furniture_plan(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
+
+/* ---- paint.c: the computed map through a backend ---- */
+void pl_paint(const map *m, const base *b, const story *s, const story_px *sp, const bm_labeler *lb,
+              const bm_furniture *fur, bm_backend *be);
 
 /* ---- report.c ---- */
 /* Writes the label report into out's temp file (renamed by the caller with the map). */

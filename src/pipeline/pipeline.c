@@ -15,12 +15,11 @@
 #include "geom/simplify.h"
 #include "label/label.h"
 #include "layers/story.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline/map.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
-#include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
 
@@ -156,8 +155,60 @@ static bm_status load_sites(map *m) {
   return BM_OK;
 }
 
-bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_render_options *opt,
-                        bm_render_stats *stats, bm_error *err) {
+/* The write stage's files: one atomic file per file output, opened before any
+ * heavy work so an unwritable folder fails first. */
+typedef struct {
+  bm_atomic *files;
+  bm_sink *sinks;
+} outputs;
+
+static bm_status outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err) {
+  o->files = calloc(n + 1, sizeof *o->files);
+  o->sinks = calloc(n + 1, sizeof *o->sinks);
+  if (!o->files || !o->sinks) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (!outs[i].path) continue;
+    bm_status st = bm_atomic_open(&o->files[i], outs[i].path, err);
+    if (st) return st;
+    o->sinks[i].f = o->files[i].f;
+  }
+  return BM_OK;
+}
+
+static void outputs_free(outputs *o, size_t n) {
+  for (size_t i = 0; o->files && i < n; i++) {
+    bm_atomic_abort(&o->files[i]);
+    free(o->sinks[i].data);
+  }
+  free(o->files);
+  free(o->sinks);
+}
+
+/* The paint stage once per output, each through its own backend. */
+static bm_status paint_outputs(const map *m, const base *b, const story *s, const story_px *sp,
+                               const bm_labeler *lb, const bm_furniture *fur, bm_output *outs,
+                               size_t n, outputs *o, bm_error *err) {
+  double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
+  for (size_t i = 0; i < n; i++) {
+    bm_backend *be;
+    bm_status st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi,
+                                     &o->sinks[i], &be, err);
+    if (st) return st;
+    pl_paint(m, b, s, sp, lb, fur, be);
+    st = bm_be_finish(be, err);
+    bm_be_destroy(be);
+    if (!st && o->sinks[i].failed)
+      st = bm_error_set(err, BM_ERR_IO, outs[i].path, 0, 0, "cannot write the output (disk full?)");
+    if (st) {
+      if (outs[i].path && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", outs[i].path);
+      return st;
+    }
+  }
+  return BM_OK;
+}
+
+bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
+                            const bm_render_options *opt, bm_render_stats *stats, bm_error *err) {
   bm_render_stats local;
   if (!stats) stats = &local;
   memset(stats, 0, sizeof *stats);
@@ -167,7 +218,7 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   story_px sp = {0};
   story sty = {0};
   bm_labeler *lb = NULL;
-  bm_canvas *canvas = NULL;
+  outputs files = {0};
   bm_atomic report = {0};
   bm_status st;
   double t0 = now();
@@ -182,10 +233,8 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   if ((st = bm_text_create(m.style.font, &m.text, err))) goto done;
   if ((st = load_sites(&m))) goto done;
   if ((st = plan(&m))) goto done;
-  /* open the output first: an unwritable path fails before any heavy work */
-  if ((st = bm_canvas_create(out_path, m.view.width, m.view.height,
-                             opt->dpi > 0 ? opt->dpi : spec->dpi, &canvas, err)))
-    goto done;
+  /* open the outputs first: an unwritable path fails before any heavy work */
+  if ((st = outputs_open(&files, outs, nouts, err))) goto done;
   double t1 = now();
   stats->t_plan = t1 - t0;
   if ((st = pl_load_base(&m, &b))) goto done;
@@ -247,32 +296,27 @@ bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_rend
   double t4 = now();
   stats->t_label = t4 - t3;
 
-  cairo_t *cr = bm_canvas_cairo(canvas);
-  pl_paint_base(&m, cr, &b);
-  pl_paint_story(&m, cr, &sty);
-  for (size_t i = 0; i < bm_labeler_count(lb); i++) {
-    const bm_label *l = bm_labeler_at(lb, i);
-    if (l->placed && l->has_symbol)
-      bm_paint_place_dot(cr, l->ax, l->ay, !strcmp(l->layer, "capital"), m.k, &m.style);
-  }
-  for (int i = 0; i < sp.nsites; i++)
-    bm_paint_site_symbol(cr, m.sites->sites[i].kind, sp.site_xy[2 * i], sp.site_xy[2 * i + 1],
-                         m.style.site_symbol_size * m.k, &m.style);
-  pl_paint_callouts(&m, cr, &sty);
-  bm_paint_labels(cr, lb, m.k, &m.style, opt->debug_labels);
-  bm_furniture_paint(&fur, cr, &m.style, m.k);
+  if ((st = paint_outputs(&m, &b, &sty, &sp, lb, &fur, outs, nouts, &files, err))) goto done;
   double t5 = now();
   stats->t_paint = t5 - t4;
-  /* both files are written and checked before either is put in place */
+  /* every file is written and checked before any is put in place */
   if (opt->labels_report && (st = pl_write_report(&m, lb, &sp, &report))) goto done;
-  if ((st = bm_canvas_close(canvas, err))) goto done;
+  for (size_t i = 0; i < nouts; i++)
+    if (outs[i].path && (st = bm_atomic_close(&files.files[i], err))) goto done;
   if (opt->labels_report && (st = bm_atomic_rename(&report, err))) goto done;
-  if ((st = bm_canvas_rename(canvas, err))) goto done;
+  for (size_t i = 0; i < nouts; i++)
+    if (outs[i].path && (st = bm_atomic_rename(&files.files[i], err))) goto done;
+  for (size_t i = 0; i < nouts; i++)
+    if (!outs[i].path) { /* hand the bytes over */
+      outs[i].data = files.sinks[i].data;
+      outs[i].len = files.sinks[i].len;
+      files.sinks[i].data = NULL;
+    }
   stats->t_write = now() - t5;
 
 done:
   bm_atomic_abort(&report);
-  bm_canvas_destroy(canvas);
+  outputs_free(&files, nouts);
   bm_labeler_destroy(lb);
   bm_furniture_free(&fur);
   pl_story_free(&sty, spec);
@@ -283,4 +327,13 @@ done:
   bm_text_destroy(m.text);
   bm_catalog_destroy(m.catalog);
   return st;
+}
+
+bm_status bm_render_map(const bm_spec *spec, const char *out_path, const bm_render_options *opt,
+                        bm_render_stats *stats, bm_error *err) {
+  bm_output out = {.path = out_path};
+  if (!bm_format_from_path(out_path, &out.format))
+    return bm_error_set(err, BM_ERR_USAGE, out_path, 0, 0,
+                        "unknown output format; the file name must end in .png, .pdf or .svg");
+  return bm_render_outputs(spec, &out, 1, opt, stats, err);
 }

@@ -12,11 +12,11 @@
 #include "geom/simplify.h"
 #include "label/label.h"
 #include "layers/story.h"
+#include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
 #include "pipeline/map.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -242,42 +242,4 @@ bm_status pl_story_build(map *m, story *s) {
       snprintf(s->marker[i], sizeof s->marker[i], "%zu", i + 1);
   }
   return BM_OK;
-}
-
-void pl_paint_story(map *m, cairo_t *cr, story *s) {
-  const bm_spec *spec = m->spec;
-  const bm_style *st = &m->style;
-  double k = m->k;
-  for (size_t i = 0; i < s->ngrat; i++)
-    bm_paint_stroke(cr, &s->grat[i], st->graticule, st->graticule_width * k, NULL, 0);
-  for (size_t i = 0; i < spec->n_areas; i++)
-    bm_paint_area(cr, &s->area[i], st->accent, spec->areas[i].hatch, k);
-  for (size_t i = 0; i < spec->n_borders; i++) {
-    bm_color halo = st->land;
-    halo.a = 0.8;
-    bm_paint_stroke(cr, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
-    bm_paint_stroke(cr, &s->border[i], st->accent, st->story_border_width * k, NULL, 0);
-  }
-  double dash[2] = {st->ring_dash[0] * k, st->ring_dash[1] * k};
-  for (size_t i = 0; i < spec->n_rings; i++) {
-    if (spec->rings[i].fill) {
-      bm_color tint = st->accent;
-      tint.a = 0.07;
-      bm_paint_fill(cr, &s->ring_fill[i], tint);
-    }
-    bm_paint_stroke(cr, &s->ring_line[i], st->accent, st->ring_width * k, dash, 2);
-  }
-  for (size_t i = 0; i < spec->n_routes; i++) {
-    const bm_route *r = &spec->routes[i];
-    bm_color halo = st->land;
-    halo.a = 0.7;
-    bm_paint_stroke(cr, &s->route[i], halo, (st->route_width + 2) * k, NULL, 0);
-    bm_paint_route(cr, &s->route[i], st->accent, st->route_width * k, r->dash, r->arrow, k);
-  }
-}
-
-void pl_paint_callouts(map *m, cairo_t *cr, story *s) {
-  for (size_t i = 0; i < m->spec->n_callouts; i++)
-    bm_paint_callout(cr, m->text, s->marker[i], s->callout_xy[2 * i], s->callout_xy[2 * i + 1],
-                     &m->style, m->k);
 }

@@ -19,9 +19,9 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "layout/furniture.h"
 #include "pipeline.h"
 #include "proj/proj.h"
-#include "render/furniture.h"
 #include "spec/spec.h"
 
 static double geod(double lon1, double lat1, double lon2, double lat2) {
@@ -156,10 +156,7 @@ static void test_content_map_sums_what_is_drawn(void **state) {
   (void)state;
   bm_content *c = bm_content_create(400, 200);
   assert_non_null(c);
-  cairo_t *cr = bm_content_cairo(c);
-  cairo_rectangle(cr, 0, 0, 100, 100);
-  cairo_set_source_rgba(cr, 0, 0, 0, 1);
-  cairo_fill(cr);
+  bm_content_box(c, (bm_bbox){0, 0, 100, 100}, 1);
   assert_true(fabs(bm_content_sum(c, (bm_bbox){0, 0, 100, 100}) - 10000) < 200);
   assert_true(bm_content_sum(c, (bm_bbox){300, 100, 400, 200}) < 1);
   bm_content_destroy(c);

@@ -2,7 +2,7 @@
  * Every distance is a geodesic (proj/), every direction comes from PROJ. */
 #include <math.h>
 
-#include "render/furniture.h"
+#include "layout/furniture.h"
 
 /* pixel -> lon/lat through the view and the projection */
 static bool px_to_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon,

@@ -1,4 +1,4 @@
-/* render/furniture.h — the map's furniture: title block, credit line, legend,
+/* layout/furniture.h — the map's furniture: title block, credit line, legend,
  * scale bar, north arrow, inset locator map, graticule labels and callout panel.
  *
  * Furniture is laid out before labels are placed (every box it takes is a
@@ -18,7 +18,6 @@
 #ifndef BM_RENDER_FURNITURE_H
 #define BM_RENDER_FURNITURE_H
 
-#include <cairo.h>
 #include <stdbool.h>
 
 #include "core/geom.h"
@@ -82,8 +81,10 @@ bool bm_legend_apply_spec(bm_legend *L, const bm_legend_spec *spec);
 typedef struct bm_content bm_content;
 bm_content *bm_content_create(int width, int height);
 void bm_content_destroy(bm_content *c);
-/* A Cairo context drawing in full-resolution frame pixels. */
-cairo_t *bm_content_cairo(bm_content *c);
+/* Adds what g covers (filled, or stroked width pixels wide when width > 0),
+ * weighted 0..1; and a box's area. Full-resolution frame pixels. */
+void bm_content_geom(bm_content *c, const bm_geom *g, double weight, double width);
+void bm_content_box(bm_content *c, bm_bbox box, double weight);
 /* Content inside box (pixels): the sum of alpha over it, in full-resolution pixel units. */
 double bm_content_sum(bm_content *c, bm_bbox box);
 
@@ -216,21 +217,6 @@ bool bm_furniture_add_grat_label(bm_furniture *f, const bm_style *st, double val
 bool bm_furniture_add_inset_label(bm_furniture *f, const bm_style *st, const char *text, double x,
                                   double y);
 
-void bm_furniture_paint(const bm_furniture *f, cairo_t *cr, const bm_style *st, double k);
 void bm_furniture_free(bm_furniture *f);
-
-/* ---- story painters (render/story.c) ------------------------------------ */
-
-/* A route's line with an arrowhead at its end (pixels). */
-void bm_paint_route(cairo_t *cr, const bm_geom *line, bm_color color, double width,
-                    bm_dash_kind dash, bool arrow, double k);
-/* An area hatched with diagonal lines or filled, with an outline. */
-void bm_paint_area(cairo_t *cr, const bm_geom *area, bm_color color, bool hatch, double k);
-/* A callout's marker: a disc with its number or letter. */
-void bm_paint_callout(cairo_t *cr, bm_text *text, const char *marker, double x, double y,
-                      const bm_style *st, double k);
-/* A legend swatch for an item, centred on (x, y), about size pixels. */
-void bm_paint_legend_swatch(cairo_t *cr, bm_text *text, const bm_legend_item *it, double x,
-                            double y, double size, const bm_style *st, double k);
 
 #endif

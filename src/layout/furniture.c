@@ -1,12 +1,10 @@
-#include "render/furniture.h"
+#include "layout/furniture.h"
 
 #include <glib-object.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "render/render.h"
 
 static bm_text_style tstyle(double size, int weight, double wrap) {
   return (bm_text_style){.size = size, .weight = weight, .wrap_width = wrap};
@@ -345,147 +343,6 @@ bool bm_furniture_add_inset_label(bm_furniture *f, const bm_style *st, const cha
     }
   }
   return true;
-}
-
-/* ---- painting ------------------------------------------------------------- */
-
-static void set_color(cairo_t *cr, bm_color c) { cairo_set_source_rgba(cr, c.r, c.g, c.b, c.a); }
-
-static void panel_bg(cairo_t *cr, bm_bbox b, const bm_style *st, double k) {
-  cairo_new_path(cr);
-  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
-  set_color(cr, st->legend_background);
-  cairo_fill(cr);
-  (void)k;
-}
-
-static void paint_legend(const bm_furniture *f, cairo_t *cr, const bm_style *st, const bm_legend *L,
-                         PangoLayout *const *texts, PangoLayout *title, bm_bbox box) {
-  double k = f->k, pad = 8 * k, halo = st->halo_width * k;
-  panel_bg(cr, box, st, k);
-  double y = box.miny + pad;
-  if (title) {
-    double w, h;
-    bm_text_size(title, &w, &h);
-    bm_paint_text(cr, title, box.minx + pad, y, st->text, 0, st->halo);
-    y += h + 4 * k;
-  }
-  for (size_t i = 0; i < L->n; i++) {
-    double w, h;
-    bm_text_size(texts[i], &w, &h);
-    bool note = L->v[i].symbol == BM_LEGEND_TEXT;
-    double row = note ? h : fmax(h, f->row_h_min);
-    if (!note)
-      bm_paint_legend_swatch(cr, f->text, &L->v[i], box.minx + pad + f->swatch_w / 2 - 3 * k,
-                             y + fmin(row, f->row_h_min) / 2, 12 * k, st, k);
-    double tx = box.minx + pad + (note ? 0 : f->swatch_w);
-    double ty = y + (row - h) / 2;
-    if (h > f->row_h_min) ty = y; /* wrapped text starts at the top */
-    bm_paint_text(cr, texts[i], tx, ty, note ? st->text_muted : st->text, halo * 0, st->halo);
-    y += row + 3 * k;
-  }
-}
-
-static void paint_scalebar(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
-  double k = f->k, x = f->bar_x, y = f->bar_y, len = f->bar.px, tick = 4 * k;
-  double halo = st->halo_width * k;
-  cairo_save(cr);
-  cairo_new_path(cr);
-  /* a halo under the bar so it reads over anything */
-  cairo_move_to(cr, x, y - tick);
-  cairo_line_to(cr, x, y);
-  cairo_line_to(cr, x + len, y);
-  cairo_line_to(cr, x + len, y - tick);
-  set_color(cr, st->halo);
-  cairo_set_line_width(cr, 1.2 * k + 2 * halo);
-  cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
-  cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
-  cairo_stroke_preserve(cr);
-  set_color(cr, st->text);
-  cairo_set_line_width(cr, 1.2 * k);
-  cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
-  cairo_stroke(cr);
-  /* the middle tick */
-  cairo_move_to(cr, x + len / 2, y);
-  cairo_line_to(cr, x + len / 2, y - tick * 0.6);
-  cairo_set_line_width(cr, 1.0 * k);
-  cairo_stroke(cr);
-  cairo_restore(cr);
-  double tw, th;
-  bm_text_size(f->bar_layout, &tw, &th);
-  bm_paint_text(cr, f->bar_layout, x + len + 5 * k, y - th * 0.75, st->text, halo, st->halo);
-  if (f->bar_note_layout)
-    bm_paint_text(cr, f->bar_note_layout, x, y + 2 * k, st->text_muted, halo, st->halo);
-}
-
-static void paint_north(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
-  double k = f->k, x = f->north_x, y = f->north_y, a = f->north_angle;
-  cairo_save(cr);
-  cairo_translate(cr, x, y);
-  cairo_rotate(cr, a);
-  cairo_new_path(cr);
-  double l = 11 * k, w = 5 * k;
-  cairo_move_to(cr, 0, -l);
-  cairo_line_to(cr, w, l * 0.6);
-  cairo_line_to(cr, 0, l * 0.25);
-  cairo_line_to(cr, -w, l * 0.6);
-  cairo_close_path(cr);
-  set_color(cr, st->halo);
-  cairo_set_line_width(cr, 2 * st->halo_width * k);
-  cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-  cairo_stroke_preserve(cr);
-  set_color(cr, st->text);
-  cairo_fill(cr);
-  cairo_restore(cr);
-  if (f->north_layout) {
-    double tw, th;
-    bm_text_size(f->north_layout, &tw, &th);
-    double tx = x + sin(a) * (l + th * 0.6) - tw / 2, ty = y - cos(a) * (l + th * 0.6) - th / 2;
-    bm_paint_text(cr, f->north_layout, tx, ty, st->text, st->halo_width * k, st->halo);
-  }
-}
-
-static void paint_inset(const bm_furniture *f, cairo_t *cr, const bm_style *st) {
-  double k = f->k;
-  bm_bbox b = f->inset_box;
-  cairo_save(cr);
-  cairo_new_path(cr);
-  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
-  cairo_clip(cr);
-  set_color(cr, st->water);
-  cairo_paint(cr);
-  bm_paint_fill(cr, &f->inset_land, st->land);
-  bm_paint_stroke(cr, &f->inset_lines, st->border, 0.5 * k, NULL, 0);
-  /* the main map's extent: a translucent tint and an accent outline, names over it */
-  bm_color tint = st->accent;
-  tint.a = 0.15;
-  bm_paint_fill(cr, &f->inset_outline, tint);
-  bm_paint_stroke(cr, &f->inset_outline, st->accent, 1.5 * k, NULL, 0);
-  for (size_t i = 0; i < f->n_inset_labels; i++)
-    bm_paint_text(cr, f->inset_labels[i].layout, f->inset_labels[i].x, f->inset_labels[i].y,
-                  st->country_label, st->halo_width * k * 0.8, st->halo);
-  cairo_restore(cr);
-  cairo_new_path(cr);
-  cairo_rectangle(cr, b.minx, b.miny, b.maxx - b.minx, b.maxy - b.miny);
-  set_color(cr, st->border);
-  cairo_set_line_width(cr, 0.8 * k);
-  cairo_stroke(cr);
-}
-
-void bm_furniture_paint(const bm_furniture *f, cairo_t *cr, const bm_style *st, double k) {
-  double halo = st->halo_width * k * 1.5;
-  for (size_t i = 0; i < f->n_grat_labels; i++)
-    bm_paint_text(cr, f->grat_labels[i].layout, f->grat_labels[i].x, f->grat_labels[i].y,
-                  st->text_muted, st->halo_width * k, st->halo);
-  if (f->has_inset) paint_inset(f, cr, st);
-  if (f->has_legend)
-    paint_legend(f, cr, st, &f->legend, f->legend_text, f->legend_title, f->legend_box);
-  if (f->has_panel) paint_legend(f, cr, st, &f->panel, f->panel_text, NULL, f->panel_box);
-  if (f->has_scalebar && f->bar_layout) paint_scalebar(f, cr, st);
-  if (f->has_north) paint_north(f, cr, st);
-  if (f->title) bm_paint_text(cr, f->title, f->tx, f->ty, st->title, halo, st->halo);
-  if (f->subtitle) bm_paint_text(cr, f->subtitle, f->tx, f->sy, st->text_muted, halo, st->halo);
-  if (f->credit) bm_paint_text(cr, f->credit, f->cx, f->cy, st->credit, halo, st->halo);
 }
 
 void bm_furniture_set_north(bm_furniture *f, const bm_style *st, double angle) {

@@ -1,0 +1,162 @@
+/* pipeline/paint.c — the paint stage: the computed map drawn through a render
+ * backend, one named layer per kind of content, in paint order. It reads the
+ * computed map and never changes it, so it runs once per output format. */
+#include <string.h>
+
+#include "pipeline/map.h"
+#include "render/render.h"
+
+static void paint_base(const map *m, const base *b, bm_backend *be) {
+  const bm_style *st = &m->style;
+  double k = m->k;
+  bm_path frame;
+  bm_path_init(&frame);
+  bm_path_rect(&frame, 0, 0, m->view.width, m->view.height);
+  bm_be_layer(be, "water");
+  bm_be_fill(be, &frame, st->water);
+  bm_be_end_layer(be);
+  bm_path_free(&frame);
+
+  bm_be_layer(be, "land");
+  for (size_t i = 0; i < b->land.n; i++)
+    bm_paint_fill(be, &b->land.f[i].geom, st->land);
+  /* glaciers under the country tints: a hint of relief that never competes with the story */
+  for (size_t i = 0; i < b->glaciers.n; i++)
+    bm_paint_fill(be, &b->glaciers.f[i].geom, st->glacier);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "countries");
+  for (size_t i = 0; i < b->countries.n; i++)
+    if (b->hl_country[i]) bm_paint_fill(be, &b->countries.f[i].geom, st->highlight_country);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "lakes");
+  for (size_t i = 0; i < b->lakes.n; i++)
+    bm_paint_fill(be, &b->lakes.f[i].geom, st->lake);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "highlights");
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->hl_province[i]) bm_paint_fill(be, &b->provinces.f[i].geom, st->highlight_province);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "provinces");
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->province_in_story[i] && !b->hl_province[i])
+      bm_paint_stroke(be, &b->provinces.f[i].geom, st->province_line, st->province_width * k, NULL,
+                      0);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "rivers");
+  for (size_t i = 0; i < b->rivers.n; i++) {
+    double rank = pl_attr_num(&b->rivers, i, "SCALERANK", 5);
+    double w = st->river_width * k * (rank <= 3 ? 1.3 : rank <= 6 ? 1.0 : 0.7);
+    bm_paint_stroke(be, &b->rivers.f[i].geom, st->river, w, NULL, 0);
+  }
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "highlight-outlines");
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (b->hl_province[i])
+      bm_paint_stroke(be, &b->provinces.f[i].geom, st->highlight_province_outline,
+                      st->highlight_province_width * k, NULL, 0);
+  bm_be_end_layer(be);
+
+  double dash[2] = {st->disputed_dash[0] * k, st->disputed_dash[1] * k};
+  bm_be_layer(be, "boundaries");
+  for (size_t i = 0; i < b->boundaries.n; i++)
+    if (!b->boundary_disputed[i])
+      bm_paint_stroke(be, &b->boundaries.f[i].geom, st->border, st->border_width * k, NULL, 0);
+  bm_be_end_layer(be);
+  /* dashed lines over every solid one, so a disputed line is never hidden */
+  bm_be_layer(be, "disputed");
+  for (size_t i = 0; i < b->boundaries.n; i++)
+    if (b->boundary_disputed[i])
+      bm_paint_stroke(be, &b->boundaries.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
+  for (size_t i = 0; i < b->disputed.n; i++)
+    bm_paint_stroke(be, &b->disputed.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
+  bm_be_end_layer(be);
+}
+
+static void paint_story(const map *m, const story *s, bm_backend *be) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  double k = m->k;
+  bm_be_layer(be, "graticule");
+  for (size_t i = 0; i < s->ngrat; i++)
+    bm_paint_stroke(be, &s->grat[i], st->graticule, st->graticule_width * k, NULL, 0);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "story-areas");
+  for (size_t i = 0; i < spec->n_areas; i++)
+    bm_paint_area(be, &s->area[i], st->accent, spec->areas[i].hatch, k);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "story-borders");
+  for (size_t i = 0; i < spec->n_borders; i++) {
+    bm_color halo = st->land;
+    halo.a = 0.8;
+    bm_paint_stroke(be, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
+    bm_paint_stroke(be, &s->border[i], st->accent, st->story_border_width * k, NULL, 0);
+  }
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "rings");
+  double dash[2] = {st->ring_dash[0] * k, st->ring_dash[1] * k};
+  for (size_t i = 0; i < spec->n_rings; i++) {
+    if (spec->rings[i].fill) {
+      bm_color tint = st->accent;
+      tint.a = 0.07;
+      bm_paint_fill(be, &s->ring_fill[i], tint);
+    }
+    bm_paint_stroke(be, &s->ring_line[i], st->accent, st->ring_width * k, dash, 2);
+  }
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "routes");
+  for (size_t i = 0; i < spec->n_routes; i++) {
+    const bm_route *r = &spec->routes[i];
+    bm_color halo = st->land;
+    halo.a = 0.7;
+    bm_paint_stroke(be, &s->route[i], halo, (st->route_width + 2) * k, NULL, 0);
+    bm_paint_route(be, &s->route[i], st->accent, st->route_width * k, r->dash, r->arrow, k);
+  }
+  bm_be_end_layer(be);
+}
+
+void pl_paint(const map *m, const base *b, const story *s, const story_px *sp, const bm_labeler *lb,
+              const bm_furniture *fur, bm_backend *be) {
+  const bm_style *st = &m->style;
+  paint_base(m, b, be);
+  paint_story(m, s, be);
+
+  bm_be_layer(be, "places");
+  for (size_t i = 0; i < bm_labeler_count(lb); i++) {
+    const bm_label *l = bm_labeler_at(lb, i);
+    if (l->placed && l->has_symbol)
+      bm_paint_place_dot(be, l->ax, l->ay, !strcmp(l->layer, "capital"), m->k, st);
+  }
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "sites");
+  for (int i = 0; i < sp->nsites; i++)
+    bm_paint_site_symbol(be, m->sites->sites[i].kind, sp->site_xy[2 * i], sp->site_xy[2 * i + 1],
+                         st->site_symbol_size * m->k, st);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "callouts");
+  for (size_t i = 0; i < m->spec->n_callouts; i++)
+    bm_paint_callout(be, m->text, s->marker[i], s->callout_xy[2 * i], s->callout_xy[2 * i + 1], st,
+                     m->k);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "labels");
+  bm_paint_labels(be, lb, m->k, st, m->opt->debug_labels);
+  bm_be_end_layer(be);
+
+  bm_be_layer(be, "graticule-labels");
+  bm_paint_graticule_labels(be, fur, st);
+  bm_be_end_layer(be);
+
+  bm_paint_furniture(be, fur, st);
+}
