@@ -13,7 +13,6 @@
 #include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
-#include "layers/story.h"
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
@@ -21,6 +20,7 @@
 #include "proj/proj.h"
 #include "render/render.h"
 #include "spec/style.h"
+#include "story/story.h"
 #include "text/text.h"
 
 static bm_text_style tstyle(double size, int weight, bool italic) {
@@ -71,8 +71,8 @@ static const bm_geom *home_of(const base *b, double x, double y) {
 
 /* Label requests, by the priority the issue sets: story sites, highlighted
  * areas, capitals, then everything else by Natural Earth's ranks. */
-bm_status pl_add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
-                        int nfurniture) {
+static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
+                            int nfurniture) {
   const bm_style *st = &m->style;
   double k = m->k;
   for (int i = 0; i < nfurniture; i++)
@@ -270,7 +270,7 @@ static void point_on_line(map *m, bm_label *l, const bm_geom *g) {
   l->offset = 4 * m->k;
 }
 
-bm_status pl_add_story_labels(map *m, story *s, bm_labeler *lb) {
+static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
   const bm_spec *spec = m->spec;
   const bm_style *st = &m->style;
   double k = m->k;
@@ -348,6 +348,31 @@ bm_status pl_add_story_labels(map *m, story *s, bm_labeler *lb) {
                   .must_place = true,
                   .style = ts};
     ADD(&l);
+  }
+  return BM_OK;
+}
+
+bm_status pl_label(map *m, computed *c) {
+  double inset = 4 * m->k;
+  bm_labeler *lb = c->labels = bm_labeler_create(
+      m->text, (bm_bbox){inset, inset, m->view.width - inset, m->view.height - inset});
+  if (!lb) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  bm_labeler_set_point_order(lb, (const bm_point_pos *)m->style.point_order,
+                             m->style.n_point_order);
+  bm_labeler_set_naive(lb, m->opt->label_naive);
+  bm_labeler_keep_candidates(lb, m->opt->debug_labels);
+  bm_furniture *fur = &c->furniture;
+  bm_status st;
+  if ((st = add_labels(m, &c->base, &c->sites, lb, fur->boxes, fur->nboxes)) ||
+      (st = add_story_labels(m, &c->story, lb)))
+    return st;
+  if (!bm_labeler_place(lb))
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory while placing labels");
+  for (size_t i = 0; i < bm_labeler_count(lb); i++) {
+    if (bm_labeler_at(lb, i)->placed)
+      m->stats->labels_placed++;
+    else
+      m->stats->labels_dropped++;
   }
   return BM_OK;
 }

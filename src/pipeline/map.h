@@ -37,7 +37,6 @@ typedef struct {
   bm_bbox clip_px;   /* frame plus a margin: geometry is cut to this */
   bm_render_stats *stats;
   bm_error *err;
-  const bm_furniture *fur; /* once laid out: for the report */
 } map;
 
 typedef struct {
@@ -46,6 +45,12 @@ typedef struct {
   bool *hl_country, *hl_province, *province_in_story;
   bool *boundary_disputed; /* per boundary line: drawn dashed */
 } base;
+
+/* What the load stage reads for the story layer. */
+typedef struct {
+  bm_features lines;  /* 10m boundary lines, when a border or a buffer along one needs them */
+  bm_geom *area_file; /* per spec area: its file's polygons (lon/lat), empty for buffers */
+} story_input;
 
 typedef struct {
   double *site_xy; /* symbol centres in pixels, per site */
@@ -66,46 +71,73 @@ typedef struct {
   size_t ngrat;
 } story;
 
-/* ---- base.c: the Natural Earth layers ---- */
-/* Reads a logical layer ("rivers") at a scale (or the nearest finer one) for
- * query; a missing folder or layer is a data error that says how to fetch it. */
-bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
-                        const char *const *fields, bm_features *out);
-/* lon/lat -> projected, clipped, simplified pixels, in place; false: nothing left. */
-bool pl_to_pixels(map *m, bm_geom *g);
-double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt);
-bm_status pl_load_base(map *m, base *b);
-size_t pl_project_base(map *m, base *b);
-bool pl_boundary_is_disputed(const char *featurecla);
-void pl_base_free(base *b);
+/* The computed map: everything the first five stages produce, in pixels. It
+ * holds no drawing surface; the paint stage reads it once per output. */
+typedef struct {
+  base base;
+  story story;
+  story_px sites;
+  bm_furniture furniture;
+  bm_labeler *labels;
+} computed;
 
-/* ---- pipeline.c: the plan ---- */
+/* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
+bm_status pl_plan(map *m);
 /* The lon/lat box of an extent (a box, a centre and radius, or countries). */
 bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const double center[2],
                         double radius_km, const bm_country_ref *countries, size_t ncountries,
                         bm_bbox *ll);
 
-/* ---- story.c: the story layer ---- */
-bm_status pl_story_build(map *m, story *s);
+/* ---- load.c: every read from disk ---- */
+/* The spec's sites plus those of its site files, into m->sites. */
+bm_status pl_load_sites(map *m);
+/* Reads a logical layer ("rivers") at a scale (or the nearest finer one) for
+ * query; a missing folder or layer is a data error that says how to fetch it. */
+bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
+                        const char *const *fields, bm_features *out);
+/* The base layers in view, with the highlights resolved against them. */
+bm_status pl_load_base(map *m, base *b);
+bm_status pl_load_story(map *m, story_input *in);
+double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt);
+bool pl_boundary_is_disputed(const char *featurecla);
+void pl_base_free(base *b);
+void pl_story_input_free(story_input *in, const bm_spec *spec);
+
+/* ---- project.c: lon/lat -> pixels, one converter chain ---- */
+/* lon/lat -> projected, clipped, simplified pixels, in place; false: nothing left. */
+bool pl_to_pixels(map *m, bm_geom *g);
+/* Returns the number of base features. */
+size_t pl_project_base(map *m, base *b);
+bm_status pl_project_sites(map *m, story_px *sp);
+/* The story's geometry (rings, routes, borders, areas, callouts, graticule) in pixels. */
+bm_status pl_story_build(map *m, const story_input *in, story *s);
 void pl_story_to_pixels(map *m, bm_geom *g);
 /* Does any vertex of g fall inside the frame? */
 bool pl_geom_in_frame(const map *m, const bm_geom *g);
 void pl_story_free(story *s, const bm_spec *spec);
 
-/* ---- labels.c: label requests ---- */
-bm_status pl_add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
-                        int nfurniture);
-bm_status pl_add_story_labels(map *m, story *s, bm_labeler *lb);
+/* ---- layout.c: title block, legend, inset, scale bar, graticule labels ---- */
+bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
 
-/* ---- furniture.c: legend, inset, graticule, corners ---- */
-bm_status pl_furniture_plan(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
+/* ---- labels.c: label requests and placement ---- */
+bm_status pl_label(map *m, computed *c);
 
 /* ---- paint.c: the computed map through a backend ---- */
-void pl_paint(const map *m, const base *b, const story *s, const story_px *sp, const bm_labeler *lb,
-              const bm_furniture *fur, bm_backend *be);
+void pl_paint(const map *m, const computed *c, bm_backend *be);
 
-/* ---- report.c ---- */
-/* Writes the label report into out's temp file (renamed by the caller with the map). */
-bm_status pl_write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_atomic *out);
+/* ---- write.c: the outputs and the label report ---- */
+typedef struct {
+  bm_atomic *files; /* per output: its temp file (file outputs) */
+  bm_sink *sinks;   /* per output: where its backend writes */
+  bm_atomic report;
+} outputs;
+/* Opens every file output (before any heavy work, so an unwritable folder fails first). */
+bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err);
+/* Paints c once per output, each through its own backend. */
+bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o);
+/* Writes the label report (when asked), checks every file, then puts all in place
+ * and hands memory outputs over. */
+bm_status pl_outputs_commit(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o);
+void pl_outputs_free(outputs *o, size_t n);
 
 #endif

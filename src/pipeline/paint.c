@@ -124,10 +124,13 @@ static void paint_story(const map *m, const story *s, bm_backend *be) {
   bm_be_end_layer(be);
 }
 
-void pl_paint(const map *m, const base *b, const story *s, const story_px *sp, const bm_labeler *lb,
-              const bm_furniture *fur, bm_backend *be) {
+void pl_paint(const map *m, const computed *c, bm_backend *be) {
   const bm_style *st = &m->style;
-  paint_base(m, b, be);
+  const story *s = &c->story;
+  const story_px *sp = &c->sites;
+  const bm_labeler *lb = c->labels;
+  const bm_furniture *fur = &c->furniture;
+  paint_base(m, &c->base, be);
   paint_story(m, s, be);
 
   bm_be_layer(be, "places");
@@ -159,4 +162,26 @@ void pl_paint(const map *m, const base *b, const story *s, const story_px *sp, c
   bm_be_end_layer(be);
 
   bm_paint_furniture(be, fur, st);
+}
+
+/* The paint stage once per output, each through its own backend. */
+bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o) {
+  bm_error *err = m->err;
+  double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
+  for (size_t i = 0; i < n; i++) {
+    bm_backend *be;
+    bm_status st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi,
+                                     &o->sinks[i], &be, err);
+    if (st) return st;
+    pl_paint(m, c, be);
+    st = bm_be_finish(be, err);
+    bm_be_destroy(be);
+    if (!st && o->sinks[i].failed)
+      st = bm_error_set(err, BM_ERR_IO, outs[i].path, 0, 0, "cannot write the output (disk full?)");
+    if (st) {
+      if (outs[i].path && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", outs[i].path);
+      return st;
+    }
+  }
+  return BM_OK;
 }

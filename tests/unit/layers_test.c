@@ -19,7 +19,7 @@
 #include "core/error.h"
 #include "core/geom.h"
 #include "core/util.h"
-#include "layers/story.h"
+#include "story/story.h"
 #include "load/load.h"
 #include "spec/spec.h"
 

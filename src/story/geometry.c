@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "layers/story.h"
 #include "proj/proj.h"
+#include "story/story.h"
 
 bm_status bm_story_resolve_place(const bm_place_ref *ref, const bm_site *sites, size_t n,
                                  const char *what, const char *spec_path, double *lon, double *lat,

@@ -1,25 +1,71 @@
-/* pipeline/story.c — the story layer in pixels: rings, routes, areas,
- * borders, callouts; and its painting. */
-#include <errno.h>
+/* pipeline/project.c — the project stage: one converter chain (PROJ ->
+ * pixels -> clip -> simplify) for base layers, sites and the story's
+ * geometry, which is built here in lon/lat from what the load stage read. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-#include "core/atomic.h"
-#include "core/util.h"
+#include "geom/clip.h"
 #include "geom/simplify.h"
-#include "label/label.h"
-#include "layers/story.h"
-#include "layout/furniture.h"
-#include "load/catalog.h"
-#include "load/load.h"
 #include "pipeline/map.h"
-#include "proj/proj.h"
-#include "render/render.h"
-#include "spec/style.h"
-#include "text/text.h"
+#include "story/story.h"
+
+/* lon/lat -> clipped, simplified pixel geometry, in place. False: nothing left. */
+bool pl_to_pixels(map *m, bm_geom *g) {
+  if (!bm_proj_geom(m->proj, g, m->view.query, m->view.step_deg)) return false;
+  bm_view_geom_to_px(&m->view, g);
+  bm_geom tmp;
+  bm_geom_init(&tmp, g->type);
+  if (!bm_geom_clip_rect(g, m->clip_px, &tmp)) {
+    bm_geom_free(&tmp);
+    return false;
+  }
+  bm_geom_free(g);
+  *g = tmp;
+  bm_geom_simplify(g, 0.4);
+  return g->nparts > 0;
+}
+
+static void project_all(map *m, bm_features *fs) {
+  for (size_t i = 0; i < fs->n; i++)
+    if (!pl_to_pixels(m, &fs->f[i].geom)) bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
+}
+
+size_t pl_project_base(map *m, base *b) {
+  bm_features *all[] = {&b->land,   &b->lakes,      &b->glaciers, &b->countries, &b->provinces,
+                        &b->rivers, &b->boundaries, &b->disputed, &b->regions};
+  size_t n = 0;
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+    project_all(m, all[i]);
+    n += all[i]->n;
+  }
+  return n;
+}
+
+/* Sites' symbol centres in pixels; a site the projection cannot show is a
+ * spec error. Symbols that would overlap are spread apart. */
+bm_status pl_project_sites(map *m, story_px *sp) {
+  sp->nsites = (int)m->sites->n_sites;
+  sp->site_xy = calloc((size_t)sp->nsites * 2 + 2, sizeof(double));
+  if (!sp->site_xy) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (int i = 0; i < sp->nsites; i++) {
+    sp->site_xy[2 * i] = m->sites->sites[i].lon;
+    sp->site_xy[2 * i + 1] = m->sites->sites[i].lat;
+  }
+  bm_proj_forward(m->proj, sp->site_xy, (size_t)sp->nsites);
+  for (int i = 0; i < sp->nsites; i++)
+    if (sp->site_xy[2 * i] == HUGE_VAL || sp->site_xy[2 * i + 1] == HUGE_VAL) {
+      const bm_site *s = &m->sites->sites[i];
+      return bm_error_set(m->err, BM_ERR_SPEC, m->spec->path, s->pos.line, s->pos.col,
+                          "site '%s' (%g, %g) cannot be shown in projection '%s' (it is on the "
+                          "far side of the projection); choose another projection or extent",
+                          s->name, s->lon, s->lat, m->stats->projection);
+    }
+  bm_view_to_px(&m->view, sp->site_xy, (size_t)sp->nsites);
+  bm_story_spread_symbols(sp->site_xy, sp->nsites, m->style.site_symbol_size * m->k);
+  return BM_OK;
+}
 
 static void geoms_free(bm_geom *g, size_t n) {
   for (size_t i = 0; g && i < n; i++)
@@ -55,7 +101,7 @@ bool pl_geom_in_frame(const map *m, const bm_geom *g) {
 }
 
 /* The boundary lines (10m, all of them) between two countries, as one lon/lat line geometry. */
-static bm_status border_lines(map *m, bm_features *lines, const bm_country_ref *a,
+static bm_status border_lines(map *m, const bm_features *lines, const bm_country_ref *a,
                               const bm_country_ref *b, bm_geom *out) {
   bm_geom_init(out, BM_GEOM_LINE);
   bool *mask = calloc(lines->n + 1, sizeof *mask);
@@ -75,7 +121,7 @@ static bm_status border_lines(map *m, bm_features *lines, const bm_country_ref *
   return st;
 }
 
-bm_status pl_story_build(map *m, story *s) {
+bm_status pl_story_build(map *m, const story_input *in, story *s) {
   const bm_spec *spec = m->spec;
   const bm_site *sites = m->sites->sites;
   size_t ns = m->sites->n_sites;
@@ -155,17 +201,10 @@ bm_status pl_story_build(map *m, story *s) {
       }
     }
   }
-  /* borders, and buffers along them, measure the 10m boundary lines whatever the map's scale */
-  bool need_lines = spec->n_borders > 0;
-  for (size_t i = 0; i < spec->n_areas; i++)
-    if (spec->areas[i].kind == BM_AREA_BUFFER && spec->areas[i].along == BM_BUFFER_BORDER)
-      need_lines = true;
-  bm_features lines = {0};
-  static const char *const line_f[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
-  if (need_lines && (st = pl_read_layer(m, "boundaries", "10m", NULL, line_f, &lines))) return st;
+  const bm_features *lines = &in->lines;
   for (size_t i = 0; !st && i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];
-    if ((st = border_lines(m, &lines, &bd->a, &bd->b, &s->border[i]))) break;
+    if ((st = border_lines(m, lines, &bd->a, &bd->b, &s->border[i]))) break;
     s->border_m[i] = bm_story_geodesic_length(&s->border[i]);
     pl_story_to_pixels(m, &s->border[i]);
   }
@@ -174,7 +213,9 @@ bm_status pl_story_build(map *m, story *s) {
     bm_geom *g = &s->area[i];
     bm_geom_init(g, BM_GEOM_POLYGON);
     if (a->kind == BM_AREA_FILE) {
-      st = bm_areas_read_ogr(a->file, path, a->pos.line, a->pos.col, g, m->err);
+      st = bm_geom_copy(g, &in->area_file[i])
+               ? BM_OK
+               : bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     } else if (a->along == BM_BUFFER_AROUND) {
       double lon, lat;
       if ((st = bm_story_resolve_place(&a->around, sites, ns, "area center (around)", path, &lon,
@@ -188,7 +229,7 @@ bm_status pl_story_build(map *m, story *s) {
       bm_geom line;
       bm_geom_init(&line, BM_GEOM_LINE);
       if (a->along == BM_BUFFER_BORDER)
-        st = border_lines(m, &lines, &a->border[0], &a->border[1], &line);
+        st = border_lines(m, lines, &a->border[0], &a->border[1], &line);
       else {
         bm_geom_begin_part(&line);
         for (size_t k = 0; k < a->nline; k++)
@@ -214,7 +255,6 @@ bm_status pl_story_build(map *m, story *s) {
     }
     if (!st) pl_story_to_pixels(m, g);
   }
-  bm_features_free(&lines);
   if (st) return st;
   for (size_t i = 0; i < spec->n_callouts; i++) {
     const bm_callout *c = &spec->callouts[i];

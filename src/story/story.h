@@ -1,4 +1,4 @@
-/* layers/story.h — the story's own things, resolved against the base data.
+/* story/story.h — the story's own things, resolved against the base data.
  *
  * Highlight references in the spec (countries by ISO A3, provinces by
  * country and name) are matched here against the Natural Earth features; a
@@ -6,8 +6,8 @@
  * column and listing what would be valid. Sites that would sit on top of each
  * other (two sites in one city) are spread apart so both symbols show.
  */
-#ifndef BM_LAYERS_STORY_H
-#define BM_LAYERS_STORY_H
+#ifndef BM_STORY_STORY_H
+#define BM_STORY_STORY_H
 
 #include <stdbool.h>
 

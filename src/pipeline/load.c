@@ -1,5 +1,6 @@
-/* pipeline/base.c — the Natural Earth base map: reading its layers for the
- * view, projecting them to pixels, resolving the highlights, painting. */
+/* pipeline/load.c — the load stage: every read from disk (Natural Earth
+ * layers for the view, site files, the story's area files and boundary lines),
+ * and the highlights resolved against what was read. */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -12,7 +13,6 @@
 #include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
-#include "layers/story.h"
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
@@ -20,6 +20,7 @@
 #include "proj/proj.h"
 #include "render/render.h"
 #include "spec/style.h"
+#include "story/story.h"
 #include "text/text.h"
 
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
@@ -46,27 +47,6 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
   char path[1024];
   bm_catalog_shp_path(m->opt->data_dir, e, path, sizeof path);
   return bm_shp_read(path, query, fields, out, m->err);
-}
-
-/* lon/lat -> clipped, simplified pixel geometry, in place. False: nothing left. */
-bool pl_to_pixels(map *m, bm_geom *g) {
-  if (!bm_proj_geom(m->proj, g, m->view.query, m->view.step_deg)) return false;
-  bm_view_geom_to_px(&m->view, g);
-  bm_geom tmp;
-  bm_geom_init(&tmp, g->type);
-  if (!bm_geom_clip_rect(g, m->clip_px, &tmp)) {
-    bm_geom_free(&tmp);
-    return false;
-  }
-  bm_geom_free(g);
-  *g = tmp;
-  bm_geom_simplify(g, 0.4);
-  return g->nparts > 0;
-}
-
-static void project_all(map *m, bm_features *fs) {
-  for (size_t i = 0; i < fs->n; i++)
-    if (!pl_to_pixels(m, &fs->f[i].geom)) bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
 }
 
 double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt) {
@@ -149,17 +129,51 @@ bm_status pl_load_base(map *m, base *b) {
   return BM_OK;
 }
 
-size_t pl_project_base(map *m, base *b) {
-  bm_features *all[] = {&b->land,   &b->lakes,      &b->glaciers, &b->countries, &b->provinces,
-                        &b->rivers, &b->boundaries, &b->disputed, &b->regions};
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-    project_all(m, all[i]);
-    n += all[i]->n;
-  }
-  return n;
-}
-
 bool pl_boundary_is_disputed(const char *cla) {
   return cla && strncmp(cla, "International boundary", 22) != 0;
+}
+
+bm_status pl_load_sites(map *m) {
+  const bm_spec *s = m->spec;
+  m->sites = calloc(1, sizeof *m->sites);
+  if (!m->sites) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  m->sites->path = strdup(s->path);
+  for (size_t i = 0; i < s->n_sites; i++)
+    if (!bm_spec_add_site(m->sites, &s->sites[i]))
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < s->n_site_files; i++) {
+    bm_status st = bm_sites_read_ogr(&s->site_files[i], m->sites, m->err);
+    if (st) return st;
+  }
+  return BM_OK;
+}
+
+bm_status pl_load_story(map *m, story_input *in) {
+  const bm_spec *spec = m->spec;
+  in->area_file = calloc(spec->n_areas + 1, sizeof(bm_geom));
+  if (!in->area_file) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  /* borders, and buffers along them, measure the 10m boundary lines whatever the map's scale */
+  bool need_lines = spec->n_borders > 0;
+  for (size_t i = 0; i < spec->n_areas; i++)
+    if (spec->areas[i].kind == BM_AREA_BUFFER && spec->areas[i].along == BM_BUFFER_BORDER)
+      need_lines = true;
+  static const char *const line_f[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
+  bm_status st;
+  if (need_lines && (st = pl_read_layer(m, "boundaries", "10m", NULL, line_f, &in->lines)))
+    return st;
+  for (size_t i = 0; i < spec->n_areas; i++) {
+    const bm_area *a = &spec->areas[i];
+    bm_geom_init(&in->area_file[i], BM_GEOM_POLYGON);
+    if (a->kind == BM_AREA_FILE && (st = bm_areas_read_ogr(a->file, spec->path, a->pos.line,
+                                                           a->pos.col, &in->area_file[i], m->err)))
+      return st;
+  }
+  return BM_OK;
+}
+
+void pl_story_input_free(story_input *in, const bm_spec *spec) {
+  bm_features_free(&in->lines);
+  for (size_t i = 0; in->area_file && i < spec->n_areas; i++)
+    bm_geom_free(&in->area_file[i]);
+  free(in->area_file);
 }

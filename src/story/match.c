@@ -1,4 +1,4 @@
-#include "layers/story.h"
+#include "story/story.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -10,7 +10,6 @@
 #include "core/util.h"
 #include "geom/simplify.h"
 #include "label/label.h"
-#include "layers/story.h"
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
@@ -18,6 +17,7 @@
 #include "proj/proj.h"
 #include "render/render.h"
 #include "spec/style.h"
+#include "story/story.h"
 #include "text/text.h"
 
 static void json_str(FILE *f, const char *s) {
@@ -79,7 +79,10 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
 
 /* Writes the report into out's temp file and closes it; the caller renames it
  * into place together with the map. */
-bm_status pl_write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_atomic *out) {
+static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out) {
+  const bm_labeler *lb = c->labels;
+  const story_px *sp = &c->sites;
+  const bm_furniture *fur = &c->furniture;
   bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
   if (st) return bm_error_wrap(m->err, "cannot write the label report");
   FILE *f = out->f;
@@ -125,7 +128,49 @@ bm_status pl_write_report(map *m, const bm_labeler *lb, const story_px *sp, bm_a
             bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r);
   }
   fprintf(f, "\n  ]");
-  if (m->fur) write_furniture_report(f, m->fur);
+  write_furniture_report(f, fur);
   fprintf(f, "\n}\n");
   return bm_atomic_close(out, m->err);
+}
+
+bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err) {
+  o->files = calloc(n + 1, sizeof *o->files);
+  o->sinks = calloc(n + 1, sizeof *o->sinks);
+  if (!o->files || !o->sinks) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < n; i++) {
+    if (!outs[i].path) continue;
+    bm_status st = bm_atomic_open(&o->files[i], outs[i].path, err);
+    if (st) return st;
+    o->sinks[i].f = o->files[i].f;
+  }
+  return BM_OK;
+}
+
+bm_status pl_outputs_commit(const map *m, const computed *c, bm_output *outs, size_t n,
+                            outputs *o) {
+  bm_status st;
+  bool report = m->opt->labels_report;
+  if (report && (st = pl_write_report(m, c, &o->report))) return st;
+  for (size_t i = 0; i < n; i++)
+    if (outs[i].path && (st = bm_atomic_close(&o->files[i], m->err))) return st;
+  if (report && (st = bm_atomic_rename(&o->report, m->err))) return st;
+  for (size_t i = 0; i < n; i++)
+    if (outs[i].path && (st = bm_atomic_rename(&o->files[i], m->err))) return st;
+  for (size_t i = 0; i < n; i++)
+    if (!outs[i].path) { /* hand the bytes over */
+      outs[i].data = o->sinks[i].data;
+      outs[i].len = o->sinks[i].len;
+      o->sinks[i].data = NULL;
+    }
+  return BM_OK;
+}
+
+void pl_outputs_free(outputs *o, size_t n) {
+  bm_atomic_abort(&o->report);
+  for (size_t i = 0; o->files && i < n; i++) {
+    bm_atomic_abort(&o->files[i]);
+    free(o->sinks[i].data);
+  }
+  free(o->files);
+  free(o->sinks);
 }

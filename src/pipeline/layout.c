@@ -1,4 +1,4 @@
-/* pipeline/furniture.c — legend contents, inset, graticule and where the
+/* pipeline/layout.c — legend contents, inset, graticule and where the
  * furniture goes (the corner with the least content). */
 #include <errno.h>
 #include <math.h>
@@ -12,7 +12,6 @@
 #include "geom/clip.h"
 #include "geom/simplify.h"
 #include "label/label.h"
-#include "layers/story.h"
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
@@ -20,6 +19,7 @@
 #include "proj/proj.h"
 #include "render/render.h"
 #include "spec/style.h"
+#include "story/story.h"
 #include "text/text.h"
 
 static bool add_item(bm_legend *L, bm_legend_symbol sym, const char *text) {
@@ -373,7 +373,10 @@ static bm_status graticule(map *m, story *s, bm_furniture *f) {
   return BM_OK;
 }
 
-bm_status pl_furniture_plan(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
+/* Title block and credit first, then what goes in the corners. */
+bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
+  bm_furniture_layout(f, m->text, &m->style, m->k, m->view.width, m->view.height, m->spec->title,
+                      m->spec->subtitle, m->spec->credit);
   const bm_spec *spec = m->spec;
   bm_status st = BM_OK;
   bm_furniture_set_date(f, &m->style, spec->credit, spec->date);

@@ -1,0 +1,123 @@
+/* pipeline/plan.c — the plan stage: the extent in lon/lat, the projection,
+ * the view (frame and pixel transform) and the data scale. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/util.h"
+#include "geom/clip.h"
+#include "geom/simplify.h"
+#include "pipeline/map.h"
+#include "story/story.h"
+
+/* The lon/lat box of one country: its largest part, plus the parts near it,
+ * so that far-off islands and territories do not stretch the map. */
+static void country_box(const bm_geom *g, bm_bbox *acc) {
+  size_t best = 0;
+  double best_a = -1;
+  for (size_t i = 0; i < g->nparts; i++) {
+    double a = bm_geom_ring_area(g, i);
+    if (a > best_a) best_a = a, best = i;
+  }
+  bm_bbox main = bm_bbox_empty();
+  const double *p = bm_geom_part_xy(g, best);
+  for (size_t k = 0; k < bm_geom_part_len(g, best); k++)
+    bm_bbox_add(&main, p[2 * k], p[2 * k + 1]);
+  double reach = fmax(main.maxx - main.minx, main.maxy - main.miny);
+  bm_bbox near = bm_bbox_grow(main, reach, reach);
+  for (size_t i = 0; i < g->nparts; i++) {
+    const double *q = bm_geom_part_xy(g, i);
+    bm_bbox b = bm_bbox_empty();
+    for (size_t k = 0; k < bm_geom_part_len(g, i); k++)
+      bm_bbox_add(&b, q[2 * k], q[2 * k + 1]);
+    if (bm_bbox_intersects(b, near)) {
+      bm_bbox_add(acc, b.minx, b.miny);
+      bm_bbox_add(acc, b.maxx, b.maxy);
+    }
+  }
+}
+
+/* The lon/lat box of an extent given as a box, a centre and radius, or a
+ * list of countries (used for the map and for its inset). */
+bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const double center[2],
+                        double radius_km, const bm_country_ref *countries, size_t ncountries,
+                        bm_bbox *ll) {
+  *ll = bm_bbox_empty();
+  if (kind == BM_EXTENT_BBOX) {
+    *ll = (bm_bbox){bbox[0], bbox[1], bbox[2], bbox[3]};
+    if (ll->maxx < ll->minx) ll->maxx += 360; /* crosses the antimeridian */
+    return BM_OK;
+  }
+  if (kind == BM_EXTENT_CENTER) {
+    for (int a = 0; a < 360; a += 5) {
+      double lon, lat;
+      bm_geodesic_direct(center[0], center[1], a, radius_km * 1000, &lon, &lat);
+      bm_bbox_add(ll, bm_lon_unwrap(lon, center[0]), lat);
+    }
+    return BM_OK;
+  }
+  static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
+  bm_features cs;
+  bm_status st = pl_read_layer(m, "countries", "50m", NULL, fields, &cs);
+  bool *mask = st ? NULL : calloc(cs.n + 1, sizeof *mask);
+  if (!st && !mask) st = bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t r = 0; !st && r < ncountries; r++) {
+    memset(mask, 0, cs.n * sizeof *mask);
+    st = bm_story_match_country(&cs, &countries[r], m->spec->path, mask, m->err);
+    for (size_t i = 0; !st && i < cs.n; i++)
+      if (mask[i]) country_box(&cs.f[i].geom, ll);
+  }
+  free(mask);
+  bm_features_free(&cs);
+  return st;
+}
+
+static bm_status extent_lonlat(map *m, bm_bbox *ll) {
+  const bm_spec *s = m->spec;
+  return pl_extent_box(m, s->extent_kind, s->bbox, s->center, s->radius_km, s->extent_countries,
+                       s->n_extent_countries, ll);
+}
+
+static const char *auto_scale(double m_per_px) {
+  if (m_per_px <= 3000) return "10m";
+  if (m_per_px <= 12000) return "50m";
+  return "110m";
+}
+
+bm_status pl_plan(map *m) {
+  const bm_spec *s = m->spec;
+  int width = m->opt->width > 0 ? m->opt->width : s->width;
+  int height = m->opt->height > 0 ? m->opt->height : s->height;
+  bm_bbox ll;
+  bm_status st = extent_lonlat(m, &ll);
+  if (st) return st;
+  char def[512];
+  if (!strcmp(s->projection, "auto"))
+    bm_proj_auto_definition(ll, def, sizeof def);
+  else
+    snprintf(def, sizeof def, "%s", s->projection);
+  st = bm_proj_create(def, &m->proj, m->err);
+  if (st) {
+    if (s->projection_pos.line) {
+      m->err->code = st = BM_ERR_SPEC; /* the spec asked for it: a spec error */
+      m->err->line = s->projection_pos.line;
+      m->err->col = s->projection_pos.col;
+      snprintf(m->err->file, sizeof m->err->file, "%s", s->path);
+    }
+    return st;
+  }
+  st = bm_view_fit(m->proj, ll, s->margin, width, height, &m->view, m->err);
+  if (st) return st;
+  m->scale = strcmp(s->scale, "auto") ? s->scale : auto_scale(1 / m->view.px_per_m);
+  /* sizes scale with the width, but a small map keeps text readable on a
+   * phone: never below 3/4 of the 1200 px sizes (10 px text stays >= 7.5 px) */
+  m->k = fmax(width / 1200.0, 0.75);
+  double margin = 20 * m->k + 10;
+  m->clip_px = (bm_bbox){-margin, -margin, width + margin, height + margin};
+  if (m->stats) {
+    snprintf(m->stats->projection, sizeof m->stats->projection, "%s", def);
+    snprintf(m->stats->scale, sizeof m->stats->scale, "%s", m->scale);
+  }
+  return BM_OK;
+}
