@@ -430,6 +430,33 @@ static void test_anchor_without_area_is_refused(void **state) {
   bm_geom_free(&g);
 }
 
+static void test_anchor_keeps_out_of_holes(void **state) {
+  (void)state;
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_POLYGON);
+  /* a 100 px square country with a 40 px lake (or enclave, like Lesotho in South Africa)
+   * in the middle: the label must not go in the hole, and its circle must not cover it */
+  square(&g, 0, 0, 100);
+  square(&g, 30, 30, 40);
+  double x, y, r;
+  assert_true(bm_geom_label_anchor(&g, &x, &y, &r));
+  assert_true(bm_geom_contains(&g, x, y));
+  /* the circle stays out of the lake: its centre is at least r from the lake's square */
+  double dx = fmax(fmax(30 - x, 0), x - 70), dy = fmax(fmax(30 - y, 0), y - 70);
+  assert_true(hypot(dx, dy) >= r - 1);
+  /* the largest such circle sits in a corner, touching two sides and the lake's corner:
+   * radius 30*sqrt(2)/(1+sqrt(2)) = 17.57 (without the hole it would be 50) */
+  assert_true(fabs(r - 17.57) <= 1);
+
+  /* an island in that lake, and a small part elsewhere, change nothing */
+  square(&g, 45, 45, 10);
+  square(&g, 200, 0, 10);
+  assert_true(bm_geom_label_anchor(&g, &x, &y, &r));
+  assert_true(bm_geom_contains(&g, x, y));
+  assert_true(x < 100 && fabs(r - 17.57) <= 1);
+  bm_geom_free(&g);
+}
+
 /* ---- ring area -------------------------------------------------------------- */
 
 static void test_ring_area_either_orientation(void **state) {
@@ -463,6 +490,7 @@ int main(void) {
       cmocka_unit_test(test_anchor_of_an_l_shape_is_inside_away_from_the_notch),
       cmocka_unit_test(test_anchor_of_a_multipolygon_is_in_its_largest_part),
       cmocka_unit_test(test_anchor_without_area_is_refused),
+      cmocka_unit_test(test_anchor_keeps_out_of_holes),
       cmocka_unit_test(test_ring_area_either_orientation),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
