@@ -116,6 +116,40 @@ bool bm_geom_join_lines(const bm_geom *g, double tol, bm_geom *out) {
 
 static void geos_quiet(const char *fmt, ...) { (void)fmt; }
 
+/* Even-odd test of (x, y) against ring i alone. */
+static bool ring_contains(const bm_geom *g, size_t i, double x, double y) {
+  const double *p = bm_geom_part_xy(g, i);
+  size_t n = bm_geom_part_len(g, i);
+  bool in = false;
+  for (size_t k = 0, j = n - 1; k < n; j = k++) {
+    double xk = p[2 * k], yk = p[2 * k + 1], xj = p[2 * j], yj = p[2 * j + 1];
+    if ((yk > y) != (yj > y) && x < (xj - xk) * (y - yk) / (yj - yk) + xk) in = !in;
+  }
+  return in;
+}
+
+static GEOSGeometry *geos_ring(GEOSContextHandle_t h, const bm_geom *g, size_t i) {
+  const double *p = bm_geom_part_xy(g, i);
+  size_t n = bm_geom_part_len(g, i);
+  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)n, 2);
+  if (!cs) return NULL;
+  for (size_t k = 0; k < n; k++)
+    GEOSCoordSeq_setXY_r(h, cs, (unsigned)k, p[2 * k], p[2 * k + 1]);
+  return GEOSGeom_createLinearRing_r(h, cs);
+}
+
+/* Is ring j a hole of ring outer, i.e. inside it (tested at j's first vertex)? A ring
+ * nested deeper (an island in a lake) lies inside a hole anyway, so it changes nothing. */
+static bool is_hole_of(const bm_geom *g, bm_bbox o, size_t outer, size_t j) {
+  if (j == outer || bm_geom_part_len(g, j) < 4 || bm_geom_ring_area(g, j) <= 0) return false;
+  const double *p = bm_geom_part_xy(g, j);
+  size_t n = bm_geom_part_len(g, j);
+  for (size_t k = 0; k < n; k++)
+    if (p[2 * k] < o.minx || p[2 * k] > o.maxx || p[2 * k + 1] < o.miny || p[2 * k + 1] > o.maxy)
+      return false;
+  return ring_contains(g, outer, p[0], p[1]);
+}
+
 bool bm_geom_label_anchor(const bm_geom *g, double *x, double *y, double *radius) {
   if (g->type != BM_GEOM_POLYGON || g->nparts == 0) return false;
   size_t best = 0;
@@ -125,16 +159,28 @@ bool bm_geom_label_anchor(const bm_geom *g, double *x, double *y, double *radius
     if (a > best_area) best_area = a, best = i;
   }
   if (best_area <= 0) return false;
+  /* the rings inside it (lakes, enclaves such as Lesotho in South Africa) are its holes:
+   * the label keeps out of them */
+  bm_bbox ob = bm_bbox_empty();
+  const double *op = bm_geom_part_xy(g, best);
+  for (size_t k = 0; k < bm_geom_part_len(g, best); k++)
+    bm_bbox_add(&ob, op[2 * k], op[2 * k + 1]);
   GEOSContextHandle_t h = GEOS_init_r();
   GEOSContext_setErrorHandler_r(h, geos_quiet);
   GEOSContext_setNoticeHandler_r(h, geos_quiet);
-  const double *p = bm_geom_part_xy(g, best);
-  size_t n = bm_geom_part_len(g, best);
-  GEOSCoordSequence *cs = GEOSCoordSeq_create_r(h, (unsigned)n, 2);
-  for (size_t k = 0; k < n; k++)
-    GEOSCoordSeq_setXY_r(h, cs, (unsigned)k, p[2 * k], p[2 * k + 1]);
-  GEOSGeometry *ring = GEOSGeom_createLinearRing_r(h, cs);
-  GEOSGeometry *poly = ring ? GEOSGeom_createPolygon_r(h, ring, NULL, 0) : NULL;
+  GEOSGeometry *ring = geos_ring(h, g, best);
+  GEOSGeometry **holes = malloc(g->nparts * sizeof *holes);
+  unsigned nholes = 0;
+  bool holes_ok = holes != NULL;
+  for (size_t j = 0; ring && holes && j < g->nparts; j++)
+    if (is_hole_of(g, ob, best, j)) {
+      holes[nholes] = geos_ring(h, g, j);
+      if (holes[nholes]) nholes++;
+    }
+  if (!holes_ok && ring) GEOSGeom_destroy_r(h, ring);
+  /* GEOS owns the rings from here */
+  GEOSGeometry *poly = ring && holes_ok ? GEOSGeom_createPolygon_r(h, ring, holes, nholes) : NULL;
+  free(holes);
   bool ok = false;
   if (poly) {
     GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(h, poly, 1.0);

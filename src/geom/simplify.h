@@ -13,7 +13,9 @@ void bm_geom_simplify(bm_geom *g, double tol);
 
 /* The label point of a polygon (pixels): the centre of the largest circle
  * inside its largest part (GEOS maximum inscribed circle, the pole of
- * inaccessibility), and that circle's radius. False when g has no area. */
+ * inaccessibility), and that circle's radius. The rings inside that part are
+ * its holes (lakes, enclaves): the circle keeps out of them. False when g has
+ * no area. */
 bool bm_geom_label_anchor(const bm_geom *g, double *x, double *y, double *radius);
 
 /* Joins line parts that meet end to end (within tol pixels, either way

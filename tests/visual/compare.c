@@ -1,13 +1,18 @@
-/* visual/compare.c — compares a rendered PNG with its reference image.
+/* visual/compare.c — compares a rendered PNG with its reference image, strictly.
  *
- *   visual_compare EXPECTED.png ACTUAL.png TOLERANCE MAXFRAC
+ *   visual_compare EXPECTED.png ACTUAL.png [TOLERANCE [MAXPIXELS]]
  *
- * A pixel differs when any of its channels (R, G, B, A) differs by more than TOLERANCE
- * (0..255, e.g. 8 for 8/255). The images match when they have the same size and the
- * fraction of differing pixels is at most MAXFRAC (0..1, e.g. 0.005; "0.5%" also works).
+ * Output is deterministic, so the files should be identical: when their bytes are
+ * equal the images match at once. Otherwise both are decoded and compared pixel by
+ * pixel: a pixel differs when any of its channels (R, G, B, A) differs by more than
+ * TOLERANCE (0..255, default 2, i.e. 2/255); the images match when they have the
+ * same size and at most MAXPIXELS pixels differ (default 0). One missing label is
+ * some hundred pixels, so any allowance must stay far below that.
  * On a mismatch, ACTUAL stays where it is and a diff image is written beside it
  * (ACTUAL with "-actual.png" or ".png" replaced by "-diff.png"): the reference faded to
- * grey, with differing pixels in red (brighter = larger difference).
+ * grey, with differing pixels in red (brighter = larger difference); the count, the
+ * bounding box of the differing pixels and the 64x64 tiles holding most of them are
+ * printed.
  * Exit: 0 match, 1 mismatch, 2 bad arguments or unreadable images.
  */
 #include <cairo.h>
@@ -56,25 +61,67 @@ static char *diff_path(const char *actual) {
 
 static int chan(uint32_t p, int shift) { return (int)((p >> shift) & 0xff); }
 
+/* 1 when both files can be read and hold the same bytes, 0 when they differ, -1 when
+ * one cannot be read (the PNG decoder then says why). */
+static int same_bytes(const char *p1, const char *p2) {
+  FILE *f1 = fopen(p1, "rb"), *f2 = fopen(p2, "rb");
+  int rc = -1;
+  if (f1 && f2) {
+    static unsigned char b1[1 << 16], b2[1 << 16];
+    rc = 1;
+    for (;;) {
+      size_t n1 = fread(b1, 1, sizeof b1, f1), n2 = fread(b2, 1, sizeof b2, f2);
+      if (n1 != n2 || memcmp(b1, b2, n1)) {
+        rc = 0;
+        break;
+      }
+      if (n1 < sizeof b1) {
+        if (ferror(f1) || ferror(f2)) rc = -1;
+        break;
+      }
+    }
+  }
+  if (f1) fclose(f1);
+  if (f2) fclose(f2);
+  return rc;
+}
+
+static bool parse_long(const char *s, long lo, long hi, long *out) {
+  char *end;
+  long v = strtol(s, &end, 10);
+  if (end == s || *end || v < lo || v > hi) return false;
+  *out = v;
+  return true;
+}
+
+enum { TILE = 64, NTOP = 5 };
+
 int main(int argc, char **argv) {
-  if (argc != 5) {
-    fprintf(stderr, "usage: %s EXPECTED.png ACTUAL.png TOLERANCE(0-255) MAXFRAC(0-1 or N%%)\n",
-            argv[0]);
+  if (argc < 3 || argc > 5) {
+    fprintf(
+        stderr,
+        "usage: %s EXPECTED.png ACTUAL.png [TOLERANCE(0-255, default 2) [MAXPIXELS(default 0)]]\n",
+        argv[0]);
     return 2;
   }
   const char *expected = argv[1], *actual = argv[2];
-  char *end;
-  long tol = strtol(argv[3], &end, 10);
-  if (end == argv[3] || *end || tol < 0 || tol > 255) {
+  long tol = 2, maxpix = 0;
+  if (argc > 3 && !parse_long(argv[3], 0, 255, &tol)) {
     fprintf(stderr, "compare: TOLERANCE must be a whole number from 0 to 255, not '%s'\n", argv[3]);
     return 2;
   }
-  double maxfrac = strtod(argv[4], &end);
-  if (end != argv[4] && *end == '%' && !end[1]) maxfrac /= 100, end++;
-  if (end == argv[4] || *end || maxfrac < 0 || maxfrac > 1) {
-    fprintf(stderr, "compare: MAXFRAC must be a fraction from 0 to 1 (or a percentage), not '%s'\n",
+  if (argc > 4 && !parse_long(argv[4], 0, 1000000000L, &maxpix)) {
+    fprintf(stderr, "compare: MAXPIXELS must be a whole number of pixels (0 or more), not '%s'\n",
             argv[4]);
     return 2;
+  }
+
+  char *dpath = diff_path(actual);
+  if (dpath) remove(dpath); /* never leave a diff from an earlier run */
+  if (same_bytes(expected, actual) == 1) {
+    printf("PASS: %s is byte-identical to the reference %s\n", actual, expected);
+    free(dpath);
+    return 0;
   }
 
   cairo_surface_t *e = load(expected);
@@ -83,17 +130,17 @@ int main(int argc, char **argv) {
             "compare: no usable reference image; if this is a new case, look at '%s' and "
             "copy it to '%s'\n",
             actual, expected);
+    free(dpath);
     return 2;
   }
   cairo_surface_t *a = load(actual);
   if (!a) {
+    free(dpath);
     cairo_surface_destroy(e);
     return 2;
   }
   int w = cairo_image_surface_get_width(e), h = cairo_image_surface_get_height(e);
   int aw = cairo_image_surface_get_width(a), ah = cairo_image_surface_get_height(a);
-  char *dpath = diff_path(actual);
-  if (dpath) remove(dpath); /* never leave a diff from an earlier run */
   if (w != aw || h != ah) {
     printf("FAIL: %s is %dx%d, the reference %s is %dx%d\n", actual, aw, ah, expected, w, h);
     free(dpath);
@@ -102,12 +149,23 @@ int main(int argc, char **argv) {
     return 1;
   }
 
+  int tw = (w + TILE - 1) / TILE, th = (h + TILE - 1) / TILE;
+  long *tiles = calloc((size_t)tw * th, sizeof *tiles);
   cairo_surface_t *d = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, w, h);
+  if (!tiles || cairo_surface_status(d) != CAIRO_STATUS_SUCCESS) {
+    fprintf(stderr, "compare: out of memory\n");
+    free(tiles);
+    free(dpath);
+    cairo_surface_destroy(d);
+    cairo_surface_destroy(e);
+    cairo_surface_destroy(a);
+    return 2;
+  }
   const unsigned char *ed = cairo_image_surface_get_data(e), *ad = cairo_image_surface_get_data(a);
   unsigned char *dd = cairo_image_surface_get_data(d);
   int es = cairo_image_surface_get_stride(e), as = cairo_image_surface_get_stride(a);
   int ds = cairo_image_surface_get_stride(d);
-  long long bad = 0;
+  long long bad = 0, changed = 0;
   int maxdiff = 0, minx = w, miny = h, maxx = -1, maxy = -1;
   for (int y = 0; y < h; y++) {
     const uint32_t *er = (const uint32_t *)(ed + (size_t)y * es);
@@ -119,9 +177,11 @@ int main(int argc, char **argv) {
         int v = abs(chan(er[x], sh) - chan(ar[x], sh));
         if (v > worst) worst = v;
       }
+      if (worst) changed++;
       if (worst > maxdiff) maxdiff = worst;
       if (worst > tol) {
         bad++;
+        tiles[(size_t)(y / TILE) * tw + x / TILE]++;
         if (x < minx) minx = x;
         if (x > maxx) maxx = x;
         if (y < miny) miny = y;
@@ -137,12 +197,27 @@ int main(int argc, char **argv) {
     }
   }
   cairo_surface_mark_dirty(d);
-  double total = (double)w * h, frac = bad / total;
-  bool ok = frac <= maxfrac;
-  printf("%s: %lld of %.0f pixels (%.3f%%) differ by more than %ld/255 in some channel; "
-         "allowed %.3f%%; largest channel difference %d/255\n",
-         ok ? "PASS" : "FAIL", bad, total, 100 * frac, tol, 100 * maxfrac, maxdiff);
-  if (bad) printf("  differing pixels lie within x %d..%d, y %d..%d\n", minx, maxx, miny, maxy);
+  bool ok = bad <= maxpix;
+  printf("%s: %lld of %lld pixels differ by more than %ld/255 in some channel (allowed: %ld); "
+         "%lld differ at all; largest channel difference %d/255\n",
+         ok ? "PASS" : "FAIL", bad, (long long)w * h, tol, maxpix, changed, maxdiff);
+  if (bad) {
+    printf("  differing pixels lie within x %d..%d, y %d..%d (%dx%d px)\n", minx, maxx, miny, maxy,
+           maxx - minx + 1, maxy - miny + 1);
+    /* the tiles that hold most of them, so that two distant changes are told apart */
+    printf("  most in the %dx%d tiles:", TILE, TILE);
+    for (int k = 0; k < NTOP; k++) {
+      size_t best = 0;
+      for (size_t t = 1; t < (size_t)tw * th; t++)
+        if (tiles[t] > tiles[best]) best = t;
+      if (!tiles[best]) break;
+      int x0 = (int)(best % tw) * TILE, y0 = (int)(best / tw) * TILE;
+      printf("%s x %d..%d y %d..%d: %ld", k ? ";" : "", x0, x0 + TILE - 1, y0, y0 + TILE - 1,
+             tiles[best]);
+      tiles[best] = 0;
+    }
+    printf("\n");
+  }
   int rc = ok ? 0 : 1;
   if (!ok && dpath) {
     cairo_status_t st = cairo_surface_write_to_png(d, dpath);
@@ -153,6 +228,7 @@ int main(int argc, char **argv) {
       printf("  actual image: %s\n  cannot write the diff image %s: %s\n", actual, dpath,
              cairo_status_to_string(st));
   }
+  free(tiles);
   free(dpath);
   cairo_surface_destroy(d);
   cairo_surface_destroy(e);
