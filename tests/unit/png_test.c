@@ -3,7 +3,7 @@
  * surface twice gives the same file; no tIME or text chunks), and a full disk is an
  * error, not a crash or a silently short file.
  *
- * Every case goes through encode() below, so a change to bm_png_write's signature
+ * Every case goes through encode() below, so a change to bm_png_encode's signature
  * touches one function here. Decoding uses Cairo's PNG reader (libpng), independent of
  * the encoder under test. */
 #define _GNU_SOURCE
@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <cairo.h>
 #include <zlib.h>
 
 #include <cmocka.h>
@@ -26,7 +27,14 @@
 
 /* The one call of the code under test. */
 static bm_status encode(cairo_surface_t *s, FILE *f, bm_error *err) {
-  return bm_png_write(s, f, err);
+  cairo_surface_flush(s);
+  bm_sink sink = {.f = f};
+  bm_status st = bm_png_encode(cairo_image_surface_get_data(s), cairo_image_surface_get_width(s),
+                               cairo_image_surface_get_height(s),
+                               cairo_image_surface_get_stride(s), &sink, err);
+  if (!st && sink.failed)
+    st = bm_error_set(err, BM_ERR_IO, NULL, 0, 0, "cannot write the PNG (disk full?)");
+  return st;
 }
 
 typedef struct {
@@ -40,7 +48,7 @@ static png_bytes encode_to_memory(cairo_surface_t *s) {
   assert_non_null(f);
   bm_error err;
   bm_error_clear(&err);
-  if (encode(s, f, &err) != BM_OK) fail_msg("bm_png_write: %s", err.msg);
+  if (encode(s, f, &err) != BM_OK) fail_msg("bm_png_encode: %s", err.msg);
   assert_int_equal(fclose(f), 0);
   return b;
 }
