@@ -49,20 +49,20 @@ extern "C" {
  * USAGE 2, SPEC 3, DATA 4, IO 5, anything else 1. */
 typedef enum {
   BORDERMAP_OK = 0,
-  BORDERMAP_ERR_USAGE = 1,    /* a bad argument: NULL where a value is needed, a bad option */
-  BORDERMAP_ERR_SPEC = 2,     /* map spec or style file: YAML syntax, unknown key, bad value */
-  BORDERMAP_ERR_DATA = 3,     /* missing or broken data folder, layer, shapefile or font */
-  BORDERMAP_ERR_IO = 4,       /* a file cannot be read or written */
-  BORDERMAP_ERR_PROJ = 5,     /* a projection cannot be built or applied */
-  BORDERMAP_ERR_NET = 6,      /* a download failed */
-  BORDERMAP_ERR_NOMEM = 7,    /* out of memory */
-  BORDERMAP_ERR_INTERNAL = 8  /* a bug in bordermap: please report it */
+  BORDERMAP_ERR_USAGE = 1,   /* a bad argument: NULL where a value is needed, a bad option */
+  BORDERMAP_ERR_SPEC = 2,    /* map spec or style file: YAML syntax, unknown key, bad value */
+  BORDERMAP_ERR_DATA = 3,    /* missing or broken data folder, layer, shapefile or font */
+  BORDERMAP_ERR_IO = 4,      /* a file cannot be read or written */
+  BORDERMAP_ERR_PROJ = 5,    /* a projection cannot be built or applied */
+  BORDERMAP_ERR_NET = 6,     /* a download failed */
+  BORDERMAP_ERR_NOMEM = 7,   /* out of memory */
+  BORDERMAP_ERR_INTERNAL = 8 /* a bug in bordermap: please report it */
 } bordermap_status;
 
 typedef struct {
   bordermap_status code;
-  char file[512];    /* the file the problem is in; "" when it is not about a file */
-  int line, column;  /* 1-based; 0 when not known */
+  char file[512];     /* the file the problem is in; "" when it is not about a file */
+  int line, column;   /* 1-based; 0 when not known */
   char message[1536]; /* one sentence, UTF-8, no trailing newline */
 } bordermap_error;
 
@@ -155,8 +155,7 @@ typedef struct bordermap_catalog bordermap_catalog; /* opaque */
 /* Reads the list of layers bordermap uses and looks in data_dir (NULL: the default folder)
  * for each of them. A missing folder is not an error: every layer is then absent.
  * Free with bordermap_catalog_close. */
-BORDERMAP_API bordermap_catalog *bordermap_catalog_open(const char *data_dir,
-                                                        bordermap_error *err);
+BORDERMAP_API bordermap_catalog *bordermap_catalog_open(const char *data_dir, bordermap_error *err);
 BORDERMAP_API void bordermap_catalog_close(bordermap_catalog *cat);
 
 BORDERMAP_API size_t bordermap_catalog_count(const bordermap_catalog *cat);

@@ -92,7 +92,7 @@ const char *bordermap_version(void) { return BM_VERSION; }
 void bordermap_versions_get(bordermap_versions *out) {
   if (!out) return;
   out->bordermap = BM_VERSION;
-  out->proj = proj_info().release;
+  out->proj = proj_info().version;
   out->gdal = GDALVersionInfo("RELEASE_NAME");
   out->geos = GEOSversion();
   out->cairo = cairo_version_string();
@@ -184,8 +184,7 @@ void bordermap_render_options_init(bordermap_render_options *opts) {
 }
 
 bordermap_status bordermap_render_file(const bordermap_spec *spec, const char *path,
-                                       const bordermap_render_options *opts,
-                                       bordermap_error *err) {
+                                       const bordermap_render_options *opts, bordermap_error *err) {
   clear(err);
   if (!spec || !path || !*path)
     return fail(err, BORDERMAP_ERR_USAGE, "bordermap_render_file: no spec or no output path");

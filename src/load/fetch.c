@@ -13,10 +13,10 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
-#include <glib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -476,7 +476,8 @@ static bm_status describe_layer(const fetch_ctx *ctx, const char *zip, const cha
   snprintf(vf, sizeof vf, "%s/%s.VERSION.txt", dir, e->stem);
   FILE *f = fopen(vf, "r");
   if (f) {
-    if (fgets(line, sizeof line, f)) take_version(line, strlen(line), rec->version, sizeof rec->version);
+    if (fgets(line, sizeof line, f))
+      take_version(line, strlen(line), rec->version, sizeof rec->version);
     fclose(f);
   }
   gchar *contents = NULL;
