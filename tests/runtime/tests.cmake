@@ -1,0 +1,13 @@
+# Set-up and install tests (included from tests/CMakeLists.txt).
+#   setup.runtime_packages  every system file the story render opens comes from a package
+#                           that scripts/setup.sh installs; a missing font names its package
+#   install.moved_prefix    cmake --install to a staging DESTDIR, moved, story map rendered
+#                           from it with the source tree hidden, the example built through
+#                           pkg-config against it
+find_program(BM_BASH bash REQUIRED)
+add_test(NAME setup.runtime_packages
+  COMMAND ${BM_BASH} ${CMAKE_CURRENT_LIST_DIR}/packages.sh $<TARGET_FILE:bordermap>
+          ${CMAKE_SOURCE_DIR} ${BM_TEST_DATA})
+set_tests_properties(setup.runtime_packages PROPERTIES
+  FIXTURES_REQUIRED ne_data SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS setup
+  ENVIRONMENT "BORDERMAP_FONTS=;BORDERMAP_HOME=")
