@@ -11,3 +11,15 @@ add_test(NAME setup.runtime_packages
 set_tests_properties(setup.runtime_packages PROPERTIES
   FIXTURES_REQUIRED ne_data SKIP_RETURN_CODE 77 TIMEOUT 120 LABELS setup
   ENVIRONMENT "BORDERMAP_FONTS=;BORDERMAP_HOME=")
+
+add_test(NAME install.moved_prefix
+  COMMAND ${BM_BASH} ${CMAKE_CURRENT_LIST_DIR}/install.sh ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}
+          ${BM_TEST_DATA})
+set_tests_properties(install.moved_prefix PROPERTIES
+  FIXTURES_REQUIRED ne_data TIMEOUT 300 LABELS setup
+  ENVIRONMENT "BORDERMAP_FONTS=;BORDERMAP_HOME=;BORDERMAP_DATA=")
+
+add_test(NAME docs.manpage
+  COMMAND ${BM_BASH} ${CMAKE_CURRENT_LIST_DIR}/manpage.sh ${CMAKE_SOURCE_DIR}
+          ${CMAKE_BINARY_DIR}/generated/bordermap.1 $<TARGET_FILE:bordermap>)
+set_tests_properties(docs.manpage PROPERTIES TIMEOUT 60 LABELS docs)
