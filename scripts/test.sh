@@ -22,10 +22,10 @@ echo "== release build (gcc, warnings are errors)"
 CC=gcc cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DBM_TESTS=ON -DBM_WERROR=ON \
   -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-release -j"$(nproc)" >/dev/null
-echo "== sanitizer build (ASan + UBSan): unit tests and the region maps"
+echo "== sanitizer build (ASan + UBSan): unit tests, the library API and the region maps"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
-(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels)\.')
+(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels|api)\.')
 # A fixed seed and run count make this part repeatable: the same inputs every
 # time, so a red suite means a change broke something. Longer, exploring runs:
 #   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=600 scripts/test.sh

@@ -23,3 +23,14 @@ add_test(NAME docs.manpage
   COMMAND ${BM_BASH} ${CMAKE_CURRENT_LIST_DIR}/manpage.sh ${CMAKE_SOURCE_DIR}
           ${CMAKE_BINARY_DIR}/generated/bordermap.1 $<TARGET_FILE:bordermap>)
 set_tests_properties(docs.manpage PROPERTIES TIMEOUT 60 LABELS docs)
+
+# The public interface, through the shared library only.
+add_executable(api_test ${CMAKE_CURRENT_LIST_DIR}/../api/api_test.c)
+target_include_directories(api_test PRIVATE ${CMAKE_SOURCE_DIR}/include)
+target_link_libraries(api_test PRIVATE bordermap_shared PkgConfig::CMOCKA)
+target_compile_definitions(api_test PRIVATE
+  BM_TEST_DATA="${BM_TEST_DATA}" BM_TEST_TMP="${CMAKE_BINARY_DIR}/test-tmp"
+  BM_EXPECTED_VERSION="${PROJECT_VERSION}")
+add_test(NAME api.api_test COMMAND api_test)
+set_tests_properties(api.api_test PROPERTIES FIXTURES_REQUIRED ne_data TIMEOUT 120 LABELS api
+  ENVIRONMENT "BORDERMAP_HOME=;BORDERMAP_DATA=;BORDERMAP_STYLES=")
