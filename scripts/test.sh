@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# The same set-up as render-story.sh, then every test: the release build's
-# suite (unit, CLI, visual; the tests fetch Natural Earth into build/data from
-# $BORDERMAP_NE_MIRROR or ../shared/naturalearth), then the unit tests again
-# (and the region maps) under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
-# libFuzzer run (clang) on the spec parser and the shapefile reader.
+# The same set-up as render-story.sh plus the packages only tests need, then every test:
+# the suite of the RelWithDebInfo build in build/ (unit, API, CLI, visual, labels, the
+# run-time packages, the install to a moved prefix, the man page; the tests fetch Natural
+# Earth into build/data from $BORDERMAP_NE_MIRROR or ../shared/naturalearth), a gcc Release
+# build (build only), the unit and API tests again (and the region maps) under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then a short libFuzzer run (clang) on the
+# spec parser and the shapefile reader. Every build here has -DBM_WERROR=ON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
