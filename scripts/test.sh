@@ -1,25 +1,38 @@
 #!/usr/bin/env bash
-# The same set-up as render-story.sh, then every test: the release build's
-# suite (unit, CLI, visual; the tests fetch Natural Earth into build/data from
-# $BORDERMAP_NE_MIRROR or ../shared/naturalearth), then the unit tests again
-# (and the region maps) under AddressSanitizer and UndefinedBehaviorSanitizer, then a short
-# libFuzzer run (clang) on the spec parser and the shapefile reader.
+# The same set-up as render-story.sh plus the packages only tests need, then every test:
+# the suite of the RelWithDebInfo build in build/ (unit, API, CLI, visual, labels, the
+# run-time packages, the install to a moved prefix, the man page; the tests fetch Natural
+# Earth into build/data from $BORDERMAP_NE_MIRROR or ../shared/naturalearth), a gcc Release
+# build (build only), the unit and API tests again (and the region maps) under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then a short libFuzzer run (clang) on the
+# spec parser and the shapefile reader. Every build here has -DBM_WERROR=ON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
-scripts/setup.sh
-cmake -S . -B build -DBM_TEST_MIRROR="$mirror" >/dev/null
+# What only the tests need, on top of what setup.sh installs to build and run bordermap:
+# cmocka (unit tests), python3 (label report checks), unzip and proj-bin (unit tests compare
+# with them), strace (the run-time package test), clang and its sanitizer/libFuzzer runtime
+# (fuzzing), time (the benchmarks).
+test_packages=(libcmocka-dev python3 unzip proj-bin strace clang libclang-rt-14-dev time)
+CMAKE_ARGS="-DBM_TESTS=ON -DBM_WERROR=ON" scripts/setup.sh "${test_packages[@]}"
+cmake -S . -B build -DBM_TESTS=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
 (cd build && ctest --output-on-failure -j2)
-echo "== sanitizer build (ASan + UBSan): unit tests and the region maps"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
+# A packager's build type, so that an optimiser's warnings cannot come back (build only:
+# the suite above already ran the same code).
+echo "== release build (gcc, warnings are errors)"
+CC=gcc cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release -DBM_TESTS=ON -DBM_WERROR=ON \
+  -DBM_TEST_MIRROR="$mirror" >/dev/null
+cmake --build build-release -j"$(nproc)" >/dev/null
+echo "== sanitizer build (ASan + UBSan): unit tests, the library API and the region maps"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
-(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels)\.')
+(cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels|api)\.')
 # A fixed seed and run count make this part repeatable: the same inputs every
 # time, so a red suite means a change broke something. Longer, exploring runs:
 #   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=600 scripts/test.sh
 echo "== fuzzing (libFuzzer, seed ${BM_FUZZ_SEED:=1}, at most ${BM_FUZZ_SECONDS:=60} s per harness)"
-CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
+CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
 for h in spec shp; do
   runs=${BM_FUZZ_RUNS:-$([ $h = spec ] && echo 150000 || echo 20000)} # about 15 s each here

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bordermap.h"
 #include "core/util.h"
 #include "load/catalog.h"
 #include "load/fetch.h"
@@ -16,39 +17,69 @@
 /* Exit codes (also in --help and the README). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4, EXIT_OUTPUT = 5 };
 
+/* One help text per command: `bordermap CMD --help` prints its own, `bordermap --help` all. */
+#define RENDER_HELP                                                                                \
+  "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"                                        \
+  "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"       \
+  "      -o, --output FILE     output file; .png, .pdf or .svg (repeat for several formats);\n"    \
+  "                            default out/<spec name>.png\n"                                      \
+  "      --width N, --height N output size in pixels (overrides the spec)\n"                       \
+  "      --dpi N               resolution for PDF/SVG page size (overrides the spec)\n"            \
+  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      --labels-report FILE  write every label considered, placed or dropped, as JSON\n"         \
+  "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n" \
+  "      --naive-labels        place labels the naive way (greedy, one position each), to "        \
+  "compare\n"                                                                                      \
+  "      --timings             print how long each stage took (standard error)\n"                  \
+  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      -h, --help            this help\n"
+#define BATCH_HELP                                                                                 \
+  "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--quiet]\n"        \
+  "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"        \
+  "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"            \
+  "      -o, --output DIR      output folder (default out/)\n"                                     \
+  "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
+  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      -h, --help            this help\n"
+#define FETCH_HELP                                                                                 \
+  "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR] [--quiet]\n" \
+  "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"    \
+  "      verify and unpack them into the data folder; layers already there are skipped. The\n"     \
+  "      release and each zip's SHA-256 are recorded in DIR/naturalearth-release.txt.\n"           \
+  "      --from SOURCE         a URL, a folder with the official layout, or a release number\n"    \
+  "                            (5.1.2: " BM_NE_OFFICIAL_URL "/5.1.2); default\n"                   \
+  "                            $BORDERMAP_NE_MIRROR, else " BM_NE_OFFICIAL_URL "\n"                \
+  "      --scales LIST         only these scales (default all three)\n"                            \
+  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      -h, --help            this help\n"
+#define LIST_HELP                                                                                  \
+  "  bordermap data list [--data DIR]\n"                                                           \
+  "      Show which layers are present and which are missing, and the recorded release.\n"         \
+  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      -h, --help            this help\n"
+#define FOOTER                                                                                     \
+  "\n"                                                                                             \
+  "The data folder is --data DIR, else $BORDERMAP_DATA, else\n"                                    \
+  "$XDG_DATA_HOME/bordermap/naturalearth (~/.local/share/bordermap/naturalearth).\n"               \
+  "Progress and \"wrote\" lines go to standard error.\n"                                           \
+  "\n"                                                                                             \
+  "Exit codes: 0 ok, 1 failure, 2 bad command line, 3 bad map spec or style,\n"                    \
+  "4 missing or broken data, 5 cannot write the output.\n"                                         \
+  "See bordermap(1) for every spec key.\n"
+
 static const char usage_text[] =
     "bordermap " BM_VERSION " - newsroom locator maps from a small YAML spec\n"
     "\n"
-    "Usage:\n"
-    "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"
-    "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"
-    "      -o, --output FILE     output file; .png, .pdf or .svg (repeat for several formats);\n"
-    "                            default out/<spec name>.png\n"
-    "      --width N, --height N output size in pixels (overrides the spec)\n"
-    "      --dpi N               resolution for PDF/SVG page size (overrides the spec)\n"
-    "      --data DIR            Natural Earth data folder\n"
-    "      --labels-report FILE  write every label considered, placed or dropped, as JSON\n"
-    "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n"
-    "      --naive-labels        place labels the naive way (greedy, one position each), to "
-    "compare\n"
-    "      --timings             print how long each stage took\n"
-    "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR]\n"
-    "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"
-    "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"
-    "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR]\n"
-    "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"
-    "      verify and unpack them into the data folder; layers already there are skipped.\n"
-    "      --from defaults to $BORDERMAP_NE_MIRROR, else " BM_NE_OFFICIAL_URL ".\n"
-    "      Offline, point it at a mirror folder with the same layout.\n"
-    "  bordermap data list [--data DIR]\n"
-    "      Show which layers are present and which are missing.\n"
-    "  bordermap --help | --version\n"
-    "\n"
-    "The data folder is --data DIR, else $BORDERMAP_DATA, else\n"
-    "$XDG_DATA_HOME/bordermap/naturalearth (~/.local/share/bordermap/naturalearth).\n"
-    "\n"
-    "Exit codes: 0 ok, 1 failure, 2 bad command line, 3 bad map spec or style,\n"
-    "4 missing or broken data, 5 cannot write the output.\n";
+    "Usage:\n" RENDER_HELP BATCH_HELP FETCH_HELP LIST_HELP "  bordermap --help | --version\n"
+    "      --version prints the versions of bordermap, its libraries and the Natural Earth "
+    "data\n" FOOTER;
+static const char render_help[] = "Usage:\n" RENDER_HELP FOOTER;
+static const char batch_help[] = "Usage:\n" BATCH_HELP FOOTER;
+static const char data_help[] = "Usage:\n" FETCH_HELP LIST_HELP FOOTER;
+static const char fetch_help[] = "Usage:\n" FETCH_HELP FOOTER;
+static const char list_help[] = "Usage:\n" LIST_HELP FOOTER;
 
 static int exit_code(bm_status s) {
   switch (s) {
@@ -103,7 +134,8 @@ enum {
   OPT_TIMINGS,
   OPT_FROM,
   OPT_SCALES,
-  OPT_HELP
+  OPT_HELP = 'h',
+  OPT_QUIET = 'q'
 };
 
 static int cmd_render(int argc, char **argv) {
@@ -116,18 +148,19 @@ static int cmd_render(int argc, char **argv) {
                                        {"debug-labels", no_argument, 0, OPT_DEBUG},
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   const char *outputs[16];
   int nout = 0;
-  bool timings = false;
+  bool timings = false, quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   bm_render_options ro = {0};
   int c, w;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o':
       if (nout == 16) return usage_error("too many outputs (%s at most)", "16");
@@ -153,7 +186,8 @@ static int cmd_render(int argc, char **argv) {
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_TIMINGS: timings = true; break;
-    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    case OPT_QUIET: quiet = true; break;
+    case OPT_HELP: fputs(render_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
     }
   }
@@ -185,13 +219,14 @@ static int cmd_render(int argc, char **argv) {
   bm_render_stats stats;
   if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
     rc = report(&err);
-  for (int i = 0; i < nout && rc == EXIT_OK; i++)
-    printf("wrote %s (%s data, %s)\n", outputs[i], stats.scale, stats.projection);
+  for (int i = 0; i < nout && rc == EXIT_OK && !quiet; i++)
+    fprintf(stderr, "wrote %s (%s data, %s)\n", outputs[i], stats.scale, stats.projection);
   if (rc == EXIT_OK && timings)
-    printf("  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
-           " %zu features, %zu labels placed, %zu dropped\n",
-           stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint, stats.t_write,
-           stats.features, stats.labels_placed, stats.labels_dropped);
+    fprintf(stderr,
+            "  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
+            " %zu features, %zu labels placed, %zu dropped\n",
+            stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint,
+            stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
   bm_spec_free(spec);
   free(spec_path);
   return rc;
@@ -200,40 +235,45 @@ static int cmd_render(int argc, char **argv) {
 typedef struct {
   const char *data;
   int failed;
+  bool quiet;
 } fetch_ui;
 
 static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev, const char *msg) {
   fetch_ui *ui = user;
   switch (ev) {
-  case BM_FETCH_FETCHED: printf("fetched  %s\n", e->stem); break;
-  case BM_FETCH_SKIPPED: printf("present  %s\n", e->stem); break;
+  case BM_FETCH_FETCHED:
+    if (!ui->quiet) fprintf(stderr, "fetched  %s\n", e->stem);
+    break;
+  case BM_FETCH_SKIPPED:
+    if (!ui->quiet) fprintf(stderr, "present  %s\n", e->stem);
+    break;
   case BM_FETCH_FAILED:
     ui->failed++;
     fprintf(stderr, "bordermap: %s: %s\n", e->stem, msg ? msg : "failed");
     break;
   }
-  fflush(stdout);
 }
 
 /* Renders every spec; one failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"format", required_argument, 0, OPT_FORMAT},
-                                       {"data", required_argument, 0, OPT_DATA},
-                                       {"help", no_argument, 0, OPT_HELP},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'},    {"format", required_argument, 0, OPT_FORMAT},
+      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
+      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png";
+  bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o': dir = optarg; break;
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
-    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    case OPT_QUIET: quiet = true; break;
+    case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
     }
   }
@@ -271,8 +311,8 @@ static int cmd_batch(int argc, char **argv) {
     /* the map is computed once and painted once per format */
     bm_render_stats stats;
     if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
-    for (int f = 0; good && f < nfmt; f++)
-      printf("wrote %s\n", paths[f]);
+    for (int f = 0; good && f < nfmt && !quiet; f++)
+      fprintf(stderr, "wrote %s\n", paths[f]);
     if (good)
       ok++;
     else {
@@ -281,39 +321,44 @@ static int cmd_batch(int argc, char **argv) {
       fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
     }
     bm_spec_free(spec);
-    fflush(stdout);
   }
-  printf("%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
+  if (!quiet || failed)
+    fprintf(stderr, "%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
   return failed ? EXIT_FAIL : EXIT_OK;
 }
 
 static int cmd_data(int argc, char **argv) {
   if (argc < 2) return usage_error("data needs a subcommand: fetch or list%s", "");
   const char *sub = argv[1];
+  if (!strcmp(sub, "--help") || !strcmp(sub, "-h") || !strcmp(sub, "help")) {
+    fputs(data_help, stdout);
+    return EXIT_OK;
+  }
   bool fetch = !strcmp(sub, "fetch"), list = !strcmp(sub, "list");
   if (!fetch && !list) return usage_error("unknown data subcommand '%s'; valid: fetch, list", sub);
-  static const struct option opts[] = {{"from", required_argument, 0, OPT_FROM},
-                                       {"scales", required_argument, 0, OPT_SCALES},
-                                       {"data", required_argument, 0, OPT_DATA},
-                                       {"help", no_argument, 0, OPT_HELP},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"from", required_argument, 0, OPT_FROM}, {"scales", required_argument, 0, OPT_SCALES},
+      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
+      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   const char *from = NULL, *scales = NULL;
+  bool quiet = false;
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc - 1, argv + 1, "", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc - 1, argv + 1, "qh", opts, NULL)) != -1) {
     switch (c) {
     case OPT_FROM: from = optarg; break;
     case OPT_SCALES: scales = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
-    case OPT_HELP: fputs(usage_text, stdout); return EXIT_OK;
+    case OPT_QUIET: quiet = true; break;
+    case OPT_HELP: fputs(list ? list_help : fetch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for data", argv[optind]);
     }
   }
   if (optind < argc - 1) return usage_error("unexpected argument '%s'", argv[optind + 1]);
-  if (list && (from || scales)) return usage_error("%s", "data list takes only --data");
+  if (list && (from || scales || quiet)) return usage_error("%s", "data list takes only --data");
   bm_error err;
   bm_catalog *cat = bm_catalog_create(&err);
   if (!cat) return report(&err);
@@ -328,13 +373,20 @@ static int cmd_data(int argc, char **argv) {
       printf("%-8s %-10s %-5s %s\n", ok ? "present" : "missing", e->logical, e->scale, e->stem);
     }
     printf("%zu layers, %d missing\n", bm_catalog_count(cat), missing);
+    char release[128];
+    if (bm_catalog_release(data, release, sizeof release))
+      printf("Natural Earth release: %s (per layer, with zip checksums, in %s/%s)\n", release, data,
+             BM_RELEASE_FILE);
+    else
+      printf("Natural Earth release: not recorded (fetch with bordermap data fetch)\n");
     if (missing) printf("get them with: bordermap data fetch --data %s [--from MIRROR]\n", data);
   } else {
-    fetch_ui ui = {data, 0};
+    fetch_ui ui = {data, 0, quiet};
     bm_fetch_options fo = {
         .source = from, .data_dir = data, .scales = scales, .progress = on_progress, .user = &ui};
     bm_fetch_result res;
-    printf("fetching from %s into %s\n", from ? from : bm_fetch_default_source(), data);
+    if (!quiet)
+      fprintf(stderr, "fetching from %s into %s\n", from ? from : bm_fetch_default_source(), data);
     bm_status st = bm_fetch_run(cat, &fo, &res, &err);
     /* a spatial index beside each layer makes reading a map's box fast */
     for (size_t i = 0; i < bm_catalog_count(cat); i++) {
@@ -347,11 +399,29 @@ static int cmd_data(int argc, char **argv) {
         if (bm_shp_index_build(shp, &ie)) report(&ie);
       }
     }
-    printf("%d fetched, %d already present, %d failed\n", res.fetched, res.skipped, res.failed);
+    if (!quiet || res.failed)
+      fprintf(stderr, "%d fetched, %d already present, %d failed\n", res.fetched, res.skipped,
+              res.failed);
     if (st) rc = report(&err);
   }
   bm_catalog_destroy(cat);
   return rc;
+}
+
+/* bordermap's version, its libraries' and the Natural Earth release in the default data folder. */
+static void print_version(void) {
+  bordermap_versions v;
+  bordermap_versions_get(&v);
+  printf("bordermap %s\n", v.bordermap);
+  const char *capi = strstr(v.geos, "-CAPI"); /* "3.11.1-CAPI-1.17.1": the C API's own number */
+  printf("PROJ %s, GDAL %s, GEOS %.*s, Cairo %s, Pango %s\n", v.proj, v.gdal,
+         capi ? (int)(capi - v.geos) : (int)strlen(v.geos), v.geos, v.cairo, v.pango);
+  char data[1024], release[128];
+  bm_data_dir_default(data, sizeof data);
+  if (bm_catalog_release(data, release, sizeof release))
+    printf("Natural Earth %s (%s)\n", release, data);
+  else
+    printf("Natural Earth: no release recorded in %s (bordermap data fetch)\n", data);
 }
 
 int main(int argc, char **argv) {
@@ -364,8 +434,9 @@ int main(int argc, char **argv) {
     fputs(usage_text, stdout);
     return EXIT_OK;
   }
-  if (!strcmp(cmd, "--version")) {
-    printf("bordermap %s\n", BM_VERSION);
+  if (!strcmp(cmd, "--version") || !strcmp(cmd, "-V")) {
+    if (argc > 2) return usage_error("--version takes no arguments; got '%s'", argv[2]);
+    print_version();
     return EXIT_OK;
   }
   if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);

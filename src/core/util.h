@@ -22,6 +22,12 @@ void bm_path_ext(const char *path, char *buf, size_t n);
 /* Creates a folder and its parents (like mkdir -p). */
 bm_status bm_mkdir_p(const char *path, bm_error *err);
 
+/* The folder with bordermap's own files (styles/, maps/, geodata/): $BORDERMAP_HOME when set;
+ * else <prefix>/share/bordermap found relative to the installed binary or libbordermap.so
+ * (symlinks resolved, so a moved prefix still works); else, for a build that was not
+ * installed, the source tree. Writes it into buf; false when there is none. */
+bool bm_home_dir(char *buf, size_t n);
+
 /* A growing array of strings (owned). */
 typedef struct {
   char **v;

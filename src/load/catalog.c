@@ -116,3 +116,34 @@ void bm_data_dir_default(char *buf, size_t n) {
   const char *home = getenv("HOME");
   snprintf(buf, n, "%s/.local/share/bordermap/naturalearth", home && *home ? home : ".");
 }
+
+bool bm_catalog_release(const char *data_dir, char *buf, size_t n) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s", data_dir, BM_RELEASE_FILE);
+  FILE *f = fopen(path, "r");
+  if (!f) return false;
+  char line[4400], stem[96], version[32];
+  char known[4][32];
+  int nknown = 0, layers = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "layer %95s %31s", stem, version) != 2) continue;
+    layers++;
+    if (!strcmp(version, "unknown")) continue;
+    bool seen = false;
+    for (int i = 0; i < nknown && !seen; i++)
+      seen = !strcmp(known[i], version);
+    if (!seen && nknown < 4) snprintf(known[nknown++], sizeof known[0], "%s", version);
+  }
+  fclose(f);
+  if (!layers) return false;
+  if (nknown == 0)
+    snprintf(buf, n, "unknown");
+  else if (nknown == 1)
+    snprintf(buf, n, "%s", known[0]);
+  else {
+    size_t k = (size_t)snprintf(buf, n, "mixed:");
+    for (int i = 0; i < nknown && k < n; i++)
+      k += (size_t)snprintf(buf + k, n - k, "%s %s", i ? "," : "", known[i]);
+  }
+  return true;
+}

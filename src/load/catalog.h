@@ -45,6 +45,14 @@ void bm_catalog_layer_dir(const char *data_dir, const bm_catalog_entry *e, char 
 /* True when the layer's .shp, .shx and .dbf are all in the data folder. */
 bool bm_catalog_present(const char *data_dir, const bm_catalog_entry *e);
 
+/* The file in the data folder where `bordermap data fetch` records the Natural Earth
+ * release of each layer it fetched: "layer <stem> <release|unknown> sha256:<hex> <source>". */
+#define BM_RELEASE_FILE "naturalearth-release.txt"
+
+/* The release recorded in data_dir: "5.1.2" when every recorded layer says the same,
+ * "unknown" when none says, "mixed: 5.1.1, 5.1.2" otherwise. False when nothing is recorded. */
+bool bm_catalog_release(const char *data_dir, char *buf, size_t n);
+
 /* The data folder to use when none is given: $BORDERMAP_DATA, else
  * $XDG_DATA_HOME/bordermap/naturalearth, else ~/.local/share/bordermap/naturalearth. */
 void bm_data_dir_default(char *buf, size_t n);

@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <glib.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include <unistd.h>
 #include <zip.h>
 
+#include "core/atomic.h"
 #include "core/util.h"
 
 #ifndef BM_VERSION
@@ -36,14 +38,53 @@ enum { SCALE_10M = 1, SCALE_50M = 2, SCALE_110M = 4, SCALE_ALL = 7 };
 
 typedef enum { SRC_FOLDER, SRC_HTTP } source_kind;
 
+/* What the release record says about one fetched layer. */
+typedef struct {
+  char stem[96];
+  char version[32]; /* "5.1.2" or "unknown" */
+  char sha256[65];
+  char source[PATH_MAX_LEN];
+} fetched_layer;
+
 /* Everything one run needs; lives on bm_fetch_run's stack. */
 typedef struct {
   source_kind kind;
   char base[PATH_MAX_LEN]; /* folder path or http(s) base URL, no trailing slash */
+  char base_version[32];   /* from a versioned path (.../naturalearth/5.1.2) or VERSION file */
   const char *data_dir;
   CURL *curl; /* one handle for the whole run, so connections are reused */
   char curl_err[CURL_ERROR_SIZE];
+  fetched_layer *fetched; /* for the release record */
+  size_t n_fetched;
 } fetch_ctx;
+
+/* True when s looks like a release number: 5.1.2, v5.1.2, 4.1 */
+static bool is_version(const char *s, size_t n) {
+  if (n && (*s == 'v' || *s == 'V')) s++, n--;
+  if (!n || n > 20 || !isdigit((unsigned char)s[0]) || !isdigit((unsigned char)s[n - 1]))
+    return false;
+  int dots = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (s[i] == '.') {
+      if (s[i - 1] == '.') return false;
+      dots++;
+    } else if (!isdigit((unsigned char)s[i]))
+      return false;
+  }
+  return dots >= 1 && dots <= 3;
+}
+
+/* Copies the release number (without a leading v) into out when s looks like one. */
+static bool take_version(const char *s, size_t n, char *out, size_t cap) {
+  while (n && isspace((unsigned char)s[n - 1]))
+    n--;
+  while (n && isspace((unsigned char)*s))
+    s++, n--;
+  if (!is_version(s, n)) return false;
+  if (*s == 'v' || *s == 'V') s++, n--;
+  snprintf(out, cap, "%.*s", (int)n, s);
+  return true;
+}
 
 /* ---- options ------------------------------------------------------------ */
 
@@ -97,7 +138,15 @@ static int hexval(int c) {
  * file:// URL, percent-decoded) or an http(s) base URL. */
 static bm_status parse_source(const char *src, fetch_ctx *ctx, bm_error *err) {
   static const char valid[] =
-      "valid sources are an http:// or https:// URL, a file:// URL or a folder path";
+      "valid sources are an http:// or https:// URL, a file:// URL, a folder path or a Natural "
+      "Earth release number such as 5.1.2";
+  char versioned[128];
+  if (is_version(src, strlen(src)) && !bm_dir_exists(src)) {
+    /* A bare release number: the official site's versioned path. */
+    snprintf(versioned, sizeof versioned, "%s/%s", BM_NE_OFFICIAL_URL,
+             (*src == 'v' || *src == 'V') ? src + 1 : src);
+    src = versioned;
+  }
   if (!strncasecmp(src, "http://", 7) || !strncasecmp(src, "https://", 8)) {
     ctx->kind = SRC_HTTP;
     const char *host = strstr(src, "://") + 3;
@@ -145,6 +194,21 @@ static bm_status parse_source(const char *src, fetch_ctx *ctx, bm_error *err) {
   size_t n = strlen(ctx->base);
   while (n && ctx->base[n - 1] == '/')
     ctx->base[--n] = '\0';
+  /* Natural Earth's versioned paths end in the release: .../naturalearth/5.1.2 */
+  const char *last = strrchr(ctx->base, '/');
+  last = last ? last + 1 : ctx->base;
+  if (!take_version(last, strlen(last), ctx->base_version, sizeof ctx->base_version) &&
+      ctx->kind == SRC_FOLDER) {
+    /* A mirror folder may carry the release in a VERSION file, as Natural Earth's sources do. */
+    char vf[PATH_MAX_LEN + 16], line[64];
+    snprintf(vf, sizeof vf, "%s/VERSION", ctx->base);
+    FILE *f = fopen(vf, "r");
+    if (f) {
+      if (fgets(line, sizeof line, f))
+        take_version(line, strlen(line), ctx->base_version, sizeof ctx->base_version);
+      fclose(f);
+    }
+  }
   return BM_OK;
 }
 
@@ -396,6 +460,85 @@ static bm_status unpack(const char *tmp, const char *dir, const char *src,
 
 /* ---- one layer -------------------------------------------------------------- */
 
+/* ---- the release record ------------------------------------------------------ */
+
+/* The layer's release and checksum: the version file Natural Earth puts in each zip
+ * ({stem}.VERSION.txt), else the source's (versioned path or VERSION file), else "unknown";
+ * and the zip's SHA-256, so that an unversioned mirror is still pinned down. */
+static bm_status describe_layer(const fetch_ctx *ctx, const char *zip, const char *dir,
+                                const char *src, const bm_catalog_entry *e, fetched_layer *rec,
+                                bm_error *err) {
+  snprintf(rec->stem, sizeof rec->stem, "%s", e->stem);
+  snprintf(rec->source, sizeof rec->source, "%s", src);
+  snprintf(rec->version, sizeof rec->version, "%s",
+           ctx->base_version[0] ? ctx->base_version : "unknown");
+  char vf[PATH_MAX_LEN], line[64];
+  snprintf(vf, sizeof vf, "%s/%s.VERSION.txt", dir, e->stem);
+  FILE *f = fopen(vf, "r");
+  if (f) {
+    if (fgets(line, sizeof line, f))
+      take_version(line, strlen(line), rec->version, sizeof rec->version);
+    fclose(f);
+  }
+  gchar *contents = NULL;
+  gsize len = 0;
+  if (!g_file_get_contents(zip, &contents, &len, NULL))
+    return bm_error_set(err, BM_ERR_IO, zip, 0, 0, "layer %s: cannot read the zip back", e->stem);
+  gchar *sum = g_compute_checksum_for_data(G_CHECKSUM_SHA256, (const guchar *)contents, len);
+  snprintf(rec->sha256, sizeof rec->sha256, "%s", sum ? sum : "");
+  g_free(sum);
+  g_free(contents);
+  return BM_OK;
+}
+
+static bm_status remember_layer(fetch_ctx *ctx, const fetched_layer *rec, bm_error *err) {
+  fetched_layer *v = realloc(ctx->fetched, (ctx->n_fetched + 1) * sizeof *v);
+  if (!v) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  ctx->fetched = v;
+  v[ctx->n_fetched++] = *rec;
+  return BM_OK;
+}
+
+/* Rewrites {data}/BM_RELEASE_FILE: the layers fetched now, and the lines of layers fetched
+ * before that are still present. Written atomically. */
+static bm_status write_release(const fetch_ctx *ctx, const bm_catalog *c, bm_error *err) {
+  char path[PATH_MAX_LEN];
+  snprintf(path, sizeof path, "%s/%s", ctx->data_dir, BM_RELEASE_FILE);
+  bm_strlist keep = {0};
+  FILE *old = fopen(path, "r");
+  if (old) {
+    char line[PATH_MAX_LEN + 256], stem[96];
+    while (fgets(line, sizeof line, old)) {
+      if (sscanf(line, "layer %95s", stem) != 1) continue;
+      bool replaced = false;
+      for (size_t i = 0; i < ctx->n_fetched && !replaced; i++)
+        replaced = !strcmp(ctx->fetched[i].stem, stem);
+      bool present = false;
+      for (size_t i = 0; i < bm_catalog_count(c) && !present; i++)
+        present = !strcmp(bm_catalog_at(c, i)->stem, stem) &&
+                  bm_catalog_present(ctx->data_dir, bm_catalog_at(c, i));
+      if (!replaced && present) bm_strlist_push(&keep, line);
+    }
+    fclose(old);
+  }
+  bm_atomic a = {0};
+  bm_status rc = bm_atomic_open(&a, path, err);
+  if (rc == BM_OK) {
+    fprintf(a.f, "# The Natural Earth release in this folder, written by bordermap data fetch.\n"
+                 "# layer <file> <release or unknown> sha256:<zip checksum> <source>\n");
+    for (size_t i = 0; i < keep.n; i++)
+      fputs(keep.v[i], a.f);
+    for (size_t i = 0; i < ctx->n_fetched; i++) {
+      const fetched_layer *r = &ctx->fetched[i];
+      fprintf(a.f, "layer %s %s sha256:%s %s\n", r->stem, r->version, r->sha256, r->source);
+    }
+    rc = bm_atomic_commit(&a, err);
+  }
+  bm_atomic_abort(&a);
+  bm_strlist_free(&keep);
+  return rc;
+}
+
 static bm_status fetch_layer(fetch_ctx *ctx, const bm_catalog_entry *e, bm_error *err) {
   char src[PATH_MAX_LEN], tmp[PATH_MAX_LEN], dir[PATH_MAX_LEN], target[PATH_MAX_LEN];
   /* Leave room for "/member-name" below the layer folder. */
@@ -433,6 +576,9 @@ static bm_status fetch_layer(fetch_ctx *ctx, const bm_catalog_entry *e, bm_error
   chmod(dir, 0755);
   rc = unpack(tmp, dir, src, e, err);
   if (rc != BM_OK) goto done_dir;
+  fetched_layer rec = {0};
+  rc = describe_layer(ctx, tmp, dir, src, e, &rec, err);
+  if (rc != BM_OK) goto done_dir;
 
   /* Not present (we checked) but there: a half-finished or damaged layer. */
   if (remove_tree(target) != 0) {
@@ -449,6 +595,7 @@ static bm_status fetch_layer(fetch_ctx *ctx, const bm_catalog_entry *e, bm_error
                         dir, target, strerror(en));
     goto done_dir;
   }
+  if (rc == BM_OK) rc = remember_layer(ctx, &rec, err);
   goto done_file; /* dir is now target */
 
 done_dir:
@@ -522,8 +669,17 @@ bm_status bm_fetch_run(const bm_catalog *c, const bm_fetch_options *opt, bm_fetc
     }
   }
 
+  if (ctx->n_fetched) {
+    bm_error re;
+    bm_error_clear(&re);
+    if (write_release(ctx, c, &re) != BM_OK && first == BM_OK) {
+      first = re.code;
+      if (err) *err = re;
+    }
+  }
   if (ctx->curl) curl_easy_cleanup(ctx->curl);
   if (curl_started) curl_global_cleanup();
+  free(ctx->fetched);
   free(ctx);
   return first;
 }

@@ -81,7 +81,12 @@ char *bm_spec_find_style(const char *name, const char *spec_dir) {
     snprintf(file, sizeof file, "%s", name);
   if (file[0] == '/') return bm_file_exists(file) ? strdup(file) : NULL;
   const char *env = getenv("BORDERMAP_STYLES");
-  const char *dirs[4] = {spec_dir, NULL, env, BM_SOURCE_DIR "/styles"};
+  char home[1024], home_styles[1100];
+  const char *dirs[4] = {spec_dir, NULL, env, NULL};
+  if (bm_home_dir(home, sizeof home)) {
+    snprintf(home_styles, sizeof home_styles, "%s/styles", home);
+    dirs[3] = home_styles;
+  }
   char up[1024];
   snprintf(up, sizeof up, "%s/../styles", spec_dir ? spec_dir : ".");
   dirs[1] = up;
@@ -95,9 +100,8 @@ char *bm_spec_find_style(const char *name, const char *spec_dir) {
 }
 
 char *bm_spec_default_path(void) {
-  const char *env = getenv("BORDERMAP_HOME");
-  char *p = bm_path_join(env && *env ? env : BM_SOURCE_DIR, "maps/central-asia.yaml");
-  return p;
+  char home[1024];
+  return bm_path_join(bm_home_dir(home, sizeof home) ? home : ".", "maps/central-asia.yaml");
 }
 
 /* ---- parsing ---------------------------------------------------------- */

@@ -256,10 +256,11 @@ bool bm_spec_add_site(bm_spec *s, const bm_site *site);
 
 /* Finds a style given as a name ("newsroom") or a path, relative to the
  * spec's folder, then <spec dir>/../styles, $BORDERMAP_STYLES and the
- * project's styles/ folder. Returns a new string, or NULL. */
+ * styles/ folder of bordermap's home (bm_home_dir). Returns a new string, or NULL. */
 char *bm_spec_find_style(const char *name, const char *spec_dir);
 
-/* The story map's spec, used when `bordermap render` gets no spec. */
+/* The story map's spec, used when `bordermap render` gets no spec: maps/central-asia.yaml
+ * in bordermap's home (bm_home_dir). Caller frees. */
 char *bm_spec_default_path(void);
 
 #endif

@@ -17,11 +17,19 @@ struct bm_text {
   char family[64];
 };
 
-/* The fonts a map may use: one family in several weights, plus Arabic script. */
-static const char *const font_files[] = {
-    "NotoSans-Regular.ttf",       "NotoSans-Italic.ttf",     "NotoSans-Bold.ttf",
-    "NotoSans-BoldItalic.ttf",    "NotoSans-SemiBold.ttf",   "NotoSans-SemiBoldItalic.ttf",
-    "NotoSansArabic-Regular.ttf", "NotoSansArabic-Bold.ttf", NULL};
+/* The fonts a map may use: one family in several weights, plus Arabic script, each with the
+ * Debian package that ships it (dpkg -S; tests/runtime/packages.sh checks this table). */
+static const struct {
+  const char *file, *package;
+} font_files[] = {{"NotoSans-Regular.ttf", "fonts-noto-core"},
+                  {"NotoSans-Italic.ttf", "fonts-noto-core"},
+                  {"NotoSans-Bold.ttf", "fonts-noto-core"},
+                  {"NotoSans-BoldItalic.ttf", "fonts-noto-core"},
+                  {"NotoSans-SemiBold.ttf", "fonts-noto-extra"},
+                  {"NotoSans-SemiBoldItalic.ttf", "fonts-noto-extra"},
+                  {"NotoSansArabic-Regular.ttf", "fonts-noto-core"},
+                  {"NotoSansArabic-Bold.ttf", "fonts-noto-core"},
+                  {NULL, NULL}};
 
 bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
   *out = NULL;
@@ -31,14 +39,17 @@ bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
   if (!t) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   snprintf(t->family, sizeof t->family, "%s", family);
   t->fc = FcConfigCreate();
-  for (const char *const *f = font_files; *f; f++) {
+  for (size_t i = 0; font_files[i].file; i++) {
     char path[1024];
-    snprintf(path, sizeof path, "%s/%s", dir, *f);
-    if (!bm_file_exists(path) || !FcConfigAppFontAddFile(t->fc, (const FcChar8 *)path)) {
+    snprintf(path, sizeof path, "%s/%s", dir, font_files[i].file);
+    bool there = bm_file_exists(path);
+    if (!there || !FcConfigAppFontAddFile(t->fc, (const FcChar8 *)path)) {
       bm_text_destroy(t);
       return bm_error_set(err, BM_ERR_DATA, path, 0, 0,
-                          "font file missing; install the Debian package fonts-noto-core (and "
-                          "fonts-noto-extra), or set BORDERMAP_FONTS to a folder with Noto Sans");
+                          "font file %s; install the Debian package %s (apt-get install %s), "
+                          "or set BORDERMAP_FONTS to a folder with the Noto Sans files",
+                          there ? "cannot be read as a font" : "missing", font_files[i].package,
+                          font_files[i].package);
     }
   }
   t->map = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);

@@ -46,7 +46,7 @@ frags=${frags//@TMP@/$tmp}
 frags=${frags//@SRC@/$BM_SRC}
 
 # hermetic: no data folder, mirror or styles from the caller's environment
-unset BORDERMAP_DATA BORDERMAP_NE_MIRROR BORDERMAP_STYLES
+unset BORDERMAP_DATA BORDERMAP_NE_MIRROR BORDERMAP_STYLES BORDERMAP_HOME BORDERMAP_FONTS
 export XDG_DATA_HOME=$tmp/.xdg HOME=$tmp/.home
 
 echo "case:    $name"

@@ -102,6 +102,7 @@ static int count_entries_no_temp(const char *folder) {
   struct dirent *de;
   while ((de = readdir(d))) {
     if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+    if (!strcmp(de->d_name, BM_RELEASE_FILE)) continue; /* the release record, not a layer */
     if (!strncmp(de->d_name, ".fetch-", 7)) fail_msg("temp leftover %s/%s", folder, de->d_name);
     n++;
   }
@@ -114,6 +115,39 @@ static bm_catalog *catalog(void) {
   bm_catalog *c = bm_catalog_create(&err);
   assert_non_null(c);
   return c;
+}
+
+/* The release record lists every layer fetched, each with its zip's SHA-256 as the
+ * mirror's SHA256SUMS gives it, and the release the source named (or "unknown"). */
+static void assert_release_record(const char *data, size_t layers, const char *version) {
+  char *path = bm_path_join(data, BM_RELEASE_FILE);
+  FILE *f = fopen(path, "r");
+  if (!f) fail_msg("no release record %s", path);
+  char line[8192], stem[96], ver[32], sum[80], land_sum[80] = "";
+  size_t n = 0;
+  while (fgets(line, sizeof line, f)) {
+    if (sscanf(line, "layer %95s %31s sha256:%79s", stem, ver, sum) != 3) continue;
+    n++;
+    assert_string_equal(ver, version);
+    if (!strcmp(stem, "ne_110m_land")) snprintf(land_sum, sizeof land_sum, "%s", sum);
+  }
+  fclose(f);
+  assert_int_equal(n, layers);
+  FILE *sums = fopen(BM_TEST_MIRROR "/SHA256SUMS", "r");
+  if (sums) { /* the mirror's own checksum of the zip */
+    bool found = false;
+    while (fgets(line, sizeof line, sums))
+      if (strstr(line, "/ne_110m_land.zip")) {
+        found = true;
+        assert_int_equal(strncmp(line, land_sum, 64), 0);
+      }
+    fclose(sums);
+    assert_true(found);
+  }
+  char got[128];
+  assert_true(bm_catalog_release(data, got, sizeof got));
+  assert_string_equal(got, version);
+  free(path);
 }
 
 /* Fetches 110m from source into data, twice: all fetched, then all skipped. */
@@ -135,6 +169,7 @@ static void fetch_110m_twice(const char *source, const char *data) {
   assert_int_equal(log.fetched, (int)n);
   assert_all_present(c, data, "110m");
   assert_int_equal(count_entries_no_temp(data), (int)n);
+  assert_release_record(data, n, "unknown");
 
   memset(&log, 0, sizeof log);
   rc = bm_fetch_run(c, &opt, &res, &err);
@@ -536,6 +571,51 @@ static void test_folder_source(void **state) {
   free(tmp);
 }
 
+/* Natural Earth's versioned paths (.../naturalearth/5.1.2) name the release; so does a
+ * VERSION file in a mirror folder. A refetched layer replaces its line in the record. */
+static void test_versioned_source(void **state) {
+  (void)state;
+  char *tmp = make_tmp();
+  char *data = bm_path_join(tmp, "data");
+  char *versioned = bm_path_join(tmp, "v5.1.2");
+  assert_int_equal(symlink(BM_TEST_MIRROR, versioned), 0);
+  bm_catalog *c = catalog();
+  size_t n = count_scale(c, "110m");
+  bm_fetch_options opt = {.source = versioned, .data_dir = data, .scales = "110m"};
+  bm_fetch_result res;
+  bm_error err;
+  assert_int_equal(bm_fetch_run(c, &opt, &res, &err), BM_OK);
+  assert_release_record(data, n, "5.1.2");
+
+  /* a mirror folder with a VERSION file; only the refetched layer changes its line */
+  char *mirror = bm_path_join(tmp, "mirror");
+  char *m110 = bm_path_join(mirror, "110m");
+  assert_int_equal(mkdir(mirror, 0755), 0);
+  assert_int_equal(symlink(BM_TEST_MIRROR "/110m", m110), 0);
+  char *vf = bm_path_join(mirror, "VERSION");
+  FILE *f = fopen(vf, "w");
+  assert_non_null(f);
+  fputs("5.1.1\n", f);
+  fclose(f);
+  char *dbf = bm_path_join(data, "ne_110m_land/ne_110m_land.dbf");
+  assert_int_equal(unlink(dbf), 0);
+  opt.source = mirror;
+  assert_int_equal(bm_fetch_run(c, &opt, &res, &err), BM_OK);
+  assert_int_equal(res.fetched, 1);
+  char got[128];
+  assert_true(bm_catalog_release(data, got, sizeof got));
+  assert_string_equal(got, "mixed: 5.1.2, 5.1.1");
+  bm_catalog_destroy(c);
+  rm_tree(tmp);
+  free(dbf);
+  free(vf);
+  free(m110);
+  free(mirror);
+  free(versioned);
+  free(data);
+  free(tmp);
+}
+
 static void test_file_url_source(void **state) {
   (void)state;
   char *tmp = make_tmp();
@@ -596,6 +676,7 @@ int main(void) {
       cmocka_unit_test(test_zip_with_dotdot_member),
       cmocka_unit_test(test_zip_with_folder_member),
       cmocka_unit_test(test_folder_source),
+      cmocka_unit_test(test_versioned_source),
       cmocka_unit_test(test_file_url_source),
       cmocka_unit_test(test_http_source),
       cmocka_unit_test(test_default_source),
