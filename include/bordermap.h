@@ -125,14 +125,25 @@ BORDERMAP_API void bordermap_render_options_init(bordermap_render_options *opts)
 
 /* Renders spec into the file at path; the format follows its extension (.png, .pdf, .svg).
  * The file is written atomically: on failure nothing is left at path and an older file
- * there survives. The same inputs give byte-identical files. opts may be NULL (defaults).
- * (An entry point that renders into memory will sit beside this one; it does not change
- * this function or the option struct's existing fields.) */
+ * there survives. The same inputs give byte-identical files. opts may be NULL (defaults). */
 BORDERMAP_API bordermap_status bordermap_render_file(const bordermap_spec *spec, const char *path,
                                                      const bordermap_render_options *opts,
                                                      bordermap_error *err);
 
-/* Frees memory the library handed to the caller (for entry points that return buffers). */
+/* The output formats, for rendering into memory. */
+typedef enum { BORDERMAP_PNG = 0, BORDERMAP_PDF = 1, BORDERMAP_SVG = 2 } bordermap_format;
+
+/* Renders spec into memory, no file written (for web back ends and previews): on success
+ * *data holds the bytes of the map in format and *len their number; free *data with
+ * bordermap_free. On failure *data is NULL and *len 0. A labels report, when opts asks for
+ * one, is still written to its file. The bytes are those bordermap_render_file writes. */
+BORDERMAP_API bordermap_status bordermap_render_memory(const bordermap_spec *spec,
+                                                       bordermap_format format,
+                                                       const bordermap_render_options *opts,
+                                                       unsigned char **data, size_t *len,
+                                                       bordermap_error *err);
+
+/* Frees memory the library handed to the caller (bordermap_render_memory's bytes). */
 BORDERMAP_API void bordermap_free(void *p);
 
 /* ---- the Natural Earth data catalog ---------------------------------------------------- */

@@ -8,6 +8,7 @@
 #include <geos_c.h>
 #include <pango/pango.h>
 #include <proj.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,14 @@ static bordermap_status give(bordermap_error *out, const bm_error *in) {
   return (bordermap_status)in->code;
 }
 
-static bordermap_status fail(bordermap_error *out, bordermap_status code, const char *msg) {
+static bordermap_status fail(bordermap_error *out, bordermap_status code, const char *fmt, ...) {
   if (out) {
     clear(out);
     out->code = code;
-    snprintf(out->message, sizeof out->message, "%s", msg);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->message, sizeof out->message, fmt, ap);
+    va_end(ap);
   }
   return code;
 }
@@ -183,17 +187,16 @@ void bordermap_render_options_init(bordermap_render_options *opts) {
   opts->size = sizeof *opts;
 }
 
-bordermap_status bordermap_render_file(const bordermap_spec *spec, const char *path,
-                                       const bordermap_render_options *opts, bordermap_error *err) {
-  clear(err);
-  if (!spec || !path || !*path)
-    return fail(err, BORDERMAP_ERR_USAGE, "bordermap_render_file: no spec or no output path");
+/* Checks opts and turns them into the pipeline's options (data names the data folder). */
+static bordermap_status render_options(const bordermap_render_options *opts, const char *fn,
+                                       char *data, size_t ndata, bm_render_options *ro,
+                                       bordermap_error *err) {
   bordermap_render_options o;
   bordermap_render_options_init(&o);
   if (opts) {
     if (opts->size < sizeof(size_t) || opts->size > sizeof o)
       return fail(err, BORDERMAP_ERR_USAGE,
-                  "bordermap_render_file: options not set up with bordermap_render_options_init");
+                  "%s: options not set up with bordermap_render_options_init", fn);
     memcpy(&o, opts, opts->size); /* fields the caller's version does not know keep defaults */
   }
   if (o.width < 0 || o.width > 20000 || o.height < 0 || o.height > 20000 ||
@@ -202,19 +205,53 @@ bordermap_status bordermap_render_file(const bordermap_spec *spec, const char *p
                 "width and height must be 0 (as the spec says) or 100 to 20000 pixels");
   if (o.dpi != 0 && (o.dpi < 36 || o.dpi > 1200))
     return fail(err, BORDERMAP_ERR_USAGE, "dpi must be 0 (as the spec says) or 36 to 1200");
-  char data[1024];
   if (o.data_dir && *o.data_dir)
-    snprintf(data, sizeof data, "%s", o.data_dir);
+    snprintf(data, ndata, "%s", o.data_dir);
   else
-    bm_data_dir_default(data, sizeof data);
-  bm_render_options ro = {.data_dir = data,
-                          .width = o.width,
-                          .height = o.height,
-                          .dpi = o.dpi,
-                          .labels_report = o.labels_report};
+    bm_data_dir_default(data, ndata);
+  *ro = (bm_render_options){.data_dir = data,
+                            .width = o.width,
+                            .height = o.height,
+                            .dpi = o.dpi,
+                            .labels_report = o.labels_report};
+  return BORDERMAP_OK;
+}
+
+bordermap_status bordermap_render_file(const bordermap_spec *spec, const char *path,
+                                       const bordermap_render_options *opts, bordermap_error *err) {
+  clear(err);
+  if (!spec || !path || !*path)
+    return fail(err, BORDERMAP_ERR_USAGE, "bordermap_render_file: no spec or no output path");
+  char data[1024];
+  bm_render_options ro;
+  bordermap_status st = render_options(opts, "bordermap_render_file", data, sizeof data, &ro, err);
+  if (st) return st;
   bm_error e;
   bm_error_clear(&e);
   if (bm_render_map(spec->spec, path, &ro, NULL, &e) != BM_OK) return give(err, &e);
+  return BORDERMAP_OK;
+}
+
+bordermap_status bordermap_render_memory(const bordermap_spec *spec, bordermap_format format,
+                                         const bordermap_render_options *opts, unsigned char **data,
+                                         size_t *len, bordermap_error *err) {
+  clear(err);
+  if (data) *data = NULL;
+  if (len) *len = 0;
+  if (!spec || !data || !len || format < BORDERMAP_PNG || format > BORDERMAP_SVG)
+    return fail(err, BORDERMAP_ERR_USAGE,
+                "bordermap_render_memory: needs a spec, a format (PNG, PDF or SVG) and places "
+                "for the bytes and their length");
+  char dir[1024];
+  bm_render_options ro;
+  bordermap_status st = render_options(opts, "bordermap_render_memory", dir, sizeof dir, &ro, err);
+  if (st) return st;
+  bm_output out = {.path = NULL, .format = (bm_format)format};
+  bm_error e;
+  bm_error_clear(&e);
+  if (bm_render_outputs(spec->spec, &out, 1, &ro, NULL, &e) != BM_OK) return give(err, &e);
+  *data = out.data;
+  *len = out.len;
   return BORDERMAP_OK;
 }
 

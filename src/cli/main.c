@@ -1,5 +1,6 @@
 /* cli/main.c — the bordermap command: render, data fetch, data list.
  * The only place that prints and chooses exit codes. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,8 +22,10 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
 #define RENDER_HELP                                                                                \
   "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"                                        \
   "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"       \
-  "      -o, --output FILE     output file; .png, .pdf or .svg (repeat for several formats);\n"    \
-  "                            default out/<spec name>.png\n"                                      \
+  "      -o, --output FILE     output file; .png, .pdf or .svg (repeat for several formats:\n"     \
+  "                            the map is computed once); '-' writes to standard output in\n"      \
+  "                            the --format given; default out/<spec name>.png\n"                  \
+  "      --format png|pdf|svg  the format of '-o -'\n"                                             \
   "      --width N, --height N output size in pixels (overrides the spec)\n"                       \
   "      --dpi N               resolution for PDF/SVG page size (overrides the spec)\n"            \
   "      --data DIR            Natural Earth data folder\n"                                        \
@@ -149,9 +152,10 @@ static int cmd_render(int argc, char **argv) {
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
                                        {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"format", required_argument, 0, OPT_FORMAT},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
-  const char *outputs[16];
+  const char *outputs[16], *format = NULL;
   int nout = 0;
   bool timings = false, quiet = false;
   char data[1024];
@@ -187,6 +191,7 @@ static int cmd_render(int argc, char **argv) {
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
+    case OPT_FORMAT: format = optarg; break;
     case OPT_HELP: fputs(render_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
     }
@@ -209,18 +214,39 @@ static int cmd_render(int argc, char **argv) {
   }
   int rc = EXIT_OK;
   bm_output outs[16] = {{0}};
-  for (int i = 0; i < nout && rc == EXIT_OK;
-       i++) { /* every output is checked before any is drawn */
+  bm_format stdout_format = BM_FORMAT_PNG;
+  int to_stdout = 0;
+  if (format && !bm_format_from_name(format, &stdout_format))
+    rc = usage_error("unknown format '%s' for --format; valid: png, pdf, svg", format);
+  /* every output is checked before any is drawn */
+  for (int i = 0; i < nout && rc == EXIT_OK; i++) {
+    if (!strcmp(outputs[i], "-")) { /* standard output: rendered into memory, then written */
+      if (!format) rc = usage_error("%s", "-o - needs --format png, pdf or svg");
+      if (++to_stdout > 1) rc = usage_error("%s", "-o - can be given once");
+      outs[i].format = stdout_format;
+      continue;
+    }
     outs[i].path = outputs[i];
     if (!bm_format_from_path(outputs[i], &outs[i].format))
       rc = usage_error("cannot tell the format of '%s': the name must end in .png, .pdf or .svg",
                        outputs[i]);
   }
+  if (rc == EXIT_OK && format && !to_stdout)
+    rc = usage_error("%s", "--format is for '-o -'; a file's format follows its extension");
   bm_render_stats stats;
   if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
     rc = report(&err);
-  for (int i = 0; i < nout && rc == EXIT_OK && !quiet; i++)
-    fprintf(stderr, "wrote %s (%s data, %s)\n", outputs[i], stats.scale, stats.projection);
+  for (int i = 0; i < nout; i++) {
+    if (!outs[i].path && rc == EXIT_OK &&
+        (fwrite(outs[i].data, 1, outs[i].len, stdout) != outs[i].len || fflush(stdout))) {
+      fprintf(stderr, "bordermap: cannot write the map to standard output: %s\n", strerror(errno));
+      rc = EXIT_OUTPUT;
+    }
+    free(outs[i].data);
+    if (rc == EXIT_OK && !quiet)
+      fprintf(stderr, "wrote %s (%s data, %s)\n", outs[i].path ? outputs[i] : "standard output",
+              stats.scale, stats.projection);
+  }
   if (rc == EXIT_OK && timings)
     fprintf(stderr,
             "  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"

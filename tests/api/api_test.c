@@ -112,6 +112,43 @@ static void test_render_file(void **state) {
   bordermap_spec_free(s);
 }
 
+/* The bytes in memory are exactly the file's, for every format; a bad format is refused. */
+static void test_render_memory(void **state) {
+  (void)state;
+  bordermap_error e;
+  bordermap_spec *s = bordermap_spec_parse(small_map, NULL, NULL, &e);
+  assert_non_null(s);
+  bordermap_render_options o;
+  bordermap_render_options_init(&o);
+  o.data_dir = BM_TEST_DATA;
+  unsigned char *data = (unsigned char *)"x";
+  size_t len = 7;
+  assert_int_equal(bordermap_render_memory(s, (bordermap_format)9, &o, &data, &len, &e),
+                   BORDERMAP_ERR_USAGE);
+  assert_null(data);
+  assert_int_equal(len, 0);
+  const char *names[] = {BM_TEST_TMP "/api-mem.png", BM_TEST_TMP "/api-mem.pdf",
+                         BM_TEST_TMP "/api-mem.svg"};
+  for (int fmt = BORDERMAP_PNG; fmt <= BORDERMAP_SVG; fmt++) {
+    assert_int_equal(bordermap_render_file(s, names[fmt], &o, &e), BORDERMAP_OK);
+    FILE *f = fopen(names[fmt], "rb");
+    assert_non_null(f);
+    fseek(f, 0, SEEK_END);
+    size_t n = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *want = malloc(n);
+    assert_int_equal(fread(want, 1, n, f), n);
+    fclose(f);
+    assert_int_equal(bordermap_render_memory(s, (bordermap_format)fmt, &o, &data, &len, &e),
+                     BORDERMAP_OK);
+    assert_int_equal(len, n);
+    assert_memory_equal(data, want, n);
+    bordermap_free(data);
+    free(want);
+  }
+  bordermap_spec_free(s);
+}
+
 static void test_shared_files(void **state) {
   (void)state;
   char path[4096];
@@ -185,6 +222,7 @@ int main(void) {
       cmocka_unit_test(test_missing_spec_file),
       cmocka_unit_test(test_bad_options),
       cmocka_unit_test(test_render_file),
+      cmocka_unit_test(test_render_memory),
       cmocka_unit_test(test_shared_files),
       cmocka_unit_test(test_catalog),
       cmocka_unit_test(test_versions),
