@@ -9,21 +9,27 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "render/backend.h"
 #include "render/render.h"
 
-static bool chunk(FILE *f, const char *type, const unsigned char *data, uint32_t len) {
+static bool chunk(bm_sink *f, const char *type, const unsigned char *data, uint32_t len) {
   uint32_t be = htonl(len);
   uLong crc = crc32(0, (const Bytef *)type, 4);
   if (len) crc = crc32(crc, data, len);
   uint32_t bcrc = htonl((uint32_t)crc);
-  return fwrite(&be, 4, 1, f) == 1 && fwrite(type, 1, 4, f) == 4 &&
-         (len == 0 || fwrite(data, 1, len, f) == len) && fwrite(&bcrc, 4, 1, f) == 1;
+  return bm_sink_write(f, &be, 4) && bm_sink_write(f, type, 4) && bm_sink_write(f, data, len) &&
+         bm_sink_write(f, &bcrc, 4);
 }
 
 bm_status bm_png_write(cairo_surface_t *img, FILE *f, bm_error *err) {
-  int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
-  int stride = cairo_image_surface_get_stride(img);
-  const unsigned char *src = cairo_image_surface_get_data(img);
+  bm_sink sink = {.f = f};
+  return bm_png_encode(cairo_image_surface_get_data(img), cairo_image_surface_get_width(img),
+                       cairo_image_surface_get_height(img), cairo_image_surface_get_stride(img),
+                       &sink, err);
+}
+
+bm_status bm_png_encode(const unsigned char *src, int w, int h, int stride, bm_sink *f,
+                        bm_error *err) {
   size_t row = (size_t)w * 3 + 1;
   unsigned char *line = malloc(row), *prev = calloc(1, row);
   size_t cap = 1 << 20;
@@ -42,7 +48,7 @@ bm_status bm_png_write(cairo_surface_t *img, FILE *f, bm_error *err) {
   ihdr[8] = 8; /* bit depth */
   ihdr[9] = 2; /* RGB */
   ihdr[10] = ihdr[11] = ihdr[12] = 0;
-  bool ok = fwrite(sig, 1, 8, f) == 8 && chunk(f, "IHDR", ihdr, 13);
+  bool ok = bm_sink_write(f, sig, 8) && chunk(f, "IHDR", ihdr, 13);
   z_stream z = {0};
   ok = ok && deflateInit2(&z, 3, Z_DEFLATED, 15, 8, Z_DEFAULT_STRATEGY) == Z_OK;
   unsigned char *cur = malloc(row);
