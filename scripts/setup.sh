@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config libshp-dev libgdal-dev libproj-dev proj-bin
           libgeos-dev libcairo2-dev libpango1.0-dev libfyaml-dev libcmocka-dev
           libcurl4-openssl-dev libzip-dev zlib1g-dev fonts-noto-core fonts-noto-extra unzip poppler-utils
-          python3 time clang libclang-rt-14-dev)
+          python3 time clang libclang-rt-14-dev libxml2-dev librsvg2-bin)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
