@@ -88,7 +88,7 @@ static bm_status draw(bm_sink *out, bm_text *tx, bool extra, bm_error *err) {
     bm_path_reset(&p);
   }
   bm_be_layer(be, "water");
-  bm_path_rect(&p, 0, 0, W, H);
+  bm_path_rect(&p, -0.004, 0, W, H); /* -0.004 must print as 0, not -0 */
   bm_be_fill(be, &p, water);
   bm_be_end_layer(be);
 
@@ -108,6 +108,11 @@ static bm_status draw(bm_sink *out, bm_text *tx, bool extra, bm_error *err) {
   bm_path_close(&p);
   bm_stroke ring = {ink, 4, NULL, 0, BM_CAP_ROUND, BM_JOIN_ROUND};
   bm_be_stroke(be, &p, &ring);
+  bm_path_reset(&p); /* a half disc: from the centre, clockwise from 0 to 180 degrees */
+  bm_path_move(&p, 300, 80);
+  bm_path_arc(&p, 300, 80, 20, 0, M_PI);
+  bm_path_close(&p);
+  bm_be_fill(be, &p, ink);
   bm_path_reset(&p);
   bm_path_rect(&p, 200, 130, 100, 40);
   bm_be_clip(be, &p);
@@ -501,7 +506,9 @@ static void test_rsvg(void **state) {
   assert_int_equal(pixel(s, 90, 75), 0xa0c8f0);   /* its hole shows the water */
   assert_int_equal(pixel(s, 250, 150), 0x22aa44); /* inside the clip */
   assert_int_equal(pixel(s, 190, 150), 0xa0c8f0); /* outside it */
-  assert_int_equal(pixel(s, 330, 80), 0x222222);  /* on the ring */
+  assert_int_equal(pixel(s, 300, 110), 0x222222); /* on the ring */
+  assert_int_equal(pixel(s, 300, 95), 0x222222);  /* the half disc, below its centre */
+  assert_int_equal(pixel(s, 300, 65), 0xa0c8f0);  /* nothing above */
   assert_int_equal(pixel(s, 383, 103), 0xff8800); /* the image */
   assert_true(dark_pixels(s, two_line_box) > 100);
   assert_true(dark_pixels(s, spaced_box) > 60);
