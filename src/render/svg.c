@@ -29,6 +29,7 @@ typedef struct {
   size_t nopen, cap_open;
   GHashTable *ids; /* every id used in the document */
   unsigned nclip;  /* per-document counter for generated ids */
+  bool finished;
 } svg_backend;
 
 /* ---- writing ------------------------------------------------------------- */
@@ -292,13 +293,34 @@ static bm_status clip_pop(bm_backend *b) { return pop_open(svg(b), OPEN_CLIP, "c
 
 /* ---- text ---------------------------------------------------------------- */
 
+/* font-family: the layout's family, then any other family Pango fell back to
+ * for some run (Noto Sans Arabic for Persian), so a renderer with more fonts
+ * installed than text/text.c loads still picks the same faces. */
+static void font_family(svg_backend *s, PangoLayout *layout, const char *family) {
+  GString *list = g_string_new(family ? family : "");
+  PangoLayoutIter *it = pango_layout_get_iter(layout);
+  do {
+    PangoLayoutRun *run = pango_layout_iter_get_run_readonly(it);
+    if (!run || !run->item->analysis.font) continue;
+    PangoFontDescription *d = pango_font_describe(run->item->analysis.font);
+    const char *f = pango_font_description_get_family(d);
+    bool seen = !f || (family && !g_ascii_strcasecmp(f, family));
+    for (const char *p = list->str; !seen && (p = strstr(p, f)); p++) /* whole names only */
+      seen = (p == list->str || p[-1] == ' ') && (!p[strlen(f)] || p[strlen(f)] == ',');
+    if (!seen) g_string_append_printf(list, list->len ? ", %s" : "%s", f);
+    pango_font_description_free(d);
+  } while (pango_layout_iter_next_run(it));
+  pango_layout_iter_free(it);
+  if (list->len) attr_str(s, "font-family", list->str);
+  g_string_free(list, TRUE);
+}
+
 /* The font attributes of a <text>, from the layout as text/text.c made it. */
 static void font_attrs(svg_backend *s, PangoLayout *layout) {
   const PangoFontDescription *fd = pango_layout_get_font_description(layout);
   put(s, " xml:space=\"preserve\"");
   if (fd) {
-    const char *family = pango_font_description_get_family(fd);
-    if (family) attr_str(s, "font-family", family);
+    font_family(s, layout, pango_font_description_get_family(fd));
     attr_num(s, "font-size", (double)pango_font_description_get_size(fd) / PANGO_SCALE);
     char w[16];
     snprintf(w, sizeof w, "%d", (int)pango_font_description_get_weight(fd));
@@ -315,17 +337,18 @@ static void font_attrs(svg_backend *s, PangoLayout *layout) {
   }
 }
 
-/* Whether a line is right-to-left only: Pango's bidi levels say so for every
- * run. Such a line gets direction="rtl"; a mixed line stays in the layout's
- * left-to-right base direction, as Pango laid it out. */
+/* Whether Pango laid a line out as a right-to-left paragraph: its lowest
+ * bidi level is odd. Pango takes the paragraph direction from the first strong
+ * character, so "رود آمو Amu" is right-to-left with "Amu" embedded at level 2;
+ * the SVG must say direction="rtl" for a renderer to order it the same way. */
 static bool line_is_rtl(PangoLayoutLine *line) {
-  bool any = false;
+  int lowest = -1;
   for (GSList *r = line->runs; r; r = r->next) {
     PangoGlyphItem *run = r->data;
-    if (!(run->item->analysis.level & 1)) return false;
-    any = true;
+    int level = run->item->analysis.level;
+    if (lowest < 0 || level < lowest) lowest = level;
   }
-  return any;
+  return lowest > 0 && (lowest & 1);
 }
 
 /* One Pango line: its text placed where Pango put it. A left-to-right line
@@ -558,6 +581,9 @@ static bm_status image(bm_backend *b, const bm_image *im) {
 
 static bm_status finish(bm_backend *b, bm_error *err) {
   svg_backend *s = svg(b);
+  if (s->finished) /* a second finish would write a second document */
+    bm_backend_fail(b, BM_ERR_INTERNAL, "the SVG was already finished");
+  s->finished = true;
   /* groups a painter left open are closed, so the file is still well formed */
   while (s->nopen) {
     s->nopen--;
