@@ -293,6 +293,16 @@ static bm_status clip_pop(bm_backend *b) { return pop_open(svg(b), OPEN_CLIP, "c
 
 /* ---- text ---------------------------------------------------------------- */
 
+static double layout_letter_spacing(PangoLayout *layout) {
+  PangoAttrList *al = pango_layout_get_attributes(layout);
+  if (!al) return 0;
+  PangoAttrIterator *it = pango_attr_list_get_iterator(al);
+  PangoAttribute *a = pango_attr_iterator_get(it, PANGO_ATTR_LETTER_SPACING);
+  double ls = a ? (double)((PangoAttrInt *)a)->value / PANGO_SCALE : 0;
+  pango_attr_iterator_destroy(it);
+  return ls;
+}
+
 /* font-family: the layout's family, then any other family Pango fell back to
  * for some run (Noto Sans Arabic for Persian), so a renderer with more fonts
  * installed than text/text.c loads still picks the same faces. */
@@ -328,13 +338,8 @@ static void font_attrs(svg_backend *s, PangoLayout *layout) {
     if (pango_font_description_get_style(fd) != PANGO_STYLE_NORMAL)
       put(s, " font-style=\"italic\"");
   }
-  PangoAttrList *al = pango_layout_get_attributes(layout);
-  if (al) {
-    PangoAttrIterator *it = pango_attr_list_get_iterator(al);
-    PangoAttribute *a = pango_attr_iterator_get(it, PANGO_ATTR_LETTER_SPACING);
-    if (a) attr_num(s, "letter-spacing", (double)((PangoAttrInt *)a)->value / PANGO_SCALE);
-    pango_attr_iterator_destroy(it);
-  }
+  double ls = layout_letter_spacing(layout);
+  if (ls != 0) attr_num(s, "letter-spacing", ls);
 }
 
 /* Whether Pango laid a line out as a right-to-left paragraph: its lowest
@@ -351,34 +356,66 @@ static bool line_is_rtl(PangoLayoutLine *line) {
   return lowest > 0 && (lowest & 1);
 }
 
-/* One Pango line: its text placed where Pango put it. A left-to-right line
- * starts at its left edge; a right-to-left one is anchored at its middle, the
- * one anchor that means the same point in either direction, so renderers that
- * differ on what start and end mean for RTL still put it in place. */
-static void line_pos(svg_backend *s, PangoLayoutIter *it, double x, double y,
-                     PangoLayoutLine *line) {
-  PangoRectangle logical;
-  pango_layout_iter_get_line_extents(it, NULL, &logical);
-  double base = y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE;
-  double left = x + (double)logical.x / PANGO_SCALE;
-  if (line_is_rtl(line)) {
-    attr_num(s, "x", left + (double)logical.width / PANGO_SCALE / 2);
-    attr_num(s, "y", base);
-    put(s, " direction=\"rtl\" unicode-bidi=\"embed\" text-anchor=\"middle\"");
-  } else {
-    attr_num(s, "x", left);
-    attr_num(s, "y", base);
+/* How a text's lines are anchored. Inkscape applies the first text-anchor of
+ * a <text> to all its lines (it ignores a tspan's own), so it is chosen once:
+ * start (x at the left edge) for left-to-right text, middle (x at the centre)
+ * when a line is right-to-left or the lines are centred. Middle is also the
+ * one anchor that means the same point in either direction, where renderers
+ * differ on what start and end mean for RTL. */
+typedef struct {
+  bool middle;
+  double ls;    /* letter spacing, px: SVG adds it after every character */
+  double space; /* advance of a space, px */
+} anchoring;
+
+static anchoring text_anchoring(PangoLayout *layout) {
+  anchoring a = {false, layout_letter_spacing(layout), 0};
+  int nlines = pango_layout_get_line_count(layout);
+  a.middle = nlines > 1 && pango_layout_get_alignment(layout) == PANGO_ALIGN_CENTER;
+  for (int i = 0; i < nlines && !a.middle; i++)
+    a.middle = line_is_rtl(pango_layout_get_line_readonly(layout, i));
+  if (a.middle && nlines > 1) {
+    PangoLayout *sp = pango_layout_copy(layout);
+    pango_layout_set_attributes(sp, NULL);
+    pango_layout_set_width(sp, -1);
+    pango_layout_set_text(sp, " ", -1);
+    PangoRectangle logical;
+    pango_layout_get_extents(sp, NULL, &logical);
+    a.space = (double)logical.width / PANGO_SCALE;
+    g_object_unref(sp);
   }
+  return a;
 }
 
-/* The text of a line without the spaces Pango leaves at a wrap, which would
- * otherwise shift a middle-anchored line. */
-static void line_text(svg_backend *s, const char *text, PangoLayoutLine *line) {
+/* One Pango line, where Pango put it: x and y of its baseline start (or
+ * centre), direction for a right-to-left line, then its text. The space a wrap
+ * leaves at the end of a line is kept (so Inkscape does not join Arabic
+ * letters across lines, and the text reads right when copied); a middle anchor
+ * centres it with the line, so x moves by half of what it adds. */
+static void line_out(svg_backend *s, PangoLayoutIter *it, double x, double y, const char *text,
+                     const anchoring *a, bool tspan) {
+  PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
+  PangoRectangle logical;
+  pango_layout_iter_get_line_extents(it, NULL, &logical);
   const char *p = text + line->start_index;
-  size_t n = (size_t)line->length;
-  while (n && (p[n - 1] == ' ' || p[n - 1] == '\n' || p[n - 1] == '\r'))
-    n--;
-  escaped(s, p, n);
+  size_t n = (size_t)line->length, visible = n;
+  while (visible && (p[visible - 1] == ' ' || p[visible - 1] == '\n' || p[visible - 1] == '\r'))
+    visible--;
+  bool rtl = line_is_rtl(line);
+  double left = x + (double)logical.x / PANGO_SCALE;
+  double lx = left;
+  if (a->middle) {
+    double extra = (double)(n - visible) * (a->space + a->ls);
+    lx = left + (double)logical.width / PANGO_SCALE / 2 + (rtl ? -extra : extra) / 2;
+  }
+  if (tspan) put(s, "<tspan");
+  attr_num(s, "x", lx);
+  attr_num(s, "y", y + (double)pango_layout_iter_get_baseline(it) / PANGO_SCALE);
+  if (rtl) put(s, " direction=\"rtl\" unicode-bidi=\"embed\"");
+  if (!tspan && a->middle) put(s, " text-anchor=\"middle\"");
+  putc1(s, '>');
+  escaped(s, p, tspan ? n : visible);
+  if (tspan) put(s, "</tspan>");
 }
 
 /* One <text>: a single line carries its position itself, several lines are
@@ -386,7 +423,7 @@ static void line_text(svg_backend *s, const char *text, PangoLayoutLine *line) {
 static void text_element(svg_backend *s, const bm_text_run *t, const char *id, bool halo) {
   PangoLayout *layout = t->layout;
   const char *text = pango_layout_get_text(layout);
-  int nlines = pango_layout_get_line_count(layout);
+  anchoring a = text_anchoring(layout);
   put(s, "<text");
   if (id) attr_str(s, "id", id);
   font_attrs(s, layout);
@@ -399,20 +436,14 @@ static void text_element(svg_backend *s, const bm_text_run *t, const char *id, b
     attr_color(s, "fill", t->color);
   }
   PangoLayoutIter *it = pango_layout_get_iter(layout);
-  if (nlines <= 1) {
-    line_pos(s, it, t->x, t->y, pango_layout_iter_get_line_readonly(it));
-    putc1(s, '>');
-    line_text(s, text, pango_layout_iter_get_line_readonly(it));
+  if (pango_layout_get_line_count(layout) <= 1) {
+    line_out(s, it, t->x, t->y, text, &a, false);
   } else {
+    if (a.middle) put(s, " text-anchor=\"middle\"");
     putc1(s, '>');
-    do {
-      PangoLayoutLine *line = pango_layout_iter_get_line_readonly(it);
-      put(s, "<tspan");
-      line_pos(s, it, t->x, t->y, line);
-      putc1(s, '>');
-      line_text(s, text, line);
-      put(s, "</tspan>");
-    } while (pango_layout_iter_next_line(it));
+    do
+      line_out(s, it, t->x, t->y, text, &a, true);
+    while (pango_layout_iter_next_line(it));
   }
   pango_layout_iter_free(it);
   put(s, "</text>\n");
