@@ -364,7 +364,7 @@ static bool line_is_rtl(PangoLayoutLine *line) {
  * differ on what start and end mean for RTL. */
 typedef struct {
   bool middle;
-  double ls;    /* letter spacing, px: SVG adds it after every character */
+  double ls;    /* letter spacing, px; a kept space carries it too */
   double space; /* advance of a space, px */
 } anchoring;
 
@@ -475,8 +475,11 @@ static bm_status text(bm_backend *b, const bm_text_run *t) {
  * it does honour a tspan's own x and y (and ignores its rotate, so there the
  * letters stand upright at the right places), while Inkscape and Illustrator
  * apply the rotate too. A right-to-left run stays whole (splitting it would
- * break the joining of Arabic script): it is set straight, centred on its
- * place along the line. */
+ * break the joining of Arabic script) and is set straight from its left end,
+ * at its place along the line. It gets no direction attribute: in the
+ * left-to-right chunk it starts, the bidi algorithm orders it as Pango did,
+ * and x stays its left end in every renderer (Inkscape honours only the
+ * first text-anchor of a <text>, so a centred run cannot be mixed in). */
 typedef struct {
   svg_backend *s;
   const bm_text_path *t;
@@ -501,15 +504,9 @@ static void piece(const path_ctx *c, const char *str, size_t n, double x, double
   double px, py, rot;
   along(c, x, w, &px, &py, &rot);
   put(s, "<tspan");
-  if (rtl) {
-    attr_num(s, "x", px + cos(rot * M_PI / 180) * w / 2);
-    attr_num(s, "y", py + sin(rot * M_PI / 180) * w / 2);
-    put(s, " direction=\"rtl\" unicode-bidi=\"embed\" text-anchor=\"middle\"");
-  } else {
-    attr_num(s, "x", px);
-    attr_num(s, "y", py);
-    attr_num(s, "rotate", rot);
-  }
+  attr_num(s, "x", px);
+  attr_num(s, "y", py);
+  if (!rtl) attr_num(s, "rotate", rot); /* a rotate would turn each letter of a run apart */
   putc1(s, '>');
   escaped(s, str, n);
   put(s, "</tspan>");
