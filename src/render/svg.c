@@ -418,6 +418,20 @@ static void line_out(svg_backend *s, PangoLayoutIter *it, double x, double y, co
   if (tspan) put(s, "</tspan>");
 }
 
+/* The paint of a text, or of its halo: the same text stroked twice the halo
+ * width with round joins, as the Cairo painters stroke the glyph outlines. */
+static void paint_attrs(svg_backend *s, bm_color color, double halo_width, bm_color halo,
+                        bool is_halo) {
+  if (!is_halo) {
+    attr_color(s, "fill", color);
+    return;
+  }
+  attr_color(s, "fill", halo);
+  attr_color(s, "stroke", halo);
+  attr_num(s, "stroke-width", 2 * halo_width);
+  put(s, " stroke-linejoin=\"round\"");
+}
+
 /* One <text>: a single line carries its position itself, several lines are
  * <tspan>s. halo: the halo's stroke and fill instead of the text colour. */
 static void text_element(svg_backend *s, const bm_text_run *t, const char *id, bool halo) {
@@ -427,14 +441,7 @@ static void text_element(svg_backend *s, const bm_text_run *t, const char *id, b
   put(s, "<text");
   if (id) attr_str(s, "id", id);
   font_attrs(s, layout);
-  if (halo) {
-    attr_color(s, "fill", t->halo);
-    attr_color(s, "stroke", t->halo);
-    attr_num(s, "stroke-width", 2 * t->halo_width);
-    put(s, " stroke-linejoin=\"round\"");
-  } else {
-    attr_color(s, "fill", t->color);
-  }
+  paint_attrs(s, t->color, t->halo_width, t->halo, halo);
   PangoLayoutIter *it = pango_layout_get_iter(layout);
   if (pango_layout_get_line_count(layout) <= 1) {
     line_out(s, it, t->x, t->y, text, &a, false);
@@ -525,11 +532,12 @@ static void run_pieces(const path_ctx *c, PangoGlyphItem *run, double x0) {
   double x = x0;
   for (int g = 0; g < gs->num_glyphs;) {
     int start = gs->log_clusters[g], k = g;
-    double w = 0;
+    double w = 0, dx = (double)gs->glyphs[g].geometry.x_offset / PANGO_SCALE;
     for (; k < gs->num_glyphs && gs->log_clusters[k] == start; k++)
       w += (double)gs->glyphs[k].geometry.width / PANGO_SCALE;
     int end = k < gs->num_glyphs ? gs->log_clusters[k] : len;
-    if (end > start) piece(c, base + start, (size_t)(end - start), x, w, false);
+    /* x_offset: where Pango draws the glyph in its advance (letter spacing) */
+    if (end > start) piece(c, base + start, (size_t)(end - start), x + dx, w, false);
     x += w;
     g = k;
   }
@@ -540,14 +548,7 @@ static void path_element(svg_backend *s, const bm_text_path *t, const char *id, 
   put(s, "<text");
   if (id) attr_str(s, "id", id);
   font_attrs(s, layout);
-  if (halo) {
-    attr_color(s, "fill", t->halo);
-    attr_color(s, "stroke", t->halo);
-    attr_num(s, "stroke-width", 2 * t->halo_width);
-    put(s, " stroke-linejoin=\"round\"");
-  } else {
-    attr_color(s, "fill", t->color);
-  }
+  paint_attrs(s, t->color, t->halo_width, t->halo, halo);
   putc1(s, '>');
   double w, h;
   bm_text_size(layout, &w, &h);
