@@ -91,7 +91,7 @@ static void push(bm_path *p, bm_path_op op, const double *v) {
     return;
   }
   p->op[p->nop++] = op;
-  memcpy(p->v + p->nv, v, (size_t)nv * sizeof *v);
+  if (nv) memcpy(p->v + p->nv, v, (size_t)nv * sizeof *v); /* close has no values (v NULL) */
   p->nv += (size_t)nv;
 }
 

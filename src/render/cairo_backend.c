@@ -4,7 +4,6 @@
  * Layers: Cairo 1.16 (Debian 12) has no API for PDF optional-content groups,
  * so begin_layer/end_layer draw nothing here; the SVG writer names its layers. */
 #include <cairo-pdf.h>
-#include <cairo-svg.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <stdlib.h>
@@ -211,10 +210,6 @@ bm_status bm_backend_cairo_create(bm_format format, int width, int height, doubl
   c->out = out;
   if (format == BM_FORMAT_PNG) {
     c->surface = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, height);
-  } else if (format == BM_FORMAT_SVG) { /* interim, until the native writer lands */
-    c->surface =
-        cairo_svg_surface_create_for_stream(write_cb, out, width * 72.0 / dpi, height * 72.0 / dpi);
-    cairo_svg_surface_set_document_unit(c->surface, CAIRO_SVG_UNIT_PX);
   } else {
     c->surface =
         cairo_pdf_surface_create_for_stream(write_cb, out, width * 72.0 / dpi, height * 72.0 / dpi);
