@@ -15,6 +15,10 @@
 # (per-channel tolerance 0..255, then the number of pixels allowed to exceed it). Keep it far
 # below the size of a label (~800 pixels for a country name). No case needs one today.
 #
+# PDF and SVG: the cases in BM_VISUAL_VECTOR_CASES are also rendered to PDF and SVG,
+# rasterised by rasterise.sh (pdftoppm, rsvg-convert) and compared the same way with
+# expected/<case>.pdf.png and expected/<case>.svg.png (tests visual.<case>.pdf, .svg).
+#
 # Redrawing the references (only in a commit that says why):
 #   cmake --build <build> --target update_visual_references
 # renders every case into tests/visual/expected/ and rewrites expected/DATA.sha256. Look at
@@ -25,6 +29,7 @@ unset(BM_VISUAL_TOLERANCE CACHE)
 unset(BM_VISUAL_MAXFRAC CACHE)
 set(bm_vis_default_tolerance 2)
 set(bm_vis_default_pixels 0)
+set(BM_VISUAL_VECTOR_CASES story story-layers labels-persian furniture-legend)
 
 add_executable(visual_compare ${CMAKE_CURRENT_LIST_DIR}/compare.c)
 target_link_libraries(visual_compare PRIVATE PkgConfig::DEPS)
@@ -70,6 +75,31 @@ foreach(yaml IN LISTS bm_vis_cases)
   list(APPEND bm_vis_update_cmds
     COMMAND $<TARGET_FILE:bordermap> render ${yaml} --data ${BM_TEST_DATA}
             -o ${bm_vis_src}/expected/${name}.png)
+  if(name IN_LIST BM_VISUAL_VECTOR_CASES)
+    foreach(fmt pdf svg)
+      set(vactual ${bm_vis_out}/${name}.${fmt}-actual.png)
+      add_test(NAME visual.${name}.${fmt}
+        COMMAND ${BM_BASH} -c [[
+          "$1" "$2" "$3" || exit $?
+          rm -f "$8"
+          "$4" "$5" "$6" "$7" "$3" "$8" || { echo "FAIL: cannot render or rasterise $7"; exit 1; }
+          exec "$9" "${10}" "$8" "${11}" "${12}"
+        ]] visual.${name}.${fmt}
+          ${bm_vis_src}/check_data.sh ${bm_vis_src}/expected/DATA.sha256 ${BM_TEST_DATA}
+          ${bm_vis_src}/rasterise.sh ${fmt} $<TARGET_FILE:bordermap> ${yaml} ${vactual}
+          $<TARGET_FILE:visual_compare> ${bm_vis_src}/expected/${name}.${fmt}.png
+          ${tolerance} ${pixels})
+      set_tests_properties(visual.${name}.${fmt} PROPERTIES
+        FIXTURES_REQUIRED ne_data
+        SKIP_RETURN_CODE 77
+        TIMEOUT 300
+        LABELS visual
+        ENVIRONMENT "BORDERMAP_DATA=;BORDERMAP_STYLES=")
+      list(APPEND bm_vis_update_cmds
+        COMMAND ${bm_vis_src}/rasterise.sh ${fmt} $<TARGET_FILE:bordermap> ${yaml} ${BM_TEST_DATA}
+                ${bm_vis_src}/expected/${name}.${fmt}.png)
+    endforeach()
+  endif()
 endforeach()
 
 add_custom_target(update_visual_references
