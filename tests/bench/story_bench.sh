@@ -18,7 +18,7 @@ for fmt in png pdf svg all; do
   : >"$out/wall"; : >"$out/rss"; : >"$out/load"
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o "$out/time" "$bin" render maps/central-asia.yaml --data "$data" \
-      --width 2400 --height 1600 "${outs[@]}" --timings >"$out/log"
+      --width 2400 --height 1600 "${outs[@]}" --timings >"$out/log" 2>&1
     read -r wall rss <"$out/time"
     echo "$wall" >>"$out/wall"
     echo "$rss" >>"$out/rss"
