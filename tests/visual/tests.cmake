@@ -35,6 +35,17 @@ add_executable(visual_compare ${CMAKE_CURRENT_LIST_DIR}/compare.c)
 target_link_libraries(visual_compare PRIVATE PkgConfig::DEPS)
 
 find_program(BM_BASH bash REQUIRED)
+
+# Every visual test needs the data, skips (77) when it is not the references' data, and
+# ignores the user's data folder and styles.
+function(bm_visual_test_properties test)
+  set_tests_properties(${test} PROPERTIES
+    FIXTURES_REQUIRED ne_data
+    SKIP_RETURN_CODE 77
+    TIMEOUT 300
+    LABELS visual
+    ENVIRONMENT "BORDERMAP_DATA=;BORDERMAP_STYLES=")
+endfunction()
 set(bm_vis_src ${CMAKE_CURRENT_LIST_DIR})
 set(bm_vis_out ${CMAKE_BINARY_DIR}/tests/visual-out)
 file(MAKE_DIRECTORY ${bm_vis_out})
@@ -66,12 +77,7 @@ foreach(yaml IN LISTS bm_vis_cases)
       $<TARGET_FILE:visual_compare> ${bm_vis_src}/expected/${name}.png
       ${tolerance} ${pixels})
   set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${yaml})
-  set_tests_properties(visual.${name} PROPERTIES
-    FIXTURES_REQUIRED ne_data
-    SKIP_RETURN_CODE 77
-    TIMEOUT 300
-    LABELS visual
-    ENVIRONMENT "BORDERMAP_DATA=;BORDERMAP_STYLES=")
+  bm_visual_test_properties(visual.${name})
   list(APPEND bm_vis_update_cmds
     COMMAND $<TARGET_FILE:bordermap> render ${yaml} --data ${BM_TEST_DATA}
             -o ${bm_vis_src}/expected/${name}.png)
@@ -89,12 +95,7 @@ foreach(yaml IN LISTS bm_vis_cases)
           ${bm_vis_src}/rasterise.sh ${fmt} $<TARGET_FILE:bordermap> ${yaml} ${vactual}
           $<TARGET_FILE:visual_compare> ${bm_vis_src}/expected/${name}.${fmt}.png
           ${tolerance} ${pixels})
-      set_tests_properties(visual.${name}.${fmt} PROPERTIES
-        FIXTURES_REQUIRED ne_data
-        SKIP_RETURN_CODE 77
-        TIMEOUT 300
-        LABELS visual
-        ENVIRONMENT "BORDERMAP_DATA=;BORDERMAP_STYLES=")
+      bm_visual_test_properties(visual.${name}.${fmt})
       list(APPEND bm_vis_update_cmds
         COMMAND ${bm_vis_src}/rasterise.sh ${fmt} $<TARGET_FILE:bordermap> ${yaml} ${BM_TEST_DATA}
                 ${bm_vis_src}/expected/${name}.${fmt}.png)
