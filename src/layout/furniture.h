@@ -12,11 +12,11 @@
  *      sets it), stacked under the title or over the credit line;
  *   4. the caller measures the scale bar where it landed (bm_scalebar_measure),
  *      draws the inset's content into bm_furniture.inset_box;
- *   5. bm_furniture_paint.
+ *   5. render/ paints it (bm_paint_furniture), once per output.
  * bm_furniture owns its layouts, legend and inset geometry; bm_furniture_free frees them.
  */
-#ifndef BM_RENDER_FURNITURE_H
-#define BM_RENDER_FURNITURE_H
+#ifndef BM_LAYOUT_FURNITURE_H
+#define BM_LAYOUT_FURNITURE_H
 
 #include <stdbool.h>
 

@@ -1,9 +1,13 @@
 /* pipeline/map.h — what the files of src/pipeline/ share; nothing outside
  * this folder includes it (the public entry point is pipeline.h).
  *
- * A `map` is everything one render holds; bm_render_map owns it and frees it
- * in one place. `base` is the Natural Earth layers in pixels, `story` the
- * story layer in pixels, `story_px` the sites' symbol centres. */
+ * A `map` is the render's context (spec, options, style, fonts, catalog,
+ * errors, stats) and the plan's result (projection, view, scale, size factor).
+ * The stages' results are typed structs: `base` (the Natural Earth layers),
+ * `story_input` (what the load stage read for the story), `story` and
+ * `story_px` (story geometry and site symbols in pixels), and `computed`, the
+ * whole computed map that paint reads. bm_render_outputs owns them all and
+ * frees them in one place. */
 #ifndef BM_PIPELINE_MAP_H
 #define BM_PIPELINE_MAP_H
 
@@ -22,7 +26,7 @@
 #include "spec/style.h"
 #include "text/text.h"
 
-/* Everything one render holds; freed in one place (map_free). */
+/* The render context and the plan. */
 typedef struct {
   const bm_spec *spec;
   bm_spec *sites; /* copy of the spec's sites plus those read from site files */

@@ -1,27 +1,13 @@
-/* pipeline/pipeline.c — bm_render_map: plan -> load -> project -> clip/simplify ->
- * label -> paint -> write for one map. The plan (extent, projection, view,
- * data scale) is made here; each later step lives in its own file of this folder. */
+/* pipeline/pipeline.c — bm_render_outputs: the chain of stages for one map,
+ * plan -> load -> project -> layout -> labels (the computed map), then paint
+ * once per output and write. Each stage lives in its own file of this folder. */
 #include "pipeline.h"
 
-#include <errno.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
-#include "core/atomic.h"
-#include "core/util.h"
-#include "geom/simplify.h"
-#include "label/label.h"
-#include "layout/furniture.h"
-#include "load/catalog.h"
-#include "load/load.h"
 #include "pipeline/map.h"
-#include "proj/proj.h"
-#include "spec/style.h"
-#include "story/story.h"
-#include "text/text.h"
 
 static double now(void) {
   struct timespec ts;
