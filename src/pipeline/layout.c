@@ -112,13 +112,25 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
                           count++ ? ", " : "", nm);
   }
   if (count && !add_item(L, BM_LEGEND_HL_COUNTRY, names)) return false;
-  bool disputed = false;
-  for (size_t i = 0; i < b->boundaries.n && !disputed; i++)
-    disputed = pl_boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA")) &&
-               pl_geom_in_frame(m, &b->boundaries.f[i].geom);
-  for (size_t i = 0; i < b->disputed.n && !disputed; i++)
-    disputed = pl_geom_in_frame(m, &b->disputed.f[i].geom);
-  if (disputed && !add_item(L, BM_LEGEND_DISPUTED, "Disputed boundary")) return false;
+  /* each class of unsettled line the map draws in its frame: its own entry and dash */
+  static const struct {
+    bm_boundary_class cls;
+    bm_legend_symbol sym;
+    const char *text;
+  } kinds[] = {{BM_BOUNDARY_DISPUTED, BM_LEGEND_DISPUTED, "Disputed boundary"},
+               {BM_BOUNDARY_LINE_OF_CONTROL, BM_LEGEND_LINE_OF_CONTROL, "Line of control"},
+               {BM_BOUNDARY_INDEFINITE, BM_LEGEND_INDEFINITE, "Indefinite boundary"},
+               {BM_BOUNDARY_LEASE, BM_LEGEND_LEASE, "Lease limit"},
+               {BM_BOUNDARY_OVERLAY, BM_LEGEND_OVERLAY, "Overlay limit (buffer zone)"}};
+  for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++) {
+    bool drawn = false;
+    for (size_t i = 0; i < b->boundaries.n && !drawn; i++)
+      drawn =
+          b->boundary_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->boundaries.f[i].geom);
+    for (size_t i = 0; i < b->disputed.n && !drawn; i++)
+      drawn = b->disputed_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->disputed.f[i].geom);
+    if (drawn && !add_item(L, kinds[kd].sym, kinds[kd].text)) return false;
+  }
   for (size_t i = 0; i < spec->n_callouts; i++) {
     double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1];
     if (x < 0 || y < 0 || x > m->view.width || y > m->view.height) continue;
@@ -379,7 +391,14 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
                       m->spec->subtitle, m->spec->credit);
   const bm_spec *spec = m->spec;
   bm_status st = BM_OK;
-  bm_furniture_set_date(f, &m->style, spec->credit, spec->date);
+  /* the credit names whose view of the boundaries the map shows */
+  char view[160];
+  if (spec->point_of_view)
+    snprintf(view, sizeof view, "Boundaries: as seen by %s (Natural Earth point of view)",
+             spec->point_of_view->name);
+  else
+    snprintf(view, sizeof view, "Boundaries: Natural Earth de facto view");
+  bm_furniture_set_credit(f, &m->style, spec->credit, spec->date, view);
   if (!build_legend(m, b, s, sp, &f->legend, &f->panel))
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   bm_furniture_request req = {.legend = spec->legend.show != BM_SHOW_OFF,

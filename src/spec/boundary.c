@@ -1,0 +1,116 @@
+/* spec/boundary.c — the classes of boundary line a map draws, and the points of
+ * view Natural Earth publishes for them (see spec.h). */
+#include <string.h>
+
+#include "core/util.h"
+#include "spec/spec.h"
+
+static const char *const class_names[BM_BOUNDARY_CLASS_COUNT] = {
+    "international", "disputed",      "line-of-control", "indefinite",
+    "lease-limit",   "overlay-limit", "unrecognized"};
+
+const char *bm_boundary_class_name(bm_boundary_class c) {
+  return c < BM_BOUNDARY_CLASS_COUNT ? class_names[c] : "disputed";
+}
+
+bool bm_boundary_class_parse(const char *name, bm_boundary_class *out) {
+  /* "unrecognized" is a value of the data, not a line one can ask for */
+  for (int i = 0; i < BM_BOUNDARY_UNRECOGNIZED; i++)
+    if (name && !bm_strcasecmp(name, class_names[i])) {
+      *out = (bm_boundary_class)i;
+      return true;
+    }
+  return false;
+}
+
+const char *bm_boundary_class_list(void) {
+  return "international, disputed, line-of-control, indefinite, lease-limit, overlay-limit";
+}
+
+static bool starts(const char *s, const char *prefix) {
+  size_t n = strlen(prefix);
+  for (size_t i = 0; i < n; i++) {
+    char c = s[i];
+    if (c >= 'A' && c <= 'Z') c = (char)(c - 'A' + 'a');
+    if (c != prefix[i]) return false;
+  }
+  return true;
+}
+
+bool bm_boundary_class_of_ne(const char *v, bm_boundary_class *out) {
+  if (!v) return false;
+  while (*v == ' ')
+    v++;
+  if (!*v) return false;
+  static const struct {
+    const char *prefix;
+    bm_boundary_class cls;
+  } table[] = {{"international", BM_BOUNDARY_INTERNATIONAL},
+               {"disputed", BM_BOUNDARY_DISPUTED},
+               {"line of control", BM_BOUNDARY_LINE_OF_CONTROL},
+               {"indefinite", BM_BOUNDARY_INDEFINITE},
+               {"indeterminant", BM_BOUNDARY_INDEFINITE},
+               {"indeterminate", BM_BOUNDARY_INDEFINITE},
+               {"lease", BM_BOUNDARY_LEASE},
+               {"overlay", BM_BOUNDARY_OVERLAY},
+               {"unrecogni", BM_BOUNDARY_UNRECOGNIZED}};
+  for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+    if (starts(v, table[i].prefix)) {
+      *out = table[i].cls;
+      return true;
+    }
+  /* claim lines, breakaways, reference lines, elusive frontiers: not settled */
+  *out = BM_BOUNDARY_DISPUTED;
+  return true;
+}
+
+/* The worldviews of Natural Earth 5.1 (its fclass_* fields), by ISO A3; bm_pov_list
+ * below lists the same codes in the same order. */
+static const bm_pov povs[] = {{"ARG", "FCLASS_AR", "Argentina"},
+                              {"BGD", "FCLASS_BD", "Bangladesh"},
+                              {"BRA", "FCLASS_BR", "Brazil"},
+                              {"CHN", "FCLASS_CN", "China"},
+                              {"DEU", "FCLASS_DE", "Germany"},
+                              {"EGY", "FCLASS_EG", "Egypt"},
+                              {"ESP", "FCLASS_ES", "Spain"},
+                              {"FRA", "FCLASS_FR", "France"},
+                              {"GBR", "FCLASS_GB", "the United Kingdom"},
+                              {"GRC", "FCLASS_GR", "Greece"},
+                              {"IDN", "FCLASS_ID", "Indonesia"},
+                              {"IND", "FCLASS_IN", "India"},
+                              {"ISR", "FCLASS_IL", "Israel"},
+                              {"ITA", "FCLASS_IT", "Italy"},
+                              {"JPN", "FCLASS_JP", "Japan"},
+                              {"KOR", "FCLASS_KO", "South Korea"},
+                              {"MAR", "FCLASS_MA", "Morocco"},
+                              {"NLD", "FCLASS_NL", "the Netherlands"},
+                              {"NPL", "FCLASS_NP", "Nepal"},
+                              {"PAK", "FCLASS_PK", "Pakistan"},
+                              {"POL", "FCLASS_PL", "Poland"},
+                              {"PRT", "FCLASS_PT", "Portugal"},
+                              {"PSE", "FCLASS_PS", "Palestine"},
+                              {"RUS", "FCLASS_RU", "Russia"},
+                              {"SAU", "FCLASS_SA", "Saudi Arabia"},
+                              {"SWE", "FCLASS_SE", "Sweden"},
+                              {"TUR", "FCLASS_TR", "Turkey"},
+                              {"TWN", "FCLASS_TW", "Taiwan"},
+                              {"UKR", "FCLASS_UA", "Ukraine"},
+                              {"USA", "FCLASS_US", "the United States"},
+                              {"VNM", "FCLASS_VN", "Vietnam"},
+                              {"ISO", "FCLASS_ISO", "the ISO"}};
+
+const bm_pov *bm_pov_find(const char *iso3) {
+  if (!iso3) return NULL;
+  /* Natural Earth's own alpha-3 codes where they differ from ISO's */
+  static const char *const alias[][2] = {{"BDG", "BGD"}, {"NEP", "NPL"}, {"PSX", "PSE"}};
+  for (size_t i = 0; i < sizeof alias / sizeof alias[0]; i++)
+    if (!bm_strcasecmp(iso3, alias[i][0])) iso3 = alias[i][1];
+  for (size_t i = 0; i < sizeof povs / sizeof povs[0]; i++)
+    if (!bm_strcasecmp(iso3, povs[i].iso3)) return &povs[i];
+  return NULL;
+}
+
+const char *bm_pov_list(void) {
+  return "ARG, BGD, BRA, CHN, DEU, EGY, ESP, FRA, GBR, GRC, IDN, IND, ISR, ITA, JPN, KOR, MAR, "
+         "NLD, NPL, PAK, POL, PRT, PSE, RUS, SAU, SWE, TUR, TWN, UKR, USA, VNM, ISO";
+}
