@@ -50,11 +50,12 @@ typedef enum {
 
 typedef struct {
   bm_legend_symbol symbol;
-  bm_site_kind site_kind; /* BM_LEGEND_SITE */
-  bm_dash_kind dash;      /* BM_LEGEND_ROUTE */
-  bool arrow;             /* BM_LEGEND_ROUTE */
-  char marker[8];         /* BM_LEGEND_CALLOUT */
-  char *text;             /* owned */
+  bm_site_kind site_kind;       /* BM_LEGEND_SITE */
+  bm_dash_kind dash;            /* BM_LEGEND_ROUTE */
+  bool arrow;                   /* BM_LEGEND_ROUTE */
+  bm_boundary_class line_class; /* BM_LEGEND_BORDER: the class of line, for its dash */
+  char marker[8];               /* BM_LEGEND_CALLOUT */
+  char *text;                   /* owned */
 } bm_legend_item;
 
 typedef struct {

@@ -79,11 +79,12 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
     const bm_border *bd = &spec->borders[i];
     char t[128];
     snprintf(t, sizeof t, "%s-%s border", bd->a.code, bd->b.code);
-    if (pl_geom_in_frame(m, &s->border[i]) && !add_item(L, BM_LEGEND_BORDER,
-                                                        bd->legend  ? bd->legend
-                                                        : bd->label ? bd->label
-                                                                    : t))
-      return false;
+    bm_legend_item it = {.symbol = BM_LEGEND_BORDER,
+                         .line_class = bd->has_class ? bd->cls : BM_BOUNDARY_INTERNATIONAL,
+                         .text = bd->legend  ? bd->legend
+                                 : bd->label ? bd->label
+                                             : t};
+    if (pl_geom_in_frame(m, &s->border[i]) && !bm_legend_add(L, &it)) return false;
   }
   /* highlighted provinces and countries, named */
   char names[400] = "";

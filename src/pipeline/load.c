@@ -101,12 +101,12 @@ bm_status pl_read_boundaries(map *m, const char *logical, const char *scale, con
         m->err, BM_ERR_DATA, path, 0, 0,
         "point_of_view: %s (%s:%d:%d) needs the %s field of Natural Earth's boundary lines, "
         "which this data lacks: it is older than Natural Earth 5.1.0, the release that adds "
-        "the points of view (FCLASS_* fields). Fetch release 5.1.0 or later with `bordermap "
-        "data fetch --data %s --scales %s` (from https://naciscdn.org/naturalearth/, or "
-        "--from a mirror of 5.1.0 or later), or leave point_of_view out for Natural Earth's "
-        "de facto view",
+        "the points of view (FCLASS_* fields). Fetch release 5.1.0 or later into a new folder "
+        "with `bordermap data fetch --from 5.1.2 --scales %s --data NEW_FOLDER` (or --from a "
+        "mirror of that release; the layers already in %s are not fetched again) and render "
+        "with --data NEW_FOLDER, or leave point_of_view out for Natural Earth's de facto view",
         pov->iso3, m->spec->path, m->spec->point_of_view_pos.line, m->spec->point_of_view_pos.col,
-        pov->field, m->opt->data_dir, e ? e->scale : scale);
+        pov->field, e ? e->scale : scale, m->opt->data_dir);
   }
   *cls = calloc(out->n + 1, 1);
   if (!*cls) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");

@@ -126,7 +126,7 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
     double dash[4];
     int nd = bm_style_boundary_dash(
         st, spec->borders[i].has_class ? spec->borders[i].cls : BM_BOUNDARY_INTERNATIONAL,
-        k * st->story_border_width / fmax(st->disputed_width, 0.1), dash);
+        k * fmin(st->story_border_width / fmax(st->disputed_width, 0.1), 1.6), dash);
     bm_paint_stroke(be, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
     bm_paint_stroke(be, &s->border[i], st->accent, st->story_border_width * k, nd ? dash : NULL,
                     nd);

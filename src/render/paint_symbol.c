@@ -198,13 +198,21 @@ void bm_paint_legend_swatch(bm_backend *be, bm_text *text, const bm_legend_item 
     bm_geom_free(&g);
     break;
   }
-  case BM_LEGEND_BORDER:
+  case BM_LEGEND_BORDER: {
+    /* a line of control or a disputed line keeps its dash, as on the map */
+    double dash[4];
+    int nd = bm_style_boundary_dash(
+        st, it->line_class, k * fmin(st->story_border_width / fmax(st->disputed_width, 0.1), 1.6),
+        dash);
     swatch_line(be, x - hw, x + hw, y,
                 &(bm_stroke){.color = st->accent,
                              .width = st->story_border_width * k,
+                             .dash = nd ? dash : NULL,
+                             .ndash = nd,
                              .cap = BM_CAP_BUTT,
                              .join = BM_JOIN_ROUND});
     break;
+  }
   case BM_LEGEND_DISPUTED:
   case BM_LEGEND_LINE_OF_CONTROL:
   case BM_LEGEND_INDEFINITE:
