@@ -2,7 +2,8 @@
  *
  * The offline mirror's boundary lines predate Natural Earth 5.1 (no FCLASS_* fields),
  * so this test makes its own: a data folder that links every layer of BM_TEST_DATA
- * except the admin-0 boundary lines (all scales) and the 10m provinces, which it writes
+ * except the admin-0 boundary lines and disputed-areas lines (all scales) and the 10m
+ * provinces, which it writes
  * with shapelib. In central Kazakhstan (nothing else there is a boundary), along the
  * meridian 69°E, which is the vertical centre line of a Lambert azimuthal map centred
  * on it:
@@ -10,6 +11,8 @@
  *                FCLASS_PK "International boundary"
  *   47.5–48.5°N  IND|PAK  "Line of control (please verify)"
  *   48.5–49.5°N  IND|CHN  "Indefinite (please verify)"
+ *   49.55–49.95°N a claim line of the disputed-areas layer: FCLASS_IN "International
+ *                boundary", FCLASS_PK "Unrecognized"
  * and a lease limit along 67°E and an overlay limit along 71°E. One province,
  * "Testprov" (KAZ), lies west of 69°E with its east edge on that meridian, so that its
  * outline runs under the lines. Maps are rendered through the library into memory and
@@ -44,11 +47,15 @@ static char g_tmp[1024];
 static const char *const boundary_stems[] = {"ne_10m_admin_0_boundary_lines_land",
                                              "ne_50m_admin_0_boundary_lines_land",
                                              "ne_110m_admin_0_boundary_lines_land"};
+static const char *const disputed_stems[] = {"ne_10m_admin_0_boundary_lines_disputed_areas",
+                                             "ne_50m_admin_0_boundary_lines_disputed_areas"};
 static const char *const province_stem = "ne_10m_admin_1_states_provinces";
 
 static bool replaced(const char *name) {
   for (size_t i = 0; i < 3; i++)
     if (!strcmp(name, boundary_stems[i])) return true;
+  for (size_t i = 0; i < 2; i++)
+    if (!strcmp(name, disputed_stems[i])) return true;
   return !strcmp(name, province_stem);
 }
 
@@ -98,6 +105,33 @@ static void write_boundaries(const char *dir, const char *stem) {
     DBFWriteStringAttribute(dbf, id, f_in, L->in);
     DBFWriteStringAttribute(dbf, id, f_pk, L->pk);
   }
+  SHPClose(shp);
+  DBFClose(dbf);
+}
+
+/* The disputed-areas lines: one claim line, 49.55–49.95°N on 69°E, that India takes as
+ * its international boundary and Pakistan does not recognise. */
+static void write_disputed(const char *dir, const char *stem) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s", dir, stem);
+  assert_int_equal(mkdir(path, 0755), 0);
+  snprintf(path, sizeof path, "%s/%s/%s", dir, stem, stem);
+  SHPHandle shp = SHPCreate(path, SHPT_ARC);
+  DBFHandle dbf = DBFCreate(path);
+  assert_non_null(shp);
+  assert_non_null(dbf);
+  int f_cla = DBFAddField(dbf, "featurecla", FTString, 40, 0);
+  int f_in = DBFAddField(dbf, "FCLASS_IN", FTString, 40, 0);
+  int f_pk = DBFAddField(dbf, "FCLASS_PK", FTString, 40, 0);
+  double x[9], y[9];
+  for (int k = 0; k <= 8; k++)
+    x[k] = 69, y[k] = 49.55 + 0.05 * k;
+  SHPObject *o = SHPCreateSimpleObject(SHPT_ARC, 9, x, y, NULL);
+  int id = SHPWriteObject(shp, -1, o);
+  SHPDestroyObject(o);
+  DBFWriteStringAttribute(dbf, id, f_cla, "Claim boundary");
+  DBFWriteStringAttribute(dbf, id, f_in, "International boundary");
+  DBFWriteStringAttribute(dbf, id, f_pk, "Unrecognized");
   SHPClose(shp);
   DBFClose(dbf);
 }
@@ -165,6 +199,8 @@ static int setup(void **state) {
   closedir(d);
   for (size_t i = 0; i < 3; i++)
     write_boundaries(g_data, boundary_stems[i]);
+  for (size_t i = 0; i < 2; i++)
+    write_disputed(g_data, disputed_stems[i]);
   write_provinces(g_data);
   return 0;
 }
@@ -305,6 +341,9 @@ static column centre_column(const rendered *r, double top, double bottom) {
 #define INTL_BOTTOM 0.84
 #define LOC_TOP 0.41
 #define LOC_BOTTOM 0.59
+/* the claim line of the disputed-areas layer, near the top */
+#define CLAIM_TOP 0.05
+#define CLAIM_BOTTOM 0.10
 
 static bool legend_has(const rendered *r, const char *symbol) {
   char want[80];
@@ -331,7 +370,16 @@ static void test_pov_changes_a_line(void **state) {
              cp.grey * 100);
   if (ci.grey > 0.8 || ci.grey < 0.3)
     fail_msg("as India sees it the stretch should be dashed: %.0f%% of rows drawn", ci.grey * 100);
-  assert_false(legend_has(&d, "disputed"));
+  /* the claim line: dashed de facto, solid as India sees it, not drawn for Pakistan */
+  column kd = centre_column(&d, CLAIM_TOP, CLAIM_BOTTOM);
+  column ki = centre_column(&in, CLAIM_TOP, CLAIM_BOTTOM);
+  column kp = centre_column(&pk, CLAIM_TOP, CLAIM_BOTTOM);
+  if (kd.grey > 0.8 || kd.grey < 0.3 || ki.grey < 0.9 || kp.grey > 0.05)
+    fail_msg("claim line drawn on %.0f%% (de facto, dashed), %.0f%% (India, solid), %.0f%% "
+             "(Pakistan, unrecognised) of rows",
+             kd.grey * 100, ki.grey * 100, kp.grey * 100);
+  /* disputed in the legend: the claim line de facto; the stretch as India sees it */
+  assert_true(legend_has(&d, "disputed"));
   assert_false(legend_has(&pk, "disputed"));
   assert_true(legend_has(&in, "disputed"));
   assert_non_null(strstr(d.svg, "Boundaries: Natural Earth de facto view"));
@@ -352,12 +400,16 @@ static void test_distinct_legend_entries(void **state) {
   assert_true(legend_has(&d, "indefinite"));
   assert_true(legend_has(&d, "lease-limit"));
   assert_true(legend_has(&d, "overlay-limit"));
-  assert_false(legend_has(&d, "disputed"));
   assert_non_null(strstr(d.report, "\"text\": \"Line of control\""));
   assert_non_null(strstr(d.report, "\"text\": \"Indefinite boundary\""));
   assert_non_null(strstr(d.report, "\"text\": \"Lease limit\""));
-  assert_null(strstr(d.report, "Disputed boundary"));
   rendered_free(&d);
+  /* as Pakistan sees it, with the claim line unrecognised: nothing is merely disputed */
+  rendered pk;
+  render("point_of_view: PAK\n", &pk);
+  assert_true(legend_has(&pk, "line-of-control"));
+  assert_null(strstr(pk.report, "Disputed boundary"));
+  rendered_free(&pk);
 }
 
 /* A highlighted province whose outline runs along a dashed line: the dashes stay on
