@@ -244,11 +244,13 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   const char *sc = 1 / iv->px_per_m > 20000 ? "110m" : "50m";
   static const char *const cf[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
   bm_features cs = {0}, bl = {0};
+  unsigned char *bl_class = NULL; /* a line the point of view does not recognise is left out */
   bm_status st;
   if ((st = pl_read_layer(m, "countries", sc, &iv->query, cf, &cs)) ||
-      (st = pl_read_layer(m, "boundaries", sc, &iv->query, NULL, &bl))) {
+      (st = pl_read_boundaries(m, "boundaries", sc, &iv->query, NULL, false, &bl, &bl_class))) {
     bm_features_free(&cs);
     bm_features_free(&bl);
+    free(bl_class);
     return st;
   }
   bm_geom_init(&f->inset_land, BM_GEOM_POLYGON);
@@ -262,6 +264,7 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   }
   for (size_t i = 0; i < bl.n; i++) {
     bm_geom *g = &bl.f[i].geom;
+    if (bl_class[i] == BM_BOUNDARY_UNRECOGNIZED) continue;
     if (!bm_proj_geom(ip, g, iv->query, iv->step_deg)) continue;
     bm_view_geom_to_px(iv, g);
     append_clipped(g, dx, dy, box, &f->inset_lines);
@@ -285,6 +288,7 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
     }
   }
   free(mask);
+  free(bl_class);
   bm_features_free(&cs);
   bm_features_free(&bl);
   if (st) return bm_error_wrap(m->err, "inset label");
