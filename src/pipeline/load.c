@@ -120,6 +120,23 @@ bm_status pl_read_boundaries(map *m, const char *logical, const char *scale, con
   return BM_OK;
 }
 
+/* The countries, from Natural Earth's per-country POV layer of the map's point of view
+ * (ne_{scale}_admin_0_countries_{code}, release 5.1.0 and later) when the data folder has
+ * it at that scale, so that highlights, fills and names follow that view; else the de
+ * facto layer. */
+static bm_status read_countries(map *m, const char *scale, const bm_bbox *q,
+                                const char *const *fields, bm_features *out) {
+  const bm_pov *pov = m->spec->point_of_view;
+  const bm_catalog_entry *e = bm_catalog_find_nearest(m->catalog, "countries", scale);
+  if (pov && e) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s_%s/%s_%s.shp", m->opt->data_dir, e->stem, pov->layer,
+             e->stem, pov->layer);
+    if (bm_file_exists(path)) return bm_shp_read(path, q, fields, out, m->err);
+  }
+  return pl_read_layer(m, "countries", scale, q, fields, out);
+}
+
 bm_status pl_load_base(map *m, base *b) {
   const bm_bbox *q = &m->view.query;
   static const char *const country_f[] = {"ADM0_A3", "ISO_A3", "NAME", "LABELRANK", NULL};
@@ -133,7 +150,7 @@ bm_status pl_load_base(map *m, base *b) {
   if ((st = pl_read_layer(m, "land", sc, q, NULL, &b->land)) ||
       (st = pl_read_layer(m, "lakes", sc, q, NULL, &b->lakes)) ||
       (st = pl_read_layer(m, "glaciers", sc, q, NULL, &b->glaciers)) ||
-      (st = pl_read_layer(m, "countries", sc, q, country_f, &b->countries)) ||
+      (st = read_countries(m, sc, q, country_f, &b->countries)) ||
       (st = pl_read_layer(m, "rivers", sc, q, river_f, &b->rivers)) ||
       (st = pl_read_boundaries(m, "boundaries", sc, q, NULL, true, &b->boundaries,
                                &b->boundary_class)) ||

@@ -118,6 +118,8 @@ typedef struct {
   const char *iso3;  /* "IND"; "ISO" for the ISO's view */
   const char *field; /* "FCLASS_IN" */
   const char *name;  /* "India" */
+  const char *layer; /* Natural Earth's code in its POV layers' names: "ind" in
+                        ne_10m_admin_0_countries_ind (Israel "isl", Nepal "nep" ...) */
 } bm_pov;
 
 /* The view for an ISO A3 code (case-insensitive; NE's own BDG, ISL, NEP, PSE are also

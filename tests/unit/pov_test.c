@@ -15,7 +15,8 @@
  *                boundary", FCLASS_PK "Unrecognized"
  * and a lease limit along 67°E and an overlay limit along 71°E. One province,
  * "Testprov" (KAZ), lies west of 69°E with its east edge on that meridian, so that its
- * outline runs under the lines. Maps are rendered through the library into memory and
+ * outline runs under the lines. India's POV countries layer holds one polygon, "India",
+ * over 69.5–71.5°E. Maps are rendered through the library into memory and
  * read back as pixels, and the label report's legend is read as JSON text.
  * Skipped (77) when the test data folder is not there. */
 #include <setjmp.h>
@@ -50,6 +51,8 @@ static const char *const boundary_stems[] = {"ne_10m_admin_0_boundary_lines_land
 static const char *const disputed_stems[] = {"ne_10m_admin_0_boundary_lines_disputed_areas",
                                              "ne_50m_admin_0_boundary_lines_disputed_areas"};
 static const char *const province_stem = "ne_10m_admin_1_states_provinces";
+/* India's POV layer of the countries (not in the mirror; written here) */
+static const char *const pov_countries_stem = "ne_10m_admin_0_countries_ind";
 
 static bool replaced(const char *name) {
   for (size_t i = 0; i < 3; i++)
@@ -136,6 +139,32 @@ static void write_disputed(const char *dir, const char *stem) {
   DBFClose(dbf);
 }
 
+/* India's view of the countries: one polygon, "India", over 69.5–71.5°E, 46.5–49.5°N. */
+static void write_pov_countries(const char *dir) {
+  char path[1200];
+  snprintf(path, sizeof path, "%s/%s", dir, pov_countries_stem);
+  assert_int_equal(mkdir(path, 0755), 0);
+  snprintf(path, sizeof path, "%s/%s/%s", dir, pov_countries_stem, pov_countries_stem);
+  SHPHandle shp = SHPCreate(path, SHPT_POLYGON);
+  DBFHandle dbf = DBFCreate(path);
+  assert_non_null(shp);
+  assert_non_null(dbf);
+  int f_a3 = DBFAddField(dbf, "ADM0_A3", FTString, 3, 0);
+  int f_iso = DBFAddField(dbf, "ISO_A3", FTString, 3, 0);
+  int f_name = DBFAddField(dbf, "NAME", FTString, 40, 0);
+  int f_rank = DBFAddField(dbf, "LABELRANK", FTInteger, 4, 0);
+  double x[] = {69.5, 69.5, 71.5, 71.5, 69.5}, y[] = {46.5, 49.5, 49.5, 46.5, 46.5};
+  SHPObject *o = SHPCreateSimpleObject(SHPT_POLYGON, 5, x, y, NULL);
+  int id = SHPWriteObject(shp, -1, o);
+  SHPDestroyObject(o);
+  DBFWriteStringAttribute(dbf, id, f_a3, "IND");
+  DBFWriteStringAttribute(dbf, id, f_iso, "IND");
+  DBFWriteStringAttribute(dbf, id, f_name, "India");
+  DBFWriteIntegerAttribute(dbf, id, f_rank, 2);
+  SHPClose(shp);
+  DBFClose(dbf);
+}
+
 static void write_provinces(const char *dir) {
   char path[1200];
   snprintf(path, sizeof path, "%s/%s", dir, province_stem);
@@ -202,6 +231,7 @@ static int setup(void **state) {
   for (size_t i = 0; i < 2; i++)
     write_disputed(g_data, disputed_stems[i]);
   write_provinces(g_data);
+  write_pov_countries(g_data);
   return 0;
 }
 
@@ -472,10 +502,36 @@ static void test_missing_fields(void **state) {
   assert_non_null(strstr(err.msg, "bordermap data fetch"));
 }
 
+/* With the point of view's own countries layer in the data folder, the countries are that
+ * view's: "India" here exists only in it, so highlighting it works as India sees the map
+ * and is an error in the de facto view. */
+static void test_pov_countries_layer(void **state) {
+  (void)state;
+  rendered in;
+  render("point_of_view: IND\nhighlight: {countries: [IND]}\n", &in);
+  int tinted = 0, n = 0;
+  for (int y = (int)(0.30 * H); y < (int)(0.70 * H); y += 4)
+    for (int x = (int)(0.62 * W); x < (int)(0.80 * W); x += 4, n++) {
+      int c[3];
+      rgb(&in, x, y, c);
+      /* the newsroom highlight tint, #e4ddd0 */
+      tinted += abs(c[0] - 0xe4) < 8 && abs(c[1] - 0xdd) < 8 && abs(c[2] - 0xd0) < 8;
+    }
+  if (tinted < n * 8 / 10) fail_msg("India's POV polygon is tinted on %d of %d samples", tinted, n);
+  assert_true(legend_has(&in, "highlight-country"));
+  rendered_free(&in);
+
+  bm_error err = {0};
+  rendered none;
+  bm_status st = try_render("highlight: {countries: [IND]}\n", g_data, &none, &err);
+  if (st == BM_OK) fail_msg("highlighting IND in the de facto view should fail here");
+  assert_non_null(strstr(err.msg, "IND"));
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
-      cmocka_unit_test(test_pov_changes_a_line), cmocka_unit_test(test_distinct_legend_entries),
+      cmocka_unit_test(test_pov_changes_a_line),    cmocka_unit_test(test_distinct_legend_entries),
       cmocka_unit_test(test_dashes_over_highlight), cmocka_unit_test(test_border_class),
-      cmocka_unit_test(test_missing_fields)};
+      cmocka_unit_test(test_missing_fields),        cmocka_unit_test(test_pov_countries_layer)};
   return cmocka_run_group_tests(tests, setup, teardown);
 }
