@@ -51,11 +51,13 @@ bool bm_furniture_add_box(bm_furniture *f, bm_bbox b) {
   return true;
 }
 
-static void credit_line(bm_furniture *f, const bm_style *st, const char *credit, const char *date) {
+static void credit_line(bm_furniture *f, const bm_style *st, const char *credit, const char *date,
+                        const char *view) {
   unref(&f->credit);
-  char line[1200];
-  snprintf(line, sizeof line, "%s%sBase map: Natural Earth%s%s", credit ? credit : "",
-           credit ? "  ·  " : "", date ? "  ·  " : "", date ? date : "");
+  char line[1400];
+  snprintf(line, sizeof line, "%s%sBase map: Natural Earth%s%s%s%s", credit ? credit : "",
+           credit ? "  ·  " : "", view ? "  ·  " : "", view ? view : "", date ? "  ·  " : "",
+           date ? date : "");
   double w = f->width, h = f->height, cw, ch;
   bm_text_style cs = tstyle(st->credit_size * f->k, 400, w - 2 * f->pad);
   f->credit = bm_text_layout(f->text, line, &cs);
@@ -92,12 +94,17 @@ void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, dou
   if (title || subtitle)
     f->boxes[f->nboxes++] = (bm_bbox){0, 0, f->pad + fmax(tw, sw) + 6 * k, f->sy + sh + 6 * k};
   f->nboxes++;
-  credit_line(f, st, credit, NULL);
+  credit_line(f, st, credit, NULL, NULL);
 }
 
 void bm_furniture_set_date(bm_furniture *f, const bm_style *st, const char *credit,
                            const char *date) {
-  if (date) credit_line(f, st, credit, date);
+  if (date) credit_line(f, st, credit, date, NULL);
+}
+
+void bm_furniture_set_credit(bm_furniture *f, const bm_style *st, const char *credit,
+                             const char *date, const char *view) {
+  if (date || view) credit_line(f, st, credit, date, view);
 }
 
 /* ---- arranging the corners ------------------------------------------------- */

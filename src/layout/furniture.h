@@ -40,17 +40,22 @@ typedef enum {
   BM_LEGEND_HL_COUNTRY,
   BM_LEGEND_HL_PROVINCE,
   BM_LEGEND_DISPUTED, /* the disputed-boundary line */
-  BM_LEGEND_CALLOUT,  /* a numbered marker and its text */
-  BM_LEGEND_TEXT      /* a line of text, no symbol */
+  BM_LEGEND_LINE_OF_CONTROL,
+  BM_LEGEND_INDEFINITE, /* an indefinite boundary */
+  BM_LEGEND_LEASE,      /* a lease limit */
+  BM_LEGEND_OVERLAY,    /* an overlay limit (UN buffer zones) */
+  BM_LEGEND_CALLOUT,    /* a numbered marker and its text */
+  BM_LEGEND_TEXT        /* a line of text, no symbol */
 } bm_legend_symbol;
 
 typedef struct {
   bm_legend_symbol symbol;
-  bm_site_kind site_kind; /* BM_LEGEND_SITE */
-  bm_dash_kind dash;      /* BM_LEGEND_ROUTE */
-  bool arrow;             /* BM_LEGEND_ROUTE */
-  char marker[8];         /* BM_LEGEND_CALLOUT */
-  char *text;             /* owned */
+  bm_site_kind site_kind;       /* BM_LEGEND_SITE */
+  bm_dash_kind dash;            /* BM_LEGEND_ROUTE */
+  bool arrow;                   /* BM_LEGEND_ROUTE */
+  bm_boundary_class line_class; /* BM_LEGEND_BORDER: the class of line, for its dash */
+  char marker[8];               /* BM_LEGEND_CALLOUT */
+  char *text;                   /* owned */
 } bm_legend_item;
 
 typedef struct {
@@ -179,6 +184,11 @@ void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, dou
 /* Adds the date after the credit line (call right after bm_furniture_layout). */
 void bm_furniture_set_date(bm_furniture *f, const bm_style *st, const char *credit,
                            const char *date);
+/* Sets the credit line again with the date and, after "Base map: Natural Earth", whose
+ * view of the boundaries the map shows (e.g. "Boundaries: Natural Earth de facto view");
+ * either may be NULL. Call right after bm_furniture_layout. */
+void bm_furniture_set_credit(bm_furniture *f, const bm_style *st, const char *credit,
+                             const char *date, const char *view);
 
 /* What bm_furniture_arrange should place. */
 typedef struct {

@@ -18,6 +18,10 @@ static const char *const symbol_names[] = {"site",
                                            "highlight-country",
                                            "highlight-province",
                                            "disputed",
+                                           "line-of-control",
+                                           "indefinite",
+                                           "lease-limit",
+                                           "overlay-limit",
                                            "callout",
                                            "text"};
 

@@ -15,6 +15,7 @@
 #ifndef BM_LOAD_LOAD_H
 #define BM_LOAD_LOAD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "core/error.h"
@@ -32,6 +33,7 @@ typedef struct {
   size_t n;
   size_t nfields;
   char **fields;  /* requested names, as given */
+  bool *present;  /* per requested field: the file has it (even when no record was read) */
   size_t skipped; /* bad records left out */
   size_t total;   /* records in the file */
 } bm_features;
@@ -42,6 +44,8 @@ typedef struct {
 bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *const *fields,
                       bm_features *out, bm_error *err);
 void bm_features_free(bm_features *fs);
+/* True when the file has the requested field (matched case-insensitively). */
+bool bm_features_have_field(const bm_features *fs, const char *field);
 /* The value of a requested field, or NULL. */
 const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field);
 

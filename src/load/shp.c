@@ -20,7 +20,14 @@ void bm_features_free(bm_features *fs) {
   for (size_t k = 0; k < fs->nfields; k++)
     free(fs->fields[k]);
   free(fs->fields);
+  free(fs->present);
   memset(fs, 0, sizeof *fs);
+}
+
+bool bm_features_have_field(const bm_features *fs, const char *field) {
+  for (size_t k = 0; fs->present && k < fs->nfields; k++)
+    if (!strcmp(fs->fields[k], field)) return fs->present[k];
+  return false;
 }
 
 const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field) {
@@ -245,8 +252,9 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     nf++;
   out->nfields = nf;
   out->fields = calloc(nf ? nf : 1, sizeof *out->fields);
+  out->present = calloc(nf ? nf : 1, sizeof *out->present);
   int *field_idx = calloc(nf ? nf : 1, sizeof *field_idx);
-  if (!out->fields || !field_idx) {
+  if (!out->fields || !out->present || !field_idx) {
     free(field_idx);
     st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     goto done;
@@ -260,6 +268,7 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
       goto done;
     }
     field_idx[k] = DBFGetFieldIndex(dbf, fields[k]); /* case-insensitive in shapelib */
+    out->present[k] = field_idx[k] >= 0;
   }
   bool utf8 = codepage_is_utf8(dbf);
 

@@ -84,9 +84,11 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   /* lines labels would rather not cross */
   bm_features *avoid[] = {&b->boundaries, &b->disputed, &b->rivers};
+  const unsigned char *avoid_class[] = {b->boundary_class, b->disputed_class, NULL};
   for (size_t a = 0; a < sizeof avoid / sizeof avoid[0]; a++)
     for (size_t i = 0; i < avoid[a]->n; i++)
-      bm_labeler_add_avoid_line(lb, &avoid[a]->f[i].geom);
+      if (!avoid_class[a] || avoid_class[a][i] != BM_BOUNDARY_UNRECOGNIZED) /* not drawn */
+        bm_labeler_add_avoid_line(lb, &avoid[a]->f[i].geom);
   for (size_t i = 0; i < b->provinces.n; i++)
     if (b->hl_province[i]) bm_labeler_add_avoid_line(lb, &b->provinces.f[i].geom);
 

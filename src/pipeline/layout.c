@@ -79,11 +79,12 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
     const bm_border *bd = &spec->borders[i];
     char t[128];
     snprintf(t, sizeof t, "%s-%s border", bd->a.code, bd->b.code);
-    if (pl_geom_in_frame(m, &s->border[i]) && !add_item(L, BM_LEGEND_BORDER,
-                                                        bd->legend  ? bd->legend
-                                                        : bd->label ? bd->label
-                                                                    : t))
-      return false;
+    bm_legend_item it = {.symbol = BM_LEGEND_BORDER,
+                         .line_class = bd->has_class ? bd->cls : BM_BOUNDARY_INTERNATIONAL,
+                         .text = bd->legend  ? bd->legend
+                                 : bd->label ? bd->label
+                                             : t};
+    if (pl_geom_in_frame(m, &s->border[i]) && !bm_legend_add(L, &it)) return false;
   }
   /* highlighted provinces and countries, named */
   char names[400] = "";
@@ -112,13 +113,25 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
                           count++ ? ", " : "", nm);
   }
   if (count && !add_item(L, BM_LEGEND_HL_COUNTRY, names)) return false;
-  bool disputed = false;
-  for (size_t i = 0; i < b->boundaries.n && !disputed; i++)
-    disputed = pl_boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA")) &&
-               pl_geom_in_frame(m, &b->boundaries.f[i].geom);
-  for (size_t i = 0; i < b->disputed.n && !disputed; i++)
-    disputed = pl_geom_in_frame(m, &b->disputed.f[i].geom);
-  if (disputed && !add_item(L, BM_LEGEND_DISPUTED, "Disputed boundary")) return false;
+  /* each class of unsettled line the map draws in its frame: its own entry and dash */
+  static const struct {
+    bm_boundary_class cls;
+    bm_legend_symbol sym;
+    const char *text;
+  } kinds[] = {{BM_BOUNDARY_DISPUTED, BM_LEGEND_DISPUTED, "Disputed boundary"},
+               {BM_BOUNDARY_LINE_OF_CONTROL, BM_LEGEND_LINE_OF_CONTROL, "Line of control"},
+               {BM_BOUNDARY_INDEFINITE, BM_LEGEND_INDEFINITE, "Indefinite boundary"},
+               {BM_BOUNDARY_LEASE, BM_LEGEND_LEASE, "Lease limit"},
+               {BM_BOUNDARY_OVERLAY, BM_LEGEND_OVERLAY, "Overlay limit (buffer zone)"}};
+  for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++) {
+    bool drawn = false;
+    for (size_t i = 0; i < b->boundaries.n && !drawn; i++)
+      drawn =
+          b->boundary_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->boundaries.f[i].geom);
+    for (size_t i = 0; i < b->disputed.n && !drawn; i++)
+      drawn = b->disputed_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->disputed.f[i].geom);
+    if (drawn && !add_item(L, kinds[kd].sym, kinds[kd].text)) return false;
+  }
   for (size_t i = 0; i < spec->n_callouts; i++) {
     double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1];
     if (x < 0 || y < 0 || x > m->view.width || y > m->view.height) continue;
@@ -231,11 +244,13 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   const char *sc = 1 / iv->px_per_m > 20000 ? "110m" : "50m";
   static const char *const cf[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
   bm_features cs = {0}, bl = {0};
+  unsigned char *bl_class = NULL; /* a line the point of view does not recognise is left out */
   bm_status st;
   if ((st = pl_read_layer(m, "countries", sc, &iv->query, cf, &cs)) ||
-      (st = pl_read_layer(m, "boundaries", sc, &iv->query, NULL, &bl))) {
+      (st = pl_read_boundaries(m, "boundaries", sc, &iv->query, NULL, false, &bl, &bl_class))) {
     bm_features_free(&cs);
     bm_features_free(&bl);
+    free(bl_class);
     return st;
   }
   bm_geom_init(&f->inset_land, BM_GEOM_POLYGON);
@@ -249,6 +264,7 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   }
   for (size_t i = 0; i < bl.n; i++) {
     bm_geom *g = &bl.f[i].geom;
+    if (bl_class[i] == BM_BOUNDARY_UNRECOGNIZED) continue;
     if (!bm_proj_geom(ip, g, iv->query, iv->step_deg)) continue;
     bm_view_geom_to_px(iv, g);
     append_clipped(g, dx, dy, box, &f->inset_lines);
@@ -272,6 +288,7 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
     }
   }
   free(mask);
+  free(bl_class);
   bm_features_free(&cs);
   bm_features_free(&bl);
   if (st) return bm_error_wrap(m->err, "inset label");
@@ -379,7 +396,14 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
                       m->spec->subtitle, m->spec->credit);
   const bm_spec *spec = m->spec;
   bm_status st = BM_OK;
-  bm_furniture_set_date(f, &m->style, spec->credit, spec->date);
+  /* the credit names whose view of the boundaries the map shows */
+  char view[160];
+  if (spec->point_of_view)
+    snprintf(view, sizeof view, "Boundaries: as seen by %s (Natural Earth point of view)",
+             spec->point_of_view->name);
+  else
+    snprintf(view, sizeof view, "Boundaries: Natural Earth de facto view");
+  bm_furniture_set_credit(f, &m->style, spec->credit, spec->date, view);
   if (!build_legend(m, b, s, sp, &f->legend, &f->panel))
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   bm_furniture_request req = {.legend = spec->legend.show != BM_SHOW_OFF,

@@ -71,7 +71,70 @@ void pl_base_free(base *b) {
   free(b->hl_country);
   free(b->hl_province);
   free(b->province_in_story);
-  free(b->boundary_disputed);
+  free(b->boundary_class);
+  free(b->disputed_class);
+}
+
+bool pl_boundary_is_dashed(unsigned char cls) {
+  return cls != BM_BOUNDARY_INTERNATIONAL && cls != BM_BOUNDARY_UNRECOGNIZED;
+}
+
+bm_status pl_read_boundaries(map *m, const char *logical, const char *scale, const bm_bbox *query,
+                             const char *const *extra_fields, bool required, bm_features *out,
+                             unsigned char **cls) {
+  const bm_pov *pov = m->spec->point_of_view;
+  const char *fields[8];
+  size_t n = 0;
+  fields[n++] = "FEATURECLA";
+  if (pov) fields[n++] = pov->field;
+  for (size_t i = 0; extra_fields && extra_fields[i] && n < 7; i++)
+    fields[n++] = extra_fields[i];
+  fields[n] = NULL;
+  *cls = NULL;
+  bm_status st = pl_read_layer(m, logical, scale, query, fields, out);
+  if (st) return st;
+  if (pov && required && !bm_features_have_field(out, pov->field)) {
+    const bm_catalog_entry *e = bm_catalog_find_nearest(m->catalog, logical, scale);
+    char path[1024] = "";
+    if (e) bm_catalog_shp_path(m->opt->data_dir, e, path, sizeof path);
+    return bm_error_set(
+        m->err, BM_ERR_DATA, path, 0, 0,
+        "point_of_view: %s (%s:%d:%d) needs the %s field of Natural Earth's boundary lines, "
+        "which this data lacks: it is older than Natural Earth 5.1.0, the release that adds "
+        "the points of view (FCLASS_* fields). Fetch release 5.1.0 or later into a new folder "
+        "with `bordermap data fetch --from 5.1.2 --scales %s --data NEW_FOLDER` (or --from a "
+        "mirror of that release; the layers already in %s are not fetched again) and render "
+        "with --data NEW_FOLDER, or leave point_of_view out for Natural Earth's de facto view",
+        pov->iso3, m->spec->path, m->spec->point_of_view_pos.line, m->spec->point_of_view_pos.col,
+        pov->field, e ? e->scale : scale, m->opt->data_dir);
+  }
+  *cls = calloc(out->n + 1, 1);
+  if (!*cls) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  for (size_t i = 0; i < out->n; i++) {
+    bm_boundary_class c = BM_BOUNDARY_DISPUTED; /* a line with no class is not settled */
+    /* the point of view's class where it gives one, else the de facto FEATURECLA */
+    if (!(pov && bm_boundary_class_of_ne(bm_feature_attr(out, i, pov->field), &c)))
+      bm_boundary_class_of_ne(bm_feature_attr(out, i, "FEATURECLA"), &c);
+    (*cls)[i] = (unsigned char)c;
+  }
+  return BM_OK;
+}
+
+/* The countries, from Natural Earth's per-country POV layer of the map's point of view
+ * (ne_{scale}_admin_0_countries_{code}, release 5.1.0 and later) when the data folder has
+ * it at that scale, so that highlights, fills and names follow that view; else the de
+ * facto layer. */
+static bm_status read_countries(map *m, const char *scale, const bm_bbox *q,
+                                const char *const *fields, bm_features *out) {
+  const bm_pov *pov = m->spec->point_of_view;
+  const bm_catalog_entry *e = bm_catalog_find_nearest(m->catalog, "countries", scale);
+  if (pov && e) {
+    char path[1200];
+    snprintf(path, sizeof path, "%s/%s_%s/%s_%s.shp", m->opt->data_dir, e->stem, pov->layer,
+             e->stem, pov->layer);
+    if (bm_file_exists(path)) return bm_shp_read(path, q, fields, out, m->err);
+  }
+  return pl_read_layer(m, "countries", scale, q, fields, out);
 }
 
 bm_status pl_load_base(map *m, base *b) {
@@ -79,7 +142,6 @@ bm_status pl_load_base(map *m, base *b) {
   static const char *const country_f[] = {"ADM0_A3", "ISO_A3", "NAME", "LABELRANK", NULL};
   static const char *const province_f[] = {"ADM0_A3", "NAME", "WOE_NAME", "GN_NAME", NULL};
   static const char *const river_f[] = {"SCALERANK", "NAME", "FEATURECLA", NULL};
-  static const char *const boundary_f[] = {"FEATURECLA", NULL};
   static const char *const region_f[] = {"NAME", "FEATURECLA", "SCALERANK", NULL};
   static const char *const place_f[] = {"NAME",    "FEATURECLA", "SCALERANK", "LABELRANK",
                                         "POP_MAX", "ADM0CAP",    "ADM0_A3",   NULL};
@@ -88,10 +150,12 @@ bm_status pl_load_base(map *m, base *b) {
   if ((st = pl_read_layer(m, "land", sc, q, NULL, &b->land)) ||
       (st = pl_read_layer(m, "lakes", sc, q, NULL, &b->lakes)) ||
       (st = pl_read_layer(m, "glaciers", sc, q, NULL, &b->glaciers)) ||
-      (st = pl_read_layer(m, "countries", sc, q, country_f, &b->countries)) ||
+      (st = read_countries(m, sc, q, country_f, &b->countries)) ||
       (st = pl_read_layer(m, "rivers", sc, q, river_f, &b->rivers)) ||
-      (st = pl_read_layer(m, "boundaries", sc, q, boundary_f, &b->boundaries)) ||
-      (st = pl_read_layer(m, "disputed", sc, q, boundary_f, &b->disputed)) ||
+      (st = pl_read_boundaries(m, "boundaries", sc, q, NULL, true, &b->boundaries,
+                               &b->boundary_class)) ||
+      (st = pl_read_boundaries(m, "disputed", sc, q, NULL, false, &b->disputed,
+                               &b->disputed_class)) ||
       (st = pl_read_layer(m, "regions", sc, q, region_f, &b->regions)) ||
       (m->spec->show_places && (st = pl_read_layer(m, "places", sc, q, place_f, &b->places))))
     return st;
@@ -104,8 +168,7 @@ bm_status pl_load_base(map *m, base *b) {
   b->hl_country = calloc(b->countries.n + 1, sizeof(bool));
   b->hl_province = calloc(b->provinces.n + 1, sizeof(bool));
   b->province_in_story = calloc(b->provinces.n + 1, sizeof(bool));
-  b->boundary_disputed = calloc(b->boundaries.n + 1, sizeof(bool));
-  if (!b->hl_country || !b->hl_province || !b->province_in_story || !b->boundary_disputed)
+  if (!b->hl_country || !b->hl_province || !b->province_in_story)
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < s->n_highlight_countries; i++)
     if ((st = bm_story_match_country(&b->countries, &s->highlight_countries[i], s->path,
@@ -115,9 +178,6 @@ bm_status pl_load_base(map *m, base *b) {
     if ((st = bm_story_match_province(&b->provinces, &s->highlight_provinces[i], s->path,
                                       b->hl_province, m->err)))
       return st;
-  for (size_t i = 0; i < b->boundaries.n; i++)
-    b->boundary_disputed[i] =
-        pl_boundary_is_disputed(bm_feature_attr(&b->boundaries, i, "FEATURECLA"));
   /* province outlines are drawn inside the highlighted countries only */
   for (size_t i = 0; i < b->provinces.n; i++) {
     const char *c = bm_feature_attr(&b->provinces, i, "ADM0_A3");
@@ -127,10 +187,6 @@ bm_status pl_load_base(map *m, base *b) {
       if (!bm_strcasecmp(c, s->highlight_provinces[k].country)) b->province_in_story[i] = true;
   }
   return BM_OK;
-}
-
-bool pl_boundary_is_disputed(const char *cla) {
-  return cla && strncmp(cla, "International boundary", 22) != 0;
 }
 
 bm_status pl_load_sites(map *m) {
@@ -159,7 +215,8 @@ bm_status pl_load_story(map *m, story_input *in) {
       need_lines = true;
   static const char *const line_f[] = {"ADM0_A3_L", "ADM0_A3_R", NULL};
   bm_status st;
-  if (need_lines && (st = pl_read_layer(m, "boundaries", "10m", NULL, line_f, &in->lines)))
+  if (need_lines && (st = pl_read_boundaries(m, "boundaries", "10m", NULL, line_f, true, &in->lines,
+                                             &in->line_class)))
     return st;
   for (size_t i = 0; i < spec->n_areas; i++) {
     const bm_area *a = &spec->areas[i];
@@ -173,6 +230,7 @@ bm_status pl_load_story(map *m, story_input *in) {
 
 void pl_story_input_free(story_input *in, const bm_spec *spec) {
   bm_features_free(&in->lines);
+  free(in->line_class);
   for (size_t i = 0; in->area_file && i < spec->n_areas; i++)
     bm_geom_free(&in->area_file[i]);
   free(in->area_file);

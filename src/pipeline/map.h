@@ -47,13 +47,16 @@ typedef struct {
   bm_features land, lakes, glaciers, countries, provinces, rivers, boundaries, disputed, places,
       regions;
   bool *hl_country, *hl_province, *province_in_story;
-  bool *boundary_disputed; /* per boundary line: drawn dashed */
+  /* per line of boundaries and of disputed: its bm_boundary_class in the map's point of
+   * view (solid, one of the dashes, or not drawn) */
+  unsigned char *boundary_class, *disputed_class;
 } base;
 
 /* What the load stage reads for the story layer. */
 typedef struct {
-  bm_features lines;  /* 10m boundary lines, when a border or a buffer along one needs them */
-  bm_geom *area_file; /* per spec area: its file's polygons (lon/lat), empty for buffers */
+  bm_features lines; /* 10m boundary lines, when a border or a buffer along one needs them */
+  unsigned char *line_class; /* per line: its bm_boundary_class in the map's point of view */
+  bm_geom *area_file;        /* per spec area: its file's polygons (lon/lat), empty for buffers */
 } story_input;
 
 typedef struct {
@@ -103,7 +106,16 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
 bm_status pl_load_base(map *m, base *b);
 bm_status pl_load_story(map *m, story_input *in);
 double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt);
-bool pl_boundary_is_disputed(const char *featurecla);
+/* Reads Natural Earth boundary lines with the fields the map's point of view needs
+ * (FEATURECLA, and FCLASS_* with a point of view) and the class of each line into
+ * *cls (allocated; the caller frees it). With a point of view, a layer that lacks its
+ * FCLASS_* field is a data error naming the release that adds it when required is
+ * set; otherwise its lines keep their FEATURECLA class. */
+bm_status pl_read_boundaries(map *m, const char *logical, const char *scale, const bm_bbox *query,
+                             const char *const *extra_fields, bool required, bm_features *out,
+                             unsigned char **cls);
+/* Whether a class of boundary line is drawn dashed (not international, not unrecognised). */
+bool pl_boundary_is_dashed(unsigned char cls);
 void pl_base_free(base *b);
 void pl_story_input_free(story_input *in, const bm_spec *spec);
 

@@ -1,6 +1,7 @@
 /* pipeline/paint.c — the paint stage: the computed map drawn through a render
  * backend, one named layer per kind of content, in paint order. It reads the
  * computed map and never changes it, so it runs once per output format. */
+#include <math.h>
 #include <string.h>
 
 #include "pipeline/map.h"
@@ -62,23 +63,46 @@ static void paint_base(const map *m, const base *b, bm_backend *be) {
                       st->highlight_province_width * k, NULL, 0);
   bm_be_end_layer(be);
 
-  double dash[2] = {st->disputed_dash[0] * k, st->disputed_dash[1] * k};
   bm_be_layer(be, "boundaries");
   for (size_t i = 0; i < b->boundaries.n; i++)
-    if (!b->boundary_disputed[i])
+    if (b->boundary_class[i] == BM_BOUNDARY_INTERNATIONAL)
       bm_paint_stroke(be, &b->boundaries.f[i].geom, st->border, st->border_width * k, NULL, 0);
-  bm_be_end_layer(be);
-  /* dashed lines over every solid one, so a disputed line is never hidden */
-  bm_be_layer(be, "disputed");
-  for (size_t i = 0; i < b->boundaries.n; i++)
-    if (b->boundary_disputed[i])
-      bm_paint_stroke(be, &b->boundaries.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
+  /* a claim line that the point of view takes as its international boundary */
   for (size_t i = 0; i < b->disputed.n; i++)
-    bm_paint_stroke(be, &b->disputed.f[i].geom, st->disputed, st->disputed_width * k, dash, 2);
+    if (b->disputed_class[i] == BM_BOUNDARY_INTERNATIONAL)
+      bm_paint_stroke(be, &b->disputed.f[i].geom, st->border, st->border_width * k, NULL, 0);
   bm_be_end_layer(be);
 }
 
-static void paint_story(const map *m, const story *s, bm_backend *be) {
+/* Disputed lines, lines of control, indefinite, lease and overlay limits, each with its
+ * own dash, over everything solid below them (highlighted provinces' outlines, story
+ * areas): first a casing in the land colour that clears what lies under the line, so
+ * that no solid outline shows through the gaps and makes a dashed line look settled;
+ * then the dashes. */
+static void paint_dashed_lines(const map *m, const base *b, bm_backend *be) {
+  const bm_style *st = &m->style;
+  double k = m->k;
+  double casing = (fmax(st->highlight_province_width, st->border_width) + 1.5) * k;
+  const bm_features *layers[2] = {&b->boundaries, &b->disputed};
+  const unsigned char *cls[2] = {b->boundary_class, b->disputed_class};
+  bm_be_layer(be, "disputed");
+  for (int pass = 0; pass < 2; pass++)
+    for (int l = 0; l < 2; l++)
+      for (size_t i = 0; i < layers[l]->n; i++) {
+        if (!pl_boundary_is_dashed(cls[l][i])) continue;
+        const bm_geom *g = &layers[l]->f[i].geom;
+        if (pass == 0) {
+          bm_paint_stroke(be, g, st->land, fmax(casing, st->disputed_width * k + 1.5 * k), NULL, 0);
+          continue;
+        }
+        double dash[4];
+        int nd = bm_style_boundary_dash(st, (bm_boundary_class)cls[l][i], k, dash);
+        bm_paint_stroke(be, g, st->disputed, st->disputed_width * k, dash, nd);
+      }
+  bm_be_end_layer(be);
+}
+
+static void paint_story(const map *m, const base *b, const story *s, bm_backend *be) {
   const bm_spec *spec = m->spec;
   const bm_style *st = &m->style;
   double k = m->k;
@@ -92,12 +116,20 @@ static void paint_story(const map *m, const story *s, bm_backend *be) {
     bm_paint_area(be, &s->area[i], st->accent, spec->areas[i].hatch, k);
   bm_be_end_layer(be);
 
+  paint_dashed_lines(m, b, be);
+
   bm_be_layer(be, "story-borders");
   for (size_t i = 0; i < spec->n_borders; i++) {
     bm_color halo = st->land;
     halo.a = 0.8;
+    /* a line of control or a disputed line the story is about keeps its dash */
+    double dash[4];
+    int nd = bm_style_boundary_dash(
+        st, spec->borders[i].has_class ? spec->borders[i].cls : BM_BOUNDARY_INTERNATIONAL,
+        k * fmin(st->story_border_width / fmax(st->disputed_width, 0.1), 1.6), dash);
     bm_paint_stroke(be, &s->border[i], halo, (st->story_border_width + 2) * k, NULL, 0);
-    bm_paint_stroke(be, &s->border[i], st->accent, st->story_border_width * k, NULL, 0);
+    bm_paint_stroke(be, &s->border[i], st->accent, st->story_border_width * k, nd ? dash : NULL,
+                    nd);
   }
   bm_be_end_layer(be);
 
@@ -131,7 +163,7 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
   const bm_labeler *lb = c->labels;
   const bm_furniture *fur = &c->furniture;
   paint_base(m, &c->base, be);
-  paint_story(m, s, be);
+  paint_story(m, &c->base, s, be);
 
   bm_be_layer(be, "places");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {

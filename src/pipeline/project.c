@@ -101,12 +101,20 @@ bool pl_geom_in_frame(const map *m, const bm_geom *g) {
 }
 
 /* The boundary lines (10m, all of them) between two countries, as one lon/lat line geometry. */
-static bm_status border_lines(map *m, const bm_features *lines, const bm_country_ref *a,
-                              const bm_country_ref *b, bm_geom *out) {
+/* With a border (bd set), only its class of line: class:, or the international boundary
+ * by default, so that a line of control is never merged with it under one label. */
+static bm_status border_lines(map *m, const story_input *in, const bm_country_ref *a,
+                              const bm_country_ref *b, const bm_border *bd, bm_geom *out) {
+  const bm_features *lines = &in->lines;
   bm_geom_init(out, BM_GEOM_LINE);
   bool *mask = calloc(lines->n + 1, sizeof *mask);
   if (!mask) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-  bm_status st = bm_story_match_border(lines, a, b, m->spec->path, mask, m->err);
+  bm_status st =
+      bd && in->line_class
+          ? bm_story_match_border_class(
+                lines, in->line_class, bd->has_class ? bd->cls : BM_BOUNDARY_INTERNATIONAL, a, b,
+                m->spec->path, bd->has_class ? bd->class_pos : bd->pos, mask, m->err)
+          : bm_story_match_border(lines, a, b, m->spec->path, mask, m->err);
   for (size_t i = 0; !st && i < lines->n; i++) {
     if (!mask[i]) continue;
     const bm_geom *g = &lines->f[i].geom;
@@ -201,10 +209,9 @@ bm_status pl_story_build(map *m, const story_input *in, story *s) {
       }
     }
   }
-  const bm_features *lines = &in->lines;
   for (size_t i = 0; !st && i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];
-    if ((st = border_lines(m, lines, &bd->a, &bd->b, &s->border[i]))) break;
+    if ((st = border_lines(m, in, &bd->a, &bd->b, bd, &s->border[i]))) break;
     s->border_m[i] = bm_story_geodesic_length(&s->border[i]);
     pl_story_to_pixels(m, &s->border[i]);
   }
@@ -229,7 +236,7 @@ bm_status pl_story_build(map *m, const story_input *in, story *s) {
       bm_geom line;
       bm_geom_init(&line, BM_GEOM_LINE);
       if (a->along == BM_BUFFER_BORDER)
-        st = border_lines(m, lines, &a->border[0], &a->border[1], &line);
+        st = border_lines(m, in, &a->border[0], &a->border[1], NULL, &line);
       else {
         bm_geom_begin_part(&line);
         for (size_t k = 0; k < a->nline; k++)

@@ -198,20 +198,38 @@ void bm_paint_legend_swatch(bm_backend *be, bm_text *text, const bm_legend_item 
     bm_geom_free(&g);
     break;
   }
-  case BM_LEGEND_BORDER:
+  case BM_LEGEND_BORDER: {
+    /* a line of control or a disputed line keeps its dash, as on the map */
+    double dash[4];
+    int nd = bm_style_boundary_dash(
+        st, it->line_class, k * fmin(st->story_border_width / fmax(st->disputed_width, 0.1), 1.6),
+        dash);
     swatch_line(be, x - hw, x + hw, y,
                 &(bm_stroke){.color = st->accent,
                              .width = st->story_border_width * k,
+                             .dash = nd ? dash : NULL,
+                             .ndash = nd,
                              .cap = BM_CAP_BUTT,
                              .join = BM_JOIN_ROUND});
     break;
-  case BM_LEGEND_DISPUTED: {
-    double dash[2] = {st->disputed_dash[0] * k, st->disputed_dash[1] * k};
+  }
+  case BM_LEGEND_DISPUTED:
+  case BM_LEGEND_LINE_OF_CONTROL:
+  case BM_LEGEND_INDEFINITE:
+  case BM_LEGEND_LEASE:
+  case BM_LEGEND_OVERLAY: {
+    bm_boundary_class c = it->symbol == BM_LEGEND_LINE_OF_CONTROL ? BM_BOUNDARY_LINE_OF_CONTROL
+                          : it->symbol == BM_LEGEND_INDEFINITE    ? BM_BOUNDARY_INDEFINITE
+                          : it->symbol == BM_LEGEND_LEASE         ? BM_BOUNDARY_LEASE
+                          : it->symbol == BM_LEGEND_OVERLAY       ? BM_BOUNDARY_OVERLAY
+                                                                  : BM_BOUNDARY_DISPUTED;
+    double dash[4];
+    int nd = bm_style_boundary_dash(st, c, k, dash);
     swatch_line(be, x - hw, x + hw, y,
                 &(bm_stroke){.color = st->disputed,
                              .width = st->disputed_width * k,
                              .dash = dash,
-                             .ndash = 2,
+                             .ndash = nd,
                              .cap = BM_CAP_BUTT,
                              .join = BM_JOIN_ROUND});
     break;

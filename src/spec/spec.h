@@ -86,9 +86,56 @@ typedef struct {
   bm_spec_pos pos;
 } bm_route;
 
+/* ---- boundaries: Natural Earth's classes of admin-0 lines, and points of view ---- */
+
+/* The kinds of boundary line a map draws, each with its own dash and legend entry. */
+typedef enum {
+  BM_BOUNDARY_INTERNATIONAL = 0, /* solid */
+  BM_BOUNDARY_DISPUTED,          /* "Disputed", and the claim lines of the disputed-areas layer */
+  BM_BOUNDARY_LINE_OF_CONTROL,
+  BM_BOUNDARY_INDEFINITE,   /* "Indefinite", "Indeterminant frontier" */
+  BM_BOUNDARY_LEASE,        /* "Lease limit" (Guantanamo, Baikonur) */
+  BM_BOUNDARY_OVERLAY,      /* "Overlay limit" (UN buffer zones, the Korean DMZ) */
+  BM_BOUNDARY_UNRECOGNIZED, /* "Unrecognized": the point of view does not draw the line */
+  BM_BOUNDARY_CLASS_COUNT
+} bm_boundary_class;
+
+/* Spec names: international, disputed, line-of-control, indefinite, lease-limit,
+ * overlay-limit, unrecognized. */
+const char *bm_boundary_class_name(bm_boundary_class c);
+bool bm_boundary_class_parse(const char *name, bm_boundary_class *out);
+/* "international, disputed, line-of-control, indefinite, lease-limit, overlay-limit" */
+const char *bm_boundary_class_list(void);
+/* The class of a Natural Earth FEATURECLA or FCLASS_* value ("International boundary
+ * (verify)", "Line of control (please verify)", "Unrecognized" ...; case and the
+ * "(verify)" notes do not matter). False for NULL or "" (no value); a value it does
+ * not know is taken as disputed, so an unknown line is never drawn as settled. */
+bool bm_boundary_class_of_ne(const char *value, bm_boundary_class *out);
+
+/* A point of view Natural Earth publishes (release 5.1.0 and later): the spec's ISO A3
+ * code, the FCLASS_* field of the boundary lines that holds it, and the country's name. */
+typedef struct {
+  const char *iso3;  /* "IND"; "ISO" for the ISO's view */
+  const char *field; /* "FCLASS_IN" */
+  const char *name;  /* "India" */
+  const char *layer; /* Natural Earth's code in its POV layers' names: "ind" in
+                        ne_10m_admin_0_countries_ind (Israel "isl", Nepal "nep" ...) */
+} bm_pov;
+
+/* The view for an ISO A3 code (case-insensitive; NE's own BDG, ISL, NEP, PSE are also
+ * taken), or NULL. */
+const bm_pov *bm_pov_find(const char *iso3);
+/* The valid codes, comma-separated. */
+const char *bm_pov_list(void);
+
 typedef struct {
   bm_country_ref a, b; /* the two countries either side (ISO A3) */
   bool length;         /* label with its geodesic length */
+  /* the class of line to take (class:); without one, the international boundary only,
+   * so that a line of control is never merged with it under one label */
+  bm_boundary_class cls;
+  bool has_class;
+  bm_spec_pos class_pos;
   char *label, *legend, *source;
   bm_spec_pos pos;
 } bm_border;
@@ -217,6 +264,11 @@ typedef struct bm_spec {
   bool all_places;  /* every one of them, whatever the map's scale ("places: all") */
 
   char *date; /* shown after the credit line; may be NULL */
+
+  /* point_of_view: the boundaries as this country sees them; NULL for Natural
+   * Earth's de facto view (the default) */
+  const bm_pov *point_of_view;
+  bm_spec_pos point_of_view_pos;
 
   /* the story layer */
   bm_ring *rings;

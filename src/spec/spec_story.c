@@ -223,7 +223,8 @@ static bm_status country_pair(ctx *c, const bm_yaml *y, const char *what, bm_cou
 }
 
 static bm_status parse_borders(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"between", "length", "label", "legend", "source", NULL};
+  static const char *const keys[] = {"between", "class",  "length", "label",
+                                     "legend",  "source", NULL};
   bm_spec *s = c->s;
   if (each_item(c, y, "borders", sizeof *s->borders, (void **)&s->borders, &s->n_borders))
     return BM_ERR_SPEC;
@@ -245,7 +246,29 @@ static bm_status parse_borders(ctx *c, const bm_yaml *y) {
       return BM_ERR_SPEC;
     b->a = pair[0];
     b->b = pair[1];
+    const bm_yaml *cls = bm_yaml_get(it, "class");
+    if (cls) {
+      if (bm_yaml_expect(cls, BM_YAML_SCALAR, c->file, "border class", c->err)) return BM_ERR_SPEC;
+      if (!bm_boundary_class_parse(cls->scalar, &b->cls))
+        return FAIL(cls, "unknown border class '%s'; valid classes are: %s", cls->scalar,
+                    bm_boundary_class_list());
+      b->has_class = true;
+      b->class_pos = pos_of(cls);
+    }
   }
+  return BM_OK;
+}
+
+/* point_of_view: ISO A3 of a country whose view Natural Earth publishes. */
+static bm_status parse_point_of_view(ctx *c, const bm_yaml *y) {
+  if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, "point_of_view", c->err)) return BM_ERR_SPEC;
+  c->s->point_of_view = bm_pov_find(y->scalar);
+  c->s->point_of_view_pos = pos_of(y);
+  if (!c->s->point_of_view)
+    return FAIL(y,
+                "point_of_view: Natural Earth publishes no view for '%s'; valid codes are: %s "
+                "(leave the key out for Natural Earth's de facto view)",
+                y->scalar, bm_pov_list());
   return BM_OK;
 }
 
@@ -357,10 +380,25 @@ static bm_status parse_callouts(ctx *c, const bm_yaml *y) {
 
 /* ---- furniture ---------------------------------------------------------- */
 
-static const char *const legend_symbols[] = {
-    "factory",  "military-base", "airfield", "city",   "generic",           "ring",
-    "route",    "hatch",         "fill",     "border", "highlight-country", "highlight-province",
-    "disputed", "text",          NULL};
+static const char *const legend_symbols[] = {"factory",
+                                             "military-base",
+                                             "airfield",
+                                             "city",
+                                             "generic",
+                                             "ring",
+                                             "route",
+                                             "hatch",
+                                             "fill",
+                                             "border",
+                                             "highlight-country",
+                                             "highlight-province",
+                                             "disputed",
+                                             "line-of-control",
+                                             "indefinite",
+                                             "lease-limit",
+                                             "overlay-limit",
+                                             "text",
+                                             NULL};
 
 static bm_status legend_symbol(ctx *c, const bm_yaml *y, const char *what) {
   if (bm_yaml_expect(y, BM_YAML_SCALAR, c->file, what, c->err)) return BM_ERR_SPEC;
@@ -369,7 +407,8 @@ static bm_status legend_symbol(ctx *c, const bm_yaml *y, const char *what) {
   return FAIL(y,
               "unknown legend symbol '%s'; valid symbols are: factory, military-base, airfield, "
               "city, generic, ring, route, hatch, fill, border, highlight-country, "
-              "highlight-province, disputed, text",
+              "highlight-province, disputed, line-of-control, indefinite, lease-limit, "
+              "overlay-limit, text",
               y->scalar);
 }
 
@@ -531,6 +570,7 @@ bm_status bm_spec_parse_story(bm_spec *s, const bm_yaml *root, const char *file,
   if ((v = bm_yaml_get(root, "routes")) && (st = parse_routes(c, v))) return st;
   if ((v = bm_yaml_get(root, "areas")) && (st = parse_areas(c, v))) return st;
   if ((v = bm_yaml_get(root, "borders")) && (st = parse_borders(c, v))) return st;
+  if ((v = bm_yaml_get(root, "point_of_view")) && (st = parse_point_of_view(c, v))) return st;
   if ((v = bm_yaml_get(root, "callouts")) && (st = parse_callouts(c, v))) return st;
   if ((v = bm_yaml_get(root, "legend")) && (st = parse_legend(c, v))) return st;
   if ((v = bm_yaml_get(root, "scale_bar")) && (st = parse_scale_bar(c, v))) return st;

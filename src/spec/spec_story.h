@@ -1,6 +1,6 @@
 /* spec/spec_story.h — inside spec/ only: the story-layer and furniture keys of
  * a map spec (rings, routes, areas, borders, callouts, legend, scale_bar,
- * north_arrow, inset, graticule, date). spec.c calls these; everything they
+ * north_arrow, inset, graticule, date, point_of_view). spec.c calls these; everything they
  * fill belongs to the bm_spec and is freed by bm_spec_free.
  */
 #ifndef BM_SPEC_SPEC_STORY_H
@@ -12,7 +12,7 @@
 /* The root keys this part reads, for the list of valid keys. */
 #define BM_SPEC_STORY_KEYS                                                                         \
   "date", "rings", "routes", "areas", "borders", "callouts", "legend", "scale_bar", "north_arrow", \
-      "inset", "graticule"
+      "inset", "graticule", "point_of_view"
 
 /* Sets the defaults of these keys on a new spec. */
 void bm_spec_story_defaults(bm_spec *s);

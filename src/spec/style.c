@@ -46,6 +46,10 @@ void bm_style_defaults(bm_style *st) {
   st->disputed_width = 1.0;
   st->disputed_dash[0] = 4;
   st->disputed_dash[1] = 3;
+  st->line_of_control_dash = (bm_dash){{8, 2.5, 1.5, 2.5}, 4}; /* dash-dot */
+  st->indefinite_dash = (bm_dash){{1.5, 2}, 2};                /* dotted */
+  st->lease_limit_dash = (bm_dash){{10, 4}, 2};                /* long dashes */
+  st->overlay_limit_dash = (bm_dash){{1.5, 2, 1.5, 6}, 4};     /* pairs of dots */
   st->province_width = 0.5;
   st->highlight_province_width = 1.0;
   st->river_width = 0.8;
@@ -78,7 +82,7 @@ void bm_style_defaults(bm_style *st) {
   st->furniture_size = 10;
 }
 
-typedef enum { F_COLOR, F_NUMBER, F_DASH, F_FONT, F_ORDER } field_kind;
+typedef enum { F_COLOR, F_NUMBER, F_DASH, F_PATTERN, F_FONT, F_ORDER } field_kind;
 typedef struct {
   const char *section, *key;
   field_kind kind;
@@ -118,6 +122,10 @@ static const field fields[] = {
     N("lines", "border", border_width),
     N("lines", "disputed", disputed_width),
     {"lines", "disputed_dash", F_DASH, offsetof(bm_style, disputed_dash)},
+    {"lines", "line_of_control_dash", F_PATTERN, offsetof(bm_style, line_of_control_dash)},
+    {"lines", "indefinite_dash", F_PATTERN, offsetof(bm_style, indefinite_dash)},
+    {"lines", "lease_limit_dash", F_PATTERN, offsetof(bm_style, lease_limit_dash)},
+    {"lines", "overlay_limit_dash", F_PATTERN, offsetof(bm_style, overlay_limit_dash)},
     N("lines", "province", province_width),
     N("lines", "highlight_province", highlight_province_width),
     N("lines", "river", river_width),
@@ -196,6 +204,19 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
         return BM_ERR_SPEC;
       break;
     }
+    case F_PATTERN: {
+      bm_dash *d = (bm_dash *)base;
+      if (bm_yaml_expect(v, BM_YAML_SEQ, file, what, err)) return BM_ERR_SPEC;
+      if (v->n != 2 && v->n != 4)
+        return bm_error_set(err, BM_ERR_SPEC, file, v->line, v->col,
+                            "%s must be [on, off] or [on, off, on, off] in pixels, e.g. "
+                            "[8, 2.5, 1.5, 2.5]",
+                            what);
+      for (size_t i = 0; i < v->n; i++)
+        if (bm_yaml_number(v->items[i], file, what, 0.5, 100, &d->d[i], err)) return BM_ERR_SPEC;
+      d->n = (int)v->n;
+      break;
+    }
     case F_ORDER: {
       static const char *const names[8] = {"upper-right", "right",      "upper-left", "left",
                                            "lower-right", "lower-left", "top",        "bottom"};
@@ -241,4 +262,20 @@ bm_status bm_style_load(const char *path, bm_style *st, bm_error *err) {
       s = parse_section(root->items[i], root->keys[i], path, st, err);
   bm_yaml_free(root);
   return s;
+}
+
+int bm_style_boundary_dash(const bm_style *st, bm_boundary_class c, double k, double out[4]) {
+  const bm_dash *d = NULL;
+  bm_dash disputed = {{st->disputed_dash[0], st->disputed_dash[1]}, 2};
+  switch (c) {
+  case BM_BOUNDARY_INTERNATIONAL: return 0;
+  case BM_BOUNDARY_LINE_OF_CONTROL: d = &st->line_of_control_dash; break;
+  case BM_BOUNDARY_INDEFINITE: d = &st->indefinite_dash; break;
+  case BM_BOUNDARY_LEASE: d = &st->lease_limit_dash; break;
+  case BM_BOUNDARY_OVERLAY: d = &st->overlay_limit_dash; break;
+  default: d = &disputed; break;
+  }
+  for (int i = 0; i < d->n; i++)
+    out[i] = d->d[i] * k;
+  return d->n;
 }

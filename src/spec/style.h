@@ -16,6 +16,12 @@ typedef struct {
   double r, g, b, a;
 } bm_color;
 
+/* A dash pattern in pixels at 1200 px: on, off, or on, off, on, off. */
+typedef struct {
+  double d[4];
+  int n; /* 2 or 4 */
+} bm_dash;
+
 typedef struct bm_style {
   char font[64]; /* family, e.g. "Noto Sans" */
 
@@ -27,6 +33,9 @@ typedef struct bm_style {
   double border_width, disputed_width, province_width, highlight_province_width, river_width,
       coast_width;
   double disputed_dash[2]; /* on, off */
+  /* the other classes of boundary line, each with a dash of its own (colour and width:
+   * disputed's) */
+  bm_dash line_of_control_dash, indefinite_dash, lease_limit_dash, overlay_limit_dash;
   /* text sizes (px at 1200 px) */
   double title_size, subtitle_size, credit_size, country_size, capital_size, city_size, town_size,
       site_size, site_note_size, region_size, river_size;
@@ -47,6 +56,9 @@ typedef struct bm_style {
 
 /* The built-in newsroom defaults. */
 void bm_style_defaults(bm_style *st);
+/* The dash of a class of boundary line, scaled by k, into out; returns its length
+ * (0: solid, for international boundaries). */
+int bm_style_boundary_dash(const bm_style *st, bm_boundary_class c, double k, double out[4]);
 /* Reads a style file over the defaults. */
 bm_status bm_style_load(const char *path, bm_style *st, bm_error *err);
 

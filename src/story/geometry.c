@@ -139,6 +139,36 @@ bm_status bm_story_match_border(const bm_features *lines, const bm_country_ref *
                       list);
 }
 
+bm_status bm_story_match_border_class(const bm_features *lines, const unsigned char *cls,
+                                      bm_boundary_class want, const bm_country_ref *a,
+                                      const bm_country_ref *b, const char *spec_path,
+                                      bm_spec_pos pos, bool *mask, bm_error *err) {
+  bm_status st = bm_story_match_border(lines, a, b, spec_path, mask, err);
+  if (st) return st;
+  bool shared[BM_BOUNDARY_CLASS_COUNT] = {false};
+  int hits = 0;
+  for (size_t i = 0; i < lines->n; i++) {
+    if (!mask[i]) continue;
+    if (cls[i] < BM_BOUNDARY_CLASS_COUNT) shared[cls[i]] = true;
+    if (cls[i] == want)
+      hits++;
+    else
+      mask[i] = false;
+  }
+  if (hits) return BM_OK;
+  char list[200] = "";
+  size_t k = 0;
+  for (int c = 0; c < BM_BOUNDARY_CLASS_COUNT && k < sizeof list; c++)
+    if (shared[c])
+      k += (size_t)snprintf(list + k, sizeof list - k, "%s%s", k ? ", " : "",
+                            bm_boundary_class_name((bm_boundary_class)c));
+  return bm_error_set(err, BM_ERR_SPEC, spec_path, pos.line, pos.col,
+                      "border %s-%s: no line of class %s lies between %s and %s in this view "
+                      "of Natural Earth's boundary lines; the lines between them are: %s (set "
+                      "class: to one of these)",
+                      a->code, b->code, bm_boundary_class_name(want), a->code, b->code, list);
+}
+
 double bm_story_geodesic_length(const bm_geom *g) {
   double len = 0;
   for (size_t i = 0; i < g->nparts; i++) {

@@ -64,6 +64,14 @@ bm_status bm_story_match_border(const bm_features *lines, const bm_country_ref *
                                 const bm_country_ref *b, const char *spec_path, bool *mask,
                                 bm_error *err);
 
+/* As bm_story_match_border, then keeps only the lines of class want (cls[i] is each
+ * line's bm_boundary_class). When the two countries share lines but none of that
+ * class: a spec error at pos that lists the classes they do share. */
+bm_status bm_story_match_border_class(const bm_features *lines, const unsigned char *cls,
+                                      bm_boundary_class want, const bm_country_ref *a,
+                                      const bm_country_ref *b, const char *spec_path,
+                                      bm_spec_pos pos, bool *mask, bm_error *err);
+
 /* The geodesic length of a lon/lat line geometry (sum over its parts), metres. */
 double bm_story_geodesic_length(const bm_geom *g);
 
