@@ -20,3 +20,15 @@ endforeach()
 add_test(NAME labels.scalebar.story
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_scalebar.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/maps/central-asia.yaml)
 set_tests_properties(labels.scalebar.story PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
+
+# No paint off the earth (pixels off the earth by PROJ, along the frame's edges, are the
+# background) on an Equal Earth world map and an orthographic globe; on a globe framed on
+# Canada, the highlight follows the horizon's arc for at least 10 degrees (a chord: ~4).
+add_test(NAME labels.earth.world-eqearth
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/world-eqearth.yaml)
+add_test(NAME labels.earth.globe-atlantic
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/globe-atlantic.yaml --globe 0)
+add_test(NAME labels.earth.globe-canada
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/globe-canada.yaml --globe 10)
+set_tests_properties(labels.earth.world-eqearth labels.earth.globe-atlantic labels.earth.globe-canada
+  PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
