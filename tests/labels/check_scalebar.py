@@ -53,8 +53,20 @@ def render(bin_, data, outdir, spec_path, corner, extra):
     return json.load(open(rep))
 
 
+def check_lonlat_box(rep, what):
+    """the report's lonlat_box holds the frame's corners and edge midpoints (cs2cs)"""
+    w, h = rep["width"], rep["height"]
+    pts = [(x, y) for x in (0, w / 2, w) for y in (0, h / 2, h)]
+    ll = inverse(rep["crs"], [px_to_proj(rep, x, y) for x, y in pts])
+    west, south, east, north = rep["lonlat_box"]
+    out = [(lon, lat) for lon, lat in ll
+           if not (south - 1e-4 <= lat <= north + 1e-4 and
+                   (west - 1e-4 <= lon <= east + 1e-4 if west <= east else lon >= west - 1e-4 or lon <= east + 1e-4))]
+    return [f"{what}: frame points {out} outside lonlat_box {rep['lonlat_box']}"] if out else []
+
+
 def check_bar(rep, corner, what):
-    problems = []
+    problems = check_lonlat_box(rep, what)
     b = rep["scale_bar"]
     if b.get("corner") != corner:
         problems.append(f"{what}: bar in {b.get('corner')}, asked for {corner}")
