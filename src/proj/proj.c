@@ -393,14 +393,14 @@ static bool clip_part(const bm_proj *p, const double *ll, size_t n, bm_geom_type
     a_in = ring_contains(ll, n, bm_lon_unwrap(p->clon + 180, 0), -p->clat);
   }
   bool ok = true;
-  if (bad == 0 && nv == n) { /* all on the visible side: unchanged */
+  if (bad || nv == n) { /* all on the visible side (or not rotatable): unchanged */
     ok = bm_geom_begin_part(out);
     for (size_t k = 0; ok && k < n; k++)
       ok = bm_geom_add(out, ll[2 * k], ll[2 * k + 1]);
     free(r);
     return ok;
   }
-  if (bad || (nv == 0 && !c_in)) { /* all hidden (or not rotatable): nothing */
+  if (nv == 0 && !c_in) { /* all hidden: nothing */
     free(r);
     return true;
   }
