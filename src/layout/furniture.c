@@ -232,6 +232,7 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
   }
   if (req->scalebar) {
     double w = req->scalebar_max_px + 56 * k, h = 30 * k;
+    if (req->scalebar_note_w > 0) w = req->scalebar_note_w, h = req->scalebar_note_h;
     f->has_scalebar = place(f, &s, req->scalebar_at, bar_pref, w, h, content, &f->scalebar_box,
                             &f->scalebar_corner);
     f->bar_x = f->scalebar_box.minx + 1 * k;
@@ -246,14 +247,17 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
   }
 }
 
+static void bar_text(double km, char *buf, size_t n) {
+  if (km >= 1)
+    snprintf(buf, n, "%g km", km);
+  else
+    snprintf(buf, n, "%g m", km * 1000);
+}
+
 void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_scalebar *bar,
                                   const char *note) {
   f->bar = *bar;
-  double km = bar->km;
-  if (km >= 1)
-    snprintf(f->bar_text, sizeof f->bar_text, "%g km", km);
-  else
-    snprintf(f->bar_text, sizeof f->bar_text, "%g m", km * 1000);
+  bar_text(bar->km, f->bar_text, sizeof f->bar_text);
   bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
   unref(&f->bar_layout);
   f->bar_layout = bm_text_layout(f->text, f->bar_text, &ts);
@@ -264,11 +268,32 @@ void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_
     ns.italic = true;
     f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
   }
-  /* right corners: the bar ends at the box's right edge */
-  double tw, th;
-  bm_text_size(f->bar_layout, &tw, &th);
-  if (f->scalebar_corner == BM_CORNER_TOP_RIGHT || f->scalebar_corner == BM_CORNER_BOTTOM_RIGHT)
-    f->bar_x = f->scalebar_box.maxx - bar->px - tw - 6 * f->k;
+  f->bar_x = bar->x0;
+}
+
+double bm_furniture_bar_text_width(bm_furniture *f, const bm_style *st, double km) {
+  char t[64];
+  bar_text(km, t, sizeof t);
+  bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
+  PangoLayout *l = bm_text_layout(f->text, t, &ts);
+  double tw = 0, th = 0;
+  if (l) bm_text_size(l, &tw, &th);
+  unref(&l);
+  return tw;
+}
+
+void bm_furniture_scalebar_note(bm_furniture *f, const bm_style *st, const char *note, double *w,
+                                double *h) {
+  snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
+  bm_text_style ns = tstyle((st->furniture_size - 1) * f->k, 400, 0);
+  ns.italic = true;
+  unref(&f->bar_note_layout);
+  f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
+  *w = *h = 0;
+  if (f->bar_note_layout) bm_text_size(f->bar_note_layout, w, h);
+  *w += 4 * f->k;
+  *h += 4 * f->k;
+  f->bar_note_only = true;
 }
 
 void bm_graticule_text(double v, bool lon, char *buf, size_t n) {

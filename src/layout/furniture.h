@@ -97,6 +97,7 @@ double bm_content_sum(bm_content *c, bm_bbox box);
 
 typedef struct {
   double km;        /* the bar's length on the ground: a round number */
+  double x0;        /* its left end (pixels) */
   double px;        /* its length in pixels at its position */
   double km_per_px; /* true scale along the bar where it is drawn */
   double lat;       /* latitude of the bar's middle */
@@ -110,13 +111,15 @@ double bm_view_ground_distance(const bm_proj *p, const bm_view *v, double x1, do
 /* How much the scale varies across the view: largest over smallest ground
  * distance per pixel, sampled on a 9x9 grid in both directions. */
 double bm_scale_variation(const bm_proj *p, const bm_view *v);
-/* A horizontal bar starting at pixel (x, y), at most max_px long, whose ground
- * length is a round number (1, 2, 5 x 10^n km) or fixed_km when > 0. Its pixel
- * length is solved so that the geodesic distance between its ends is exactly
- * that number. False when the view cannot be unprojected there or fixed_km
- * would not fit in 3 * max_px. */
+/* A horizontal bar from pixel (x, y), rightwards (or leftwards: then x is its
+ * right end), at most max_px long, whose ground length is a round number
+ * (1, 2, 5 x 10^n km) or fixed_km when > 0. Its pixel length is solved so
+ * that the geodesic distance between its ends is exactly that number; out->x0
+ * is its left end. False when any point of the bar is off the earth (does not
+ * unproject and project back to itself) or fixed_km would not fit in
+ * 3 * max_px. */
 bool bm_scalebar_measure(const bm_proj *p, const bm_view *v, double x, double y, double max_px,
-                         double fixed_km, bm_scalebar *out);
+                         double fixed_km, bool leftwards, bm_scalebar *out);
 /* The direction of north at pixel (x, y), in radians clockwise from up. */
 bool bm_north_angle(const bm_proj *p, const bm_view *v, double x, double y, double *angle);
 /* The largest difference between north's direction anywhere in the view and at
@@ -155,6 +158,7 @@ typedef struct {
   bm_scalebar bar;
   double bar_x, bar_y; /* left end of the bar, on its baseline */
   char bar_text[64], bar_note[160];
+  bool bar_note_only; /* the scale varies too much: a note where the bar would be, no bar */
   PangoLayout *bar_layout, *bar_note_layout; /* owned */
 
   /* north arrow */
@@ -200,6 +204,7 @@ typedef struct {
   bool scalebar;
   bm_corner scalebar_at;
   double scalebar_max_px;
+  double scalebar_note_w, scalebar_note_h; /* > 0: a note instead of the bar, this size */
   bool north;
   bool inset;
   bm_corner inset_at;
@@ -214,6 +219,12 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
  * a note under it (NULL for none). */
 void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_scalebar *bar,
                                   const char *note);
+/* A note instead of the bar ("Scale varies: Equal Earth projection"): lays it
+ * out and gives its size, for the request (call before bm_furniture_arrange). */
+void bm_furniture_scalebar_note(bm_furniture *f, const bm_style *st, const char *note, double *w,
+                                double *h);
+/* The text width of a bar's label ("500 km"), to place a bar in a right corner. */
+double bm_furniture_bar_text_width(bm_furniture *f, const bm_style *st, double km);
 /* The north arrow's direction (radians clockwise from up) at its place. */
 void bm_furniture_set_north(bm_furniture *f, const bm_style *st, double angle);
 /* Takes a box for an extra furniture item (returns false when the list is full). */

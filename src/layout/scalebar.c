@@ -5,14 +5,11 @@
 #include "layout/furniture.h"
 
 /* pixel -> lon/lat through the view and the projection */
+/* (off the earth, PROJ's inverse may answer with a pole or a wrapped point:
+ * only a pixel that projects back to itself counts) */
 static bool px_to_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon,
                          double *lat) {
-  double xy[2] = {v->proj.minx + x / v->px_per_m, v->proj.maxy - y / v->px_per_m};
-  bm_proj_inverse(p, xy, 1);
-  if (xy[0] == HUGE_VAL || xy[1] == HUGE_VAL) return false;
-  *lon = xy[0];
-  *lat = xy[1];
-  return true;
+  return bm_view_px_lonlat(p, v, x, y, lon, lat);
 }
 
 double bm_view_ground_distance(const bm_proj *p, const bm_view *v, double x1, double y1, double x2,
@@ -45,8 +42,9 @@ static double round_km(double max_km) {
 }
 
 bool bm_scalebar_measure(const bm_proj *p, const bm_view *v, double x, double y, double max_px,
-                         double fixed_km, bm_scalebar *out) {
-  double m = bm_view_ground_distance(p, v, x, y, x + max_px, y);
+                         double fixed_km, bool leftwards, bm_scalebar *out) {
+  double dir = leftwards ? -1 : 1;
+  double m = bm_view_ground_distance(p, v, x, y, x + dir * max_px, y);
   if (m <= 0) return false;
   out->km_per_px = m / 1000 / max_px;
   double km = fixed_km > 0 ? fixed_km : round_km(m / 1000);
@@ -54,7 +52,7 @@ bool bm_scalebar_measure(const bm_proj *p, const bm_view *v, double x, double y,
   if (px > 3 * max_px) return false;
   /* solve for the pixel length whose ends are exactly km apart on the ground */
   for (int it = 0; it < 8; it++) {
-    double g = bm_view_ground_distance(p, v, x, y, x + px, y);
+    double g = bm_view_ground_distance(p, v, x, y, x + dir * px, y);
     if (g <= 0) return false;
     double next = px * km * 1000 / g;
     if (fabs(next - px) < 1e-4) {
@@ -64,7 +62,12 @@ bool bm_scalebar_measure(const bm_proj *p, const bm_view *v, double x, double y,
     px = next;
   }
   double lon, lat;
-  if (!px_to_lonlat(p, v, x + px / 2, y, &lon, &lat)) return false;
+  if (!px_to_lonlat(p, v, x + dir * px / 2, y, &lon, &lat)) return false;
+  /* every point of the bar on the earth */
+  for (int i = 0; i <= 16; i++)
+    if (!px_to_lonlat(p, v, x + dir * px * i / 16, y, &lon, &lat)) return false;
+  px_to_lonlat(p, v, x + dir * px / 2, y, &lon, &lat);
+  out->x0 = leftwards ? x - px : x;
   out->km = km;
   out->px = px;
   out->km_per_px = km / px;

@@ -422,10 +422,19 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
       return bm_error_set(m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line,
                           spec->scale_bar.pos.col,
                           "scale_bar: the scale varies by %.0f%% across this map, so one bar "
-                          "cannot be right everywhere; set when_varies: note (a bar true at its "
-                          "place, with a note) or omit",
+                          "cannot be right everywhere; set when_varies: note (a note instead of "
+                          "the bar), bar (a bar true at its place, with a note) or omit",
                           (variation - 1) * 100);
     if (spec->scale_bar.when_varies == BM_VARIES_OMIT) req.scalebar = false;
+    if (spec->scale_bar.when_varies == BM_VARIES_NOTE) {
+      const char *method = bm_proj_method(m->proj);
+      char note[160];
+      if (*method && strcmp(method, "unknown"))
+        snprintf(note, sizeof note, "Scale varies: %s projection", method);
+      else
+        snprintf(note, sizeof note, "Scale varies across this map");
+      bm_furniture_scalebar_note(f, &m->style, note, &req.scalebar_note_w, &req.scalebar_note_h);
+    }
   }
   /* north: left out when it is not the same direction across the map, unless forced */
   double spread = bm_north_spread(m->proj, &m->view), centre = 0;
@@ -448,10 +457,24 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
   if (content) draw_content(m, b, s, sp, content);
   bm_furniture_arrange(f, &m->style, &req, content);
   bm_content_destroy(content);
-  if (f->has_scalebar) {
+  if (f->has_scalebar && !f->bar_note_only) {
     bm_scalebar bar;
-    if (!bm_scalebar_measure(m->proj, &m->view, f->bar_x, f->bar_y, req.scalebar_max_px,
-                             spec->scale_bar.km, &bar)) {
+    bool right =
+        f->scalebar_corner == BM_CORNER_TOP_RIGHT || f->scalebar_corner == BM_CORNER_BOTTOM_RIGHT;
+    bool ok = bm_scalebar_measure(m->proj, &m->view, f->bar_x, f->bar_y, req.scalebar_max_px,
+                                  spec->scale_bar.km, false, &bar);
+    if (ok && right) {
+      /* in a right corner the bar ends at the box's right edge, before its
+       * label: solve it again there, from that end, so that it is measured
+       * where it is drawn */
+      double xr =
+          f->scalebar_box.maxx - bm_furniture_bar_text_width(f, &m->style, bar.km) - 6 * m->k;
+      ok = bm_scalebar_measure(m->proj, &m->view, xr, f->bar_y, req.scalebar_max_px, bar.km, true,
+                               &bar);
+    }
+    /* a bar under 1 km belongs on a city map, not on one wider than 100 km */
+    if (ok && bar.km < 1 && !(ground_w > 0 && ground_w < 100e3)) ok = false;
+    if (!ok) {
       if (spec->scale_bar.km > 0)
         st = bm_error_set(
             m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line, spec->scale_bar.pos.col,
@@ -462,7 +485,7 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
       if (st) goto out;
     } else {
       char note[160] = "";
-      if (bar.variation > 1.10)
+      if (bar.variation > 1.10 && spec->scale_bar.when_varies != BM_VARIES_NOTE)
         snprintf(note, sizeof note, "true at %.0f°%s; scale varies %.0f%% across the map",
                  fabs(bar.lat), bar.lat >= 0 ? "N" : "S", (bar.variation - 1) * 100);
       bm_furniture_finish_scalebar(f, &m->style, &bar, note);

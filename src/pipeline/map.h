@@ -39,6 +39,12 @@ typedef struct {
   const char *scale; /* data scale in use */
   double k;          /* style size factor: width / 1200, at least 0.75 */
   bm_bbox clip_px;   /* frame plus a margin: geometry is cut to this */
+  /* The earth's outline in pixels (cut to clip_px) and whether the frame
+   * shows it: then only the earth gets water, land and story are clipped to
+   * it and the rest of the frame is the style's background. False when the
+   * earth fills the whole frame (every regional map). */
+  bm_geom earth;
+  bool earth_edge;
   bm_render_stats *stats;
   bm_error *err;
 } map;

@@ -7,63 +7,91 @@
 #include "pipeline/map.h"
 #include "render/render.h"
 
+/* A layer of the map's content: on a map that shows the earth's edge, clipped
+ * to the earth (each layer clips itself, so SVG groups stay well nested). */
+static void layer(const map *m, bm_backend *be, const char *name) {
+  bm_be_layer(be, name);
+  if (m->earth_edge) {
+    bm_path p;
+    bm_path_init(&p);
+    bm_path_geom(&p, &m->earth);
+    bm_be_clip(be, &p);
+    bm_path_free(&p);
+  }
+}
+
+static void end_layer(const map *m, bm_backend *be) {
+  if (m->earth_edge) bm_be_unclip(be);
+  bm_be_end_layer(be);
+}
+
 static void paint_base(const map *m, const base *b, bm_backend *be) {
   const bm_style *st = &m->style;
   double k = m->k;
   bm_path frame;
   bm_path_init(&frame);
   bm_path_rect(&frame, 0, 0, m->view.width, m->view.height);
-  bm_be_layer(be, "water");
-  bm_be_fill(be, &frame, st->water);
-  bm_be_end_layer(be);
+  if (m->earth_edge) {
+    /* off the earth: the page's background; water only on the earth */
+    bm_be_layer(be, "background");
+    bm_be_fill(be, &frame, st->background);
+    bm_be_end_layer(be);
+    bm_be_layer(be, "water");
+    bm_paint_fill(be, &m->earth, st->water);
+    bm_be_end_layer(be);
+  } else {
+    bm_be_layer(be, "water");
+    bm_be_fill(be, &frame, st->water);
+    bm_be_end_layer(be);
+  }
   bm_path_free(&frame);
 
-  bm_be_layer(be, "land");
+  layer(m, be, "land");
   for (size_t i = 0; i < b->land.n; i++)
     bm_paint_fill(be, &b->land.f[i].geom, st->land);
   /* glaciers under the country tints: a hint of relief that never competes with the story */
   for (size_t i = 0; i < b->glaciers.n; i++)
     bm_paint_fill(be, &b->glaciers.f[i].geom, st->glacier);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "countries");
+  layer(m, be, "countries");
   for (size_t i = 0; i < b->countries.n; i++)
     if (b->hl_country[i]) bm_paint_fill(be, &b->countries.f[i].geom, st->highlight_country);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "lakes");
+  layer(m, be, "lakes");
   for (size_t i = 0; i < b->lakes.n; i++)
     bm_paint_fill(be, &b->lakes.f[i].geom, st->lake);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "highlights");
+  layer(m, be, "highlights");
   for (size_t i = 0; i < b->provinces.n; i++)
     if (b->hl_province[i]) bm_paint_fill(be, &b->provinces.f[i].geom, st->highlight_province);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "provinces");
+  layer(m, be, "provinces");
   for (size_t i = 0; i < b->provinces.n; i++)
     if (b->province_in_story[i] && !b->hl_province[i])
       bm_paint_stroke(be, &b->provinces.f[i].geom, st->province_line, st->province_width * k, NULL,
                       0);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "rivers");
+  layer(m, be, "rivers");
   for (size_t i = 0; i < b->rivers.n; i++) {
     double rank = pl_attr_num(&b->rivers, i, "SCALERANK", 5);
     double w = st->river_width * k * (rank <= 3 ? 1.3 : rank <= 6 ? 1.0 : 0.7);
     bm_paint_stroke(be, &b->rivers.f[i].geom, st->river, w, NULL, 0);
   }
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "highlight-outlines");
+  layer(m, be, "highlight-outlines");
   for (size_t i = 0; i < b->provinces.n; i++)
     if (b->hl_province[i])
       bm_paint_stroke(be, &b->provinces.f[i].geom, st->highlight_province_outline,
                       st->highlight_province_width * k, NULL, 0);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "boundaries");
+  layer(m, be, "boundaries");
   for (size_t i = 0; i < b->boundaries.n; i++)
     if (b->boundary_class[i] == BM_BOUNDARY_INTERNATIONAL)
       bm_paint_stroke(be, &b->boundaries.f[i].geom, st->border, st->border_width * k, NULL, 0);
@@ -71,7 +99,7 @@ static void paint_base(const map *m, const base *b, bm_backend *be) {
   for (size_t i = 0; i < b->disputed.n; i++)
     if (b->disputed_class[i] == BM_BOUNDARY_INTERNATIONAL)
       bm_paint_stroke(be, &b->disputed.f[i].geom, st->border, st->border_width * k, NULL, 0);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 }
 
 /* Disputed lines, lines of control, indefinite, lease and overlay limits, each with its
@@ -85,7 +113,7 @@ static void paint_dashed_lines(const map *m, const base *b, bm_backend *be) {
   double casing = (fmax(st->highlight_province_width, st->border_width) + 1.5) * k;
   const bm_features *layers[2] = {&b->boundaries, &b->disputed};
   const unsigned char *cls[2] = {b->boundary_class, b->disputed_class};
-  bm_be_layer(be, "disputed");
+  layer(m, be, "disputed");
   for (int pass = 0; pass < 2; pass++)
     for (int l = 0; l < 2; l++)
       for (size_t i = 0; i < layers[l]->n; i++) {
@@ -99,26 +127,26 @@ static void paint_dashed_lines(const map *m, const base *b, bm_backend *be) {
         int nd = bm_style_boundary_dash(st, (bm_boundary_class)cls[l][i], k, dash);
         bm_paint_stroke(be, g, st->disputed, st->disputed_width * k, dash, nd);
       }
-  bm_be_end_layer(be);
+  end_layer(m, be);
 }
 
 static void paint_story(const map *m, const base *b, const story *s, bm_backend *be) {
   const bm_spec *spec = m->spec;
   const bm_style *st = &m->style;
   double k = m->k;
-  bm_be_layer(be, "graticule");
+  layer(m, be, "graticule");
   for (size_t i = 0; i < s->ngrat; i++)
     bm_paint_stroke(be, &s->grat[i], st->graticule, st->graticule_width * k, NULL, 0);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "story-areas");
+  layer(m, be, "story-areas");
   for (size_t i = 0; i < spec->n_areas; i++)
     bm_paint_area(be, &s->area[i], st->accent, spec->areas[i].hatch, k);
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
   paint_dashed_lines(m, b, be);
 
-  bm_be_layer(be, "story-borders");
+  layer(m, be, "story-borders");
   for (size_t i = 0; i < spec->n_borders; i++) {
     bm_color halo = st->land;
     halo.a = 0.8;
@@ -131,9 +159,9 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
     bm_paint_stroke(be, &s->border[i], st->accent, st->story_border_width * k, nd ? dash : NULL,
                     nd);
   }
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "rings");
+  layer(m, be, "rings");
   double dash[2] = {st->ring_dash[0] * k, st->ring_dash[1] * k};
   for (size_t i = 0; i < spec->n_rings; i++) {
     if (spec->rings[i].fill) {
@@ -143,9 +171,9 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
     }
     bm_paint_stroke(be, &s->ring_line[i], st->accent, st->ring_width * k, dash, 2);
   }
-  bm_be_end_layer(be);
+  end_layer(m, be);
 
-  bm_be_layer(be, "routes");
+  layer(m, be, "routes");
   for (size_t i = 0; i < spec->n_routes; i++) {
     const bm_route *r = &spec->routes[i];
     bm_color halo = st->land;
@@ -153,7 +181,7 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
     bm_paint_stroke(be, &s->route[i], halo, (st->route_width + 2) * k, NULL, 0);
     bm_paint_route(be, &s->route[i], st->accent, st->route_width * k, r->dash, r->arrow, k);
   }
-  bm_be_end_layer(be);
+  end_layer(m, be);
 }
 
 void pl_paint(const map *m, const computed *c, bm_backend *be) {
@@ -164,6 +192,11 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
   const bm_furniture *fur = &c->furniture;
   paint_base(m, &c->base, be);
   paint_story(m, &c->base, s, be);
+  if (m->earth_edge) {
+    bm_be_layer(be, "earth-outline");
+    bm_paint_stroke(be, &m->earth, st->earth_outline, st->earth_outline_width * m->k, NULL, 0);
+    bm_be_end_layer(be);
+  }
 
   bm_be_layer(be, "places");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {

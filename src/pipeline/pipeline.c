@@ -73,6 +73,7 @@ done:
   pl_story_input_free(&story_in, spec);
   bm_spec_free(m.sites);
   bm_proj_destroy(m.proj);
+  bm_geom_free(&m.earth);
   bm_text_destroy(m.text);
   bm_catalog_destroy(m.catalog);
   return st;

@@ -79,6 +79,42 @@ static bm_status extent_lonlat(map *m, bm_bbox *ll) {
                        s->n_extent_countries, ll);
 }
 
+/* Is every pixel of the frame on the earth? Sampled along the edges every
+ * 2 px and on a 33 x 33 grid inside (a pixel is on the earth when it
+ * unprojects and projects back to itself). */
+static bool frame_on_earth(const map *m) {
+  double W = m->view.width, H = m->view.height, lon, lat;
+  for (double t = 0; t <= W; t += 2)
+    if (!bm_view_px_lonlat(m->proj, &m->view, t, 0, &lon, &lat) ||
+        !bm_view_px_lonlat(m->proj, &m->view, t, H, &lon, &lat))
+      return false;
+  for (double t = 0; t <= H; t += 2)
+    if (!bm_view_px_lonlat(m->proj, &m->view, 0, t, &lon, &lat) ||
+        !bm_view_px_lonlat(m->proj, &m->view, W, t, &lon, &lat))
+      return false;
+  for (int i = 1; i < 32; i++)
+    for (int j = 1; j < 32; j++)
+      if (!bm_view_px_lonlat(m->proj, &m->view, W * i / 32, H * j / 32, &lon, &lat)) return false;
+  return true;
+}
+
+/* The earth's outline in pixels, when part of the frame is off the earth. */
+static bool earth_outline(map *m) {
+  bm_geom_init(&m->earth, BM_GEOM_POLYGON);
+  m->earth_edge = false;
+  if (frame_on_earth(m)) return true;
+  bm_geom o;
+  bm_geom_init(&o, BM_GEOM_POLYGON);
+  bool ok = bm_proj_earth_outline(m->proj, &o);
+  if (ok && o.nparts) {
+    bm_view_geom_to_px(&m->view, &o);
+    ok = bm_geom_clip_rect(&o, m->clip_px, &m->earth);
+    m->earth_edge = ok && m->earth.nparts > 0;
+  }
+  bm_geom_free(&o);
+  return ok;
+}
+
 static const char *auto_scale(double m_per_px) {
   if (m_per_px <= 3000) return "10m";
   if (m_per_px <= 12000) return "50m";
@@ -115,6 +151,7 @@ bm_status pl_plan(map *m) {
   m->k = fmax(width / 1200.0, 0.75);
   double margin = 20 * m->k + 10;
   m->clip_px = (bm_bbox){-margin, -margin, width + margin, height + margin};
+  if (!earth_outline(m)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   if (m->stats) {
     snprintf(m->stats->projection, sizeof m->stats->projection, "%s", def);
     snprintf(m->stats->scale, sizeof m->stats->scale, "%s", m->scale);

@@ -37,6 +37,16 @@ static void json_box(FILE *f, const char *key, bm_bbox b) {
   fprintf(f, "\"%s\": [%.1f, %.1f, %.1f, %.1f]", key, b.minx, b.miny, b.maxx, b.maxy);
 }
 
+static const char *corner_name(bm_corner c) {
+  switch (c) {
+  case BM_CORNER_TOP_LEFT: return "top-left";
+  case BM_CORNER_TOP_RIGHT: return "top-right";
+  case BM_CORNER_BOTTOM_LEFT: return "bottom-left";
+  case BM_CORNER_BOTTOM_RIGHT: return "bottom-right";
+  default: return "auto";
+  }
+}
+
 /* The furniture, for tests and for people checking a map: the legend's
  * entries, the scale bar's ends and length, the inset's box and outline. */
 static void write_furniture_report(FILE *f, const bm_furniture *fur) {
@@ -53,13 +63,22 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
     json_box(f, "box", fur->legend_box);
     fputc('}', f);
   }
-  if (fur->has_scalebar && fur->bar_layout)
+  if (fur->has_scalebar && fur->bar_note_only) {
+    fprintf(f, ",\n  \"scale_bar\": {\"note\": ");
+    json_str(f, fur->bar_note);
+    fprintf(f, ", ");
+    json_box(f, "box", fur->scalebar_box);
+    fprintf(f, ", \"corner\": \"%s\"}", corner_name(fur->scalebar_corner));
+  } else if (fur->has_scalebar && fur->bar_layout) {
     fprintf(
         f,
         ",\n  \"scale_bar\": {\"km\": %g, \"px\": %.3f, \"start\": [%.3f, %.3f], \"end\": [%.3f, "
-        "%.3f], \"lat\": %.3f, \"variation\": %.4f, \"note\": \"%s\"}",
+        "%.3f], \"lat\": %.3f, \"variation\": %.4f, \"note\": ",
         fur->bar.km, fur->bar.px, fur->bar_x, fur->bar_y, fur->bar_x + fur->bar.px, fur->bar_y,
-        fur->bar.lat, fur->bar.variation, fur->bar_note);
+        fur->bar.lat, fur->bar.variation);
+    json_str(f, fur->bar_note);
+    fprintf(f, ", \"corner\": \"%s\"}", corner_name(fur->scalebar_corner));
+  }
   fprintf(f, ",\n  \"north_arrow\": %s", fur->has_north ? "true" : "false");
   if (fur->has_north) fprintf(f, ", \"north_angle\": %.2f", fur->north_angle * 180 / M_PI);
   if (fur->has_inset) {
@@ -86,7 +105,19 @@ static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out
   bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
   if (st) return bm_error_wrap(m->err, "cannot write the label report");
   FILE *f = out->f;
-  fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"labels\": [", m->view.width, m->view.height);
+  fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"crs\": ", m->view.width, m->view.height);
+  json_str(f, bm_proj_definition(m->proj));
+  /* the frame's projected metres, y up (pixel (0, 0) is [minx, maxy]), and
+   * the lon/lat box it shows, so positions can be checked with PROJ alone */
+  fprintf(f, ",\n  \"frame\": [%.17g, %.17g, %.17g, %.17g]", m->view.proj.minx, m->view.proj.miny,
+          m->view.proj.maxx, m->view.proj.maxy);
+  bm_bbox ll = bm_view_frame_lonlat(m->proj, &m->view);
+  if (bm_bbox_is_empty(ll))
+    fprintf(f, ",\n  \"lonlat_box\": null");
+  else
+    fprintf(f, ",\n  \"lonlat_box\": [%.6f, %.6f, %.6f, %.6f]", ll.minx, ll.miny, ll.maxx, ll.maxy);
+  fprintf(f, ",\n  \"earth_edge\": %s", m->earth_edge ? "true" : "false");
+  fprintf(f, ",\n  \"labels\": [");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
     fprintf(f, "%s\n    {\"text\": ", i ? "," : "");

@@ -9,12 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
+enum { HZ_N = 720 }; /* horizon samples, one per half degree of azimuth */
+
 struct bm_proj {
   PJ_CONTEXT *ctx;
   PJ *pj;
   char definition[512];
   double lon0;
+  /* A projection with a horizon (orthographic, perspective): `rot` turns
+   * lon/lat into a rotated lon/lat whose north pole is the view's centre, and
+   * hz[i] is the rotated latitude of the horizon at rotated longitude
+   * -180 + i/2 (a point is visible when its rotated latitude is above it).
+   * NULL / unused for every other projection. */
+  PJ *rot;
+  double clon, clat;
+  double hz[HZ_N + 1];
+  char method[80];
 };
+
+static void setup_horizon(bm_proj *p);
 
 void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   double dlon = ll.maxx - ll.minx, dlat = ll.maxy - ll.miny;
@@ -73,12 +86,16 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
     double value = 0, conv = 0;
     proj_coordoperation_get_param(p->ctx, op, i, &name, NULL, NULL, &value, NULL, &conv, NULL, NULL,
                                   NULL, NULL);
-    if (name && strstr(name, "Longitude") && conv > 0) {
+    if (name && strstr(name, "Latitude") && conv > 0 && !strstr(name, "parallel"))
+      p->clat = value * conv * 180 / M_PI;
+    if (name && strstr(name, "Longitude") && conv > 0 && !found) {
       p->lon0 = value * conv * 180 / M_PI;
       found = true;
-      break;
     }
   }
+  const char *method = NULL;
+  if (op && proj_coordoperation_get_method_info(p->ctx, op, &method, NULL, NULL) && method)
+    snprintf(p->method, sizeof p->method, "%s", method);
   if (op) proj_destroy(op);
   if (!found && p->pj) {
     PJ_COORD f = proj_trans(p->pj, PJ_FWD, proj_coord(0, 0, 0, 0));
@@ -94,6 +111,7 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
     bm_proj_destroy(p);
     return BM_ERR_PROJ;
   }
+  setup_horizon(p);
   *out = p;
   return BM_OK;
 }
@@ -101,6 +119,7 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
 void bm_proj_destroy(bm_proj *p) {
   if (!p) return;
   if (p->pj) proj_destroy(p->pj);
+  if (p->rot) proj_destroy(p->rot);
   if (p->ctx) proj_context_destroy(p->ctx);
   free(p);
 }
@@ -207,6 +226,288 @@ static bool wrap_longitudes(bm_geom *g) {
   return ok;
 }
 
+/* ---- the horizon ---------------------------------------------------------- */
+
+/* Transforms n points with pj (any direction), HUGE_VAL where it fails. */
+static void trans_pj(PJ *pj, PJ_DIRECTION dir, double *xy, size_t n) {
+  if (n == 0) return;
+  proj_trans_generic(pj, dir, xy, 2 * sizeof(double), n, xy + 1, 2 * sizeof(double), n, NULL, 0, 0,
+                     NULL, 0, 0);
+  for (size_t i = 0; i < 2 * n; i++)
+    if (!isfinite(xy[i]) || fabs(xy[i]) > 1e12) xy[i] = HUGE_VAL;
+}
+
+static bool visible_rot(const bm_proj *p, double lonr, double latr) {
+  double xy[2] = {lonr, latr};
+  trans_pj(p->rot, PJ_INV, xy, 1);
+  if (xy[0] == HUGE_VAL) return false;
+  trans_pj(p->pj, PJ_FWD, xy, 1);
+  return xy[0] != HUGE_VAL && xy[1] != HUGE_VAL;
+}
+
+/* A projection that cannot show a large share of the globe (more than 15% of
+ * a 10-degree grid fails) and whose visible part is a cap around its centre
+ * has a horizon: find it, one bisection per half degree of azimuth. */
+static void setup_horizon(bm_proj *p) {
+  enum { NX = 36, NY = 17 };
+  double grid[2 * NX * NY];
+  for (int i = 0; i < NX; i++)
+    for (int j = 0; j < NY; j++) {
+      grid[2 * (i * NY + j)] = -175 + 10 * i;
+      grid[2 * (i * NY + j) + 1] = -80 + 10 * j;
+    }
+  trans(p, PJ_FWD, grid, NX * NY);
+  int failed = 0;
+  for (int i = 0; i < NX * NY; i++)
+    failed += grid[2 * i] == HUGE_VAL;
+  if (failed < NX * NY * 15 / 100) return;
+  p->clon = p->lon0;
+  char def[256];
+  snprintf(def, sizeof def,
+           "+proj=ob_tran +o_proj=longlat +o_lat_p=%.12g +o_lon_p=0 +lon_0=%.12g +datum=WGS84 "
+           "+no_defs +type=crs",
+           p->clat, bm_lon_unwrap(p->clon + 180, 0));
+  PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", def, NULL);
+  p->rot = raw ? proj_normalize_for_visualization(p->ctx, raw) : NULL;
+  if (raw) proj_destroy(raw);
+  if (!p->rot) return;
+  double c[2] = {p->clon, p->clat};
+  trans_pj(p->rot, PJ_FWD, c, 1);
+  bool ok = c[1] != HUGE_VAL && c[1] > 89.99;
+  for (int i = 0; ok && i <= HZ_N; i++) {
+    double lonr = -180 + 360.0 * i / HZ_N, hi = 89.9, lo = -89.9;
+    if (!visible_rot(p, lonr, hi) || visible_rot(p, lonr, lo)) ok = false;
+    for (int it = 0; ok && it < 40; it++) {
+      double mid = (hi + lo) / 2;
+      if (visible_rot(p, lonr, mid))
+        hi = mid;
+      else
+        lo = mid;
+    }
+    p->hz[i] = hi + 0.02; /* a little inside, so every kept point projects */
+  }
+  if (!ok) {
+    proj_destroy(p->rot);
+    p->rot = NULL;
+  }
+}
+
+bool bm_proj_has_horizon(const bm_proj *p) { return p->rot != NULL; }
+
+const char *bm_proj_method(const bm_proj *p) { return p->method; }
+
+/* The horizon's rotated latitude at rotated longitude x (any turn). */
+static double hz_at(const bm_proj *p, double x) {
+  double t = (bm_lon_unwrap(x, 0) + 180) / 360 * HZ_N;
+  if (t < 0) t = 0;
+  if (t > HZ_N) t = HZ_N;
+  int i = (int)floor(t);
+  if (i >= HZ_N) i = HZ_N - 1;
+  double f = t - i;
+  return p->hz[i] * (1 - f) + p->hz[i + 1] * f;
+}
+
+bool bm_proj_earth_outline(const bm_proj *p, bm_geom *out) {
+  bm_geom_reset(out, BM_GEOM_POLYGON);
+  if (!bm_geom_begin_part(out)) return false;
+  if (p->rot) {
+    double xy[2 * HZ_N];
+    for (int i = 0; i < HZ_N; i++) {
+      xy[2 * i] = -180 + 360.0 * i / HZ_N;
+      xy[2 * i + 1] = p->hz[i];
+    }
+    trans_pj(p->rot, PJ_INV, xy, HZ_N);
+    bm_proj_forward(p, xy, HZ_N);
+    for (int i = 0; i < HZ_N; i++)
+      if (xy[2 * i] != HUGE_VAL && xy[2 * i + 1] != HUGE_VAL &&
+          !bm_geom_add(out, xy[2 * i], xy[2 * i + 1]))
+        return false;
+  } else {
+    /* the lon/lat world's edge, a hair inside the seam, half a degree a step */
+    double w = p->lon0 - 180 + 1e-7, e = p->lon0 + 180 - 1e-7;
+    enum { NS = 360, NW = 720 };
+    double *xy = malloc(sizeof(double) * 2 * (2 * NS + 2 * NW + 4));
+    if (!xy) return false;
+    size_t n = 0;
+    for (int i = 0; i <= NS; i++, n++) /* west edge, south to north */
+      xy[2 * n] = w, xy[2 * n + 1] = -90 + 180.0 * i / NS;
+    for (int i = 1; i <= NW; i++, n++) /* north edge, west to east */
+      xy[2 * n] = w + (e - w) * i / NW, xy[2 * n + 1] = 90;
+    for (int i = 1; i <= NS; i++, n++) /* east edge, north to south */
+      xy[2 * n] = e, xy[2 * n + 1] = 90 - 180.0 * i / NS;
+    for (int i = 1; i < NW; i++, n++) /* south edge, east to west */
+      xy[2 * n] = e - (e - w) * i / NW, xy[2 * n + 1] = -90;
+    for (size_t i = 0; i < n; i++)
+      xy[2 * i] = bm_lon_unwrap(xy[2 * i], 0),
+             xy[2 * i + 1] = fmax(-89.999999, fmin(89.999999, xy[2 * i + 1]));
+    bm_proj_forward(p, xy, n);
+    bool ok = true;
+    for (size_t i = 0; ok && i < n; i++)
+      if (xy[2 * i] != HUGE_VAL && xy[2 * i + 1] != HUGE_VAL)
+        ok = bm_geom_add(out, xy[2 * i], xy[2 * i + 1]);
+    free(xy);
+    if (!ok) return false;
+  }
+  bm_geom_drop_short_parts(out, 3);
+  return true;
+}
+
+/* Even-odd: is (x, y) inside the ring of n points? */
+static bool ring_contains(const double *r, size_t n, double x, double y) {
+  bool in = false;
+  for (size_t i = 0, j = n - 1; i < n; j = i++) {
+    double xi = r[2 * i], yi = r[2 * i + 1], xj = r[2 * j], yj = r[2 * j + 1];
+    if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+  }
+  return in;
+}
+
+static double ring_signed_area(const double *r, size_t n) {
+  double a = 0;
+  for (size_t i = 0, j = n - 1; i < n; j = i++)
+    a += (r[2 * j] - r[2 * i]) * (r[2 * j + 1] + r[2 * i + 1]);
+  return a / 2;
+}
+
+/* One part, in rotated lon/lat unwrapped along its course and shifted so that
+ * y is the height above the horizon, cut to y >= 0 (the visible cap), its cut
+ * edges walked along the horizon, back to lon/lat, appended to out. */
+static bool clip_part(const bm_proj *p, const double *ll, size_t n, bm_geom_type type,
+                      bm_geom *out) {
+  bool poly = type == BM_GEOM_POLYGON;
+  double *r = malloc(sizeof(double) * 2 * (n + 4));
+  if (!r) return false;
+  memcpy(r, ll, sizeof(double) * 2 * n);
+  trans_pj(p->rot, PJ_FWD, r, n);
+  size_t nv = 0, bad = 0;
+  for (size_t k = 0; k < n; k++) {
+    if (r[2 * k] == HUGE_VAL) {
+      bad++;
+      continue;
+    }
+    nv += r[2 * k + 1] > hz_at(p, r[2 * k]);
+  }
+  bool c_in = false, a_in = false;
+  if (poly) {
+    c_in = ring_contains(ll, n, p->clon, p->clat);
+    a_in = ring_contains(ll, n, bm_lon_unwrap(p->clon + 180, 0), -p->clat);
+  }
+  bool ok = true;
+  if (bad || nv == n) { /* all on the visible side (or not rotatable): unchanged */
+    ok = bm_geom_begin_part(out);
+    for (size_t k = 0; ok && k < n; k++)
+      ok = bm_geom_add(out, ll[2 * k], ll[2 * k + 1]);
+    free(r);
+    return ok;
+  }
+  if (nv == 0 && !c_in) { /* all hidden: nothing */
+    free(r);
+    return true;
+  }
+  /* unwrap the rotated longitudes along the part */
+  for (size_t k = 1; k < n; k++)
+    r[2 * k] = r[2 * k - 2] + remainder(r[2 * k] - r[2 * k - 2], 360);
+  size_t m = n;
+  if (poly) {
+    double a = ring_signed_area(ll, n);
+    double want = c_in == a_in ? 0 : (c_in ? 360 : -360) * (a > 0 ? 1 : -1);
+    double turn = r[2 * (n - 1)] - r[0] + remainder(r[0] - r[2 * (n - 1)], 360);
+    /* a part passing next to a pole may have turned the wrong way round it:
+     * flip its largest step */
+    for (int fix = 0; fix < 2 && fabs(turn - want) > 1; fix++) {
+      size_t big = 1;
+      for (size_t k = 1; k < n; k++)
+        if (fabs(r[2 * k] - r[2 * k - 2]) > fabs(r[2 * big] - r[2 * big - 2])) big = k;
+      double d = (want - turn) > 0 ? 360 : -360;
+      for (size_t k = big; k < n; k++)
+        r[2 * k] += d;
+      turn += d;
+    }
+    if (fabs(want) > 1) {
+      /* round the pole it encloses: the centre (visible) or its antipode */
+      double x0 = r[0], pole = c_in ? 90 : -90;
+      double xe = x0 + want;
+      if (fabs(r[2 * (m - 1)] - xe) > 1e-9 || fabs(r[2 * (m - 1) + 1] - r[1]) > 1e-9)
+        r[2 * m] = xe, r[2 * m + 1] = r[1], m++;
+      r[2 * m] = xe, r[2 * m + 1] = pole, m++;
+      r[2 * m] = x0, r[2 * m + 1] = pole, m++;
+    }
+  }
+  bm_geom in, cut;
+  bm_geom_init(&in, type);
+  bm_geom_init(&cut, type);
+  ok = bm_geom_begin_part(&in);
+  double minx = HUGE_VAL, maxx = -HUGE_VAL;
+  for (size_t k = 0; ok && k < m; k++) {
+    ok = bm_geom_add(&in, r[2 * k], r[2 * k + 1] - hz_at(p, r[2 * k]));
+    minx = fmin(minx, r[2 * k]), maxx = fmax(maxx, r[2 * k]);
+  }
+  if (ok && poly && c_in && a_in) {
+    /* it holds both the centre and its antipode: it is all of the cap but the
+     * inside of this ring (even-odd) */
+    ok = bm_geom_begin_part(&in) && bm_geom_add(&in, minx, -200) &&
+         bm_geom_add(&in, minx + 360, -200) && bm_geom_add(&in, minx + 360, 200) &&
+         bm_geom_add(&in, minx, 200);
+  }
+  free(r);
+  ok = ok && bm_geom_clip_rect(&in, (bm_bbox){-1e6, 0, 1e6, 1e6}, &cut);
+  for (size_t q = 0; ok && q < cut.nparts; q++) {
+    const double *c = bm_geom_part_xy(&cut, q);
+    size_t cn = bm_geom_part_len(&cut, q);
+    bm_geom piece;
+    bm_geom_init(&piece, type);
+    ok = bm_geom_begin_part(&piece);
+    for (size_t k = 0; ok && k < cn; k++) {
+      if (k > 0 && fabs(c[2 * k + 1]) < 1e-9 && fabs(c[2 * k - 1]) < 1e-9) {
+        /* a cut edge: along the horizon, half a degree a step */
+        double x1 = c[2 * k - 2], x2 = c[2 * k];
+        int steps = (int)ceil(fabs(x2 - x1) / 0.5);
+        if (steps > 2000) steps = 2000;
+        for (int s = 1; ok && s < steps; s++)
+          ok = bm_geom_add(&piece, x1 + (x2 - x1) * s / steps, 0);
+      }
+      ok = ok && bm_geom_add(&piece, c[2 * k], c[2 * k + 1]);
+    }
+    if (poly && ok && cn > 1 && fabs(c[1]) < 1e-9 && fabs(c[2 * cn - 1]) < 1e-9) {
+      double x1 = c[2 * cn - 2], x2 = c[0];
+      int steps = (int)ceil(fabs(x2 - x1) / 0.5);
+      if (steps > 2000) steps = 2000;
+      for (int s = 1; ok && s < steps; s++)
+        ok = bm_geom_add(&piece, x1 + (x2 - x1) * s / steps, 0);
+    }
+    for (size_t k = 0; ok && k < piece.npts; k++) {
+      double x = piece.xy[2 * k];
+      piece.xy[2 * k + 1] = fmin(90, piece.xy[2 * k + 1] + hz_at(p, x));
+      piece.xy[2 * k] = bm_lon_unwrap(x, 0);
+    }
+    if (ok) trans_pj(p->rot, PJ_INV, piece.xy, piece.npts);
+    ok = ok && bm_geom_begin_part(out);
+    for (size_t k = 0; ok && k < piece.npts; k++)
+      if (piece.xy[2 * k] != HUGE_VAL) ok = bm_geom_add(out, piece.xy[2 * k], piece.xy[2 * k + 1]);
+    bm_geom_free(&piece);
+  }
+  bm_geom_free(&in);
+  bm_geom_free(&cut);
+  return ok;
+}
+
+/* Cuts lon/lat geometry to the visible side of the horizon, in place. */
+static bool clip_horizon(const bm_proj *p, bm_geom *g) {
+  if (!p->rot || g->type == BM_GEOM_POINT) return true;
+  bm_geom out;
+  bm_geom_init(&out, g->type);
+  bool ok = true;
+  for (size_t i = 0; ok && i < g->nparts; i++) {
+    size_t n = bm_geom_part_len(g, i);
+    if (n < 2) continue;
+    ok = clip_part(p, bm_geom_part_xy(g, i), n, g->type, &out);
+  }
+  bm_geom_drop_short_parts(&out, g->type == BM_GEOM_POLYGON ? 3 : 2);
+  bm_geom_free(g);
+  *g = out;
+  return ok;
+}
+
 bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_deg) {
   bm_geom a, b;
   bm_geom_init(&a, g->type);
@@ -223,7 +524,7 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
   } else {
     ok = ok && bm_geom_clip_rect(g, keep, &a);
   }
-  ok = ok && densify(&a, &b, max_step_deg);
+  ok = ok && densify(&a, &b, max_step_deg) && clip_horizon(p, &b);
   if (ok) bm_proj_forward(p, b.xy, b.npts);
   ok = ok && drop_unprojected(&b, &a);
   bm_geom_free(&b);
@@ -317,6 +618,48 @@ bm_status bm_view_fit(const bm_proj *p, bm_bbox ll, double margin, int width, in
   double w = pb.maxx - pb.minx, h = pb.maxy - pb.miny;
   pb = bm_bbox_grow(pb, w * margin, h * margin);
   return finish_view(p, pb, width, height, v, err);
+}
+
+bool bm_view_px_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon,
+                       double *lat) {
+  double xy[2] = {v->proj.minx + x / v->px_per_m, v->proj.maxy - y / v->px_per_m};
+  bm_proj_inverse(p, xy, 1);
+  if (xy[0] == HUGE_VAL || xy[1] == HUGE_VAL) return false;
+  double back[2] = {xy[0], xy[1]};
+  bm_proj_forward(p, back, 1);
+  if (back[0] == HUGE_VAL || back[1] == HUGE_VAL) return false;
+  bm_view_to_px(v, back, 1);
+  if (hypot(back[0] - x, back[1] - y) > 0.01) return false;
+  *lon = xy[0];
+  *lat = xy[1];
+  return true;
+}
+
+bm_bbox bm_view_frame_lonlat(const bm_proj *p, const bm_view *v) {
+  enum { N = 33 };
+  bm_bbox q = bm_bbox_empty();
+  for (int i = 0; i < N; i++)
+    for (int j = 0; j < N; j++) {
+      double lon, lat;
+      if (!bm_view_px_lonlat(p, v, v->width * i / (N - 1.0), v->height * j / (N - 1.0), &lon, &lat))
+        continue;
+      bm_bbox_add(&q, bm_lon_unwrap(lon, p->lon0), lat);
+    }
+  if (bm_bbox_is_empty(q)) return q;
+  double pole[4] = {0, 90, 0, -90};
+  bm_proj_forward(p, pole, 2);
+  for (int k = 0; k < 2; k++)
+    if (pole[2 * k] != HUGE_VAL && pole[2 * k] >= v->proj.minx && pole[2 * k] <= v->proj.maxx &&
+        pole[2 * k + 1] >= v->proj.miny && pole[2 * k + 1] <= v->proj.maxy) {
+      q.minx = -180, q.maxx = 180;
+      if (k == 0)
+        q.maxy = 90;
+      else
+        q.miny = -90;
+    }
+  if (q.maxx - q.minx >= 359.999) return (bm_bbox){-180, q.miny, 180, q.maxy};
+  q.minx = bm_lon_unwrap(q.minx, 0), q.maxx = bm_lon_unwrap(q.maxx, 0);
+  return q;
 }
 
 void bm_view_to_px(const bm_view *v, double *xy, size_t n) {

@@ -32,6 +32,20 @@ const char *bm_proj_definition(const bm_proj *p);
 /* Longitude opposite the projection's central meridian, where it tears (in -180..180). */
 double bm_proj_seam_lon(const bm_proj *p);
 
+/* Does the projection have a horizon (orthographic, perspective): a part of
+ * the globe it cannot show, behind a cap around its centre? bm_proj_geom then
+ * cuts polygons and lines along the horizon (not along chords between the
+ * last points it can show). */
+bool bm_proj_has_horizon(const bm_proj *p);
+/* The projection method's name from PROJ ("Equal Earth", "Orthographic"), or
+ * "" when PROJ gives none. */
+const char *bm_proj_method(const bm_proj *p);
+/* The earth's outline in projected metres, one polygon ring into out: the
+ * horizon for a projection that has one, else the edge of the lon/lat world
+ * (the seam meridian on both sides and the poles), densified every half
+ * degree. False on out of memory. */
+bool bm_proj_earth_outline(const bm_proj *p, bm_geom *out);
+
 /* Projects n lon/lat points in place (xy interleaved). Points that cannot be
  * projected become HUGE_VAL. */
 void bm_proj_forward(const bm_proj *p, double *xy, size_t n);
@@ -61,6 +75,14 @@ bm_status bm_view_fit(const bm_proj *p, bm_bbox lonlat, double margin, int width
 /* Fits a projected box (metres) instead. */
 bm_status bm_view_fit_projected(const bm_proj *p, bm_bbox projected, int width, int height,
                                 bm_view *out, bm_error *err);
+/* The lon/lat box [west, south, east, north] of what the frame shows of the
+ * earth (points off the earth are left out; west > east when the frame
+ * crosses the antimeridian; a pole in the frame spans every longitude). */
+bm_bbox bm_view_frame_lonlat(const bm_proj *p, const bm_view *v);
+/* Pixel -> lon/lat; false when the pixel is off the earth (the inverse fails,
+ * or does not project back to within 0.01 px of it). */
+bool bm_view_px_lonlat(const bm_proj *p, const bm_view *v, double x, double y, double *lon,
+                       double *lat);
 /* Projected metres -> pixels (y down), in place. */
 void bm_view_to_px(const bm_view *v, double *xy, size_t n);
 void bm_view_geom_to_px(const bm_view *v, bm_geom *g);

@@ -70,8 +70,14 @@ static void paint_scalebar(const bm_furniture *f, bm_backend *be, const bm_style
   double tw, th;
   bm_text_size(f->bar_layout, &tw, &th);
   bm_paint_text(be, f->bar_layout, x + len + 5 * k, y - th * 0.75, st->text, halo, st->halo);
-  if (f->bar_note_layout)
-    bm_paint_text(be, f->bar_note_layout, x, y + 2 * k, st->text_muted, halo, st->halo);
+  if (f->bar_note_layout) {
+    /* in a right corner the note ends at the frame's padding, not past the edge */
+    double nw, nh, nx = x;
+    bm_text_size(f->bar_note_layout, &nw, &nh);
+    if (f->scalebar_corner == BM_CORNER_TOP_RIGHT || f->scalebar_corner == BM_CORNER_BOTTOM_RIGHT)
+      nx = fmin(x, f->scalebar_box.maxx - nw);
+    bm_paint_text(be, f->bar_note_layout, nx, y + 2 * k, st->text_muted, halo, st->halo);
+  }
 }
 
 static void paint_north(const bm_furniture *f, bm_backend *be, const bm_style *st) {
@@ -132,7 +138,13 @@ void bm_paint_furniture(bm_backend *be, const bm_furniture *f, const bm_style *s
     if (f->has_panel) paint_legend(f, be, st, &f->panel, f->panel_text, NULL, f->panel_box);
     bm_be_end_layer(be);
   }
-  if (f->has_scalebar && f->bar_layout) {
+  if (f->has_scalebar && f->bar_note_only && f->bar_note_layout) {
+    /* the scale varies too much for a bar: the note in its place */
+    bm_be_layer(be, "scale-bar");
+    bm_paint_text(be, f->bar_note_layout, f->scalebar_box.minx + 2 * f->k,
+                  f->scalebar_box.miny + 2 * f->k, st->text_muted, st->halo_width * f->k, st->halo);
+    bm_be_end_layer(be);
+  } else if (f->has_scalebar && f->bar_layout) {
     bm_be_layer(be, "scale-bar");
     paint_scalebar(f, be, st);
     bm_be_end_layer(be);

@@ -195,7 +195,9 @@ typedef struct {
   bm_spec_pos pos;
 } bm_legend_spec;
 
-typedef enum { BM_VARIES_NOTE = 0, BM_VARIES_OMIT, BM_VARIES_ERROR } bm_varies;
+/* when the scale varies more than 10% across the map: a note instead of the bar
+ * (default), the bar true at its place with a note, nothing, or an error */
+typedef enum { BM_VARIES_NOTE = 0, BM_VARIES_BAR, BM_VARIES_OMIT, BM_VARIES_ERROR } bm_varies;
 
 typedef struct {
   bm_show show;

@@ -496,12 +496,14 @@ static bm_status parse_scale_bar(ctx *c, const bm_yaml *y) {
       return BM_ERR_SPEC;
     if (!strcmp(v->scalar, "note"))
       S->when_varies = BM_VARIES_NOTE;
+    else if (!strcmp(v->scalar, "bar"))
+      S->when_varies = BM_VARIES_BAR;
     else if (!strcmp(v->scalar, "omit"))
       S->when_varies = BM_VARIES_OMIT;
     else if (!strcmp(v->scalar, "error"))
       S->when_varies = BM_VARIES_ERROR;
     else
-      return FAIL(v, "scale_bar when_varies must be note, omit or error, not '%s'", v->scalar);
+      return FAIL(v, "scale_bar when_varies must be note, bar, omit or error, not '%s'", v->scalar);
   }
   return BM_OK;
 }

@@ -72,6 +72,9 @@ void bm_style_defaults(bm_style *st) {
   st->city_dot_size = 4.5;
   st->graticule = hex("#a7b8c6");
   st->legend_background = hex("#f3f1ecdd");
+  st->background = hex("#ffffff");
+  st->earth_outline = hex("#a9c6da");
+  st->earth_outline_width = 0.8;
   st->ring_width = 1.2;
   st->ring_dash[0] = 6;
   st->ring_dash[1] = 3;
@@ -149,11 +152,14 @@ static const field fields[] = {
     N("symbols", "city", city_dot_size),
     C("colors", "graticule", graticule),
     C("colors", "legend_background", legend_background),
+    C("colors", "background", background),
+    C("colors", "earth_outline", earth_outline),
     N("lines", "ring", ring_width),
     {"lines", "ring_dash", F_DASH, offsetof(bm_style, ring_dash)},
     N("lines", "route", route_width),
     N("lines", "story_border", story_border_width),
     N("lines", "graticule", graticule_width),
+    N("lines", "earth_outline", earth_outline_width),
     N("text", "legend", legend_size),
     N("text", "furniture", furniture_size),
 };

@@ -49,6 +49,8 @@ typedef struct bm_style {
   int n_point_order;
   /* story layer and furniture */
   bm_color graticule, legend_background;
+  bm_color background, earth_outline; /* off the earth (world maps); the earth's edge */
+  double earth_outline_width;
   double ring_width, route_width, story_border_width, graticule_width;
   double ring_dash[2];
   double legend_size, furniture_size; /* legend text; scale bar, inset, graticule text */

@@ -5,3 +5,30 @@ foreach(map central-asia caucasus horn-of-africa central-europe kashmir)
     COMMAND sh -c "$<TARGET_FILE:bordermap> render ${CMAKE_SOURCE_DIR}/maps/${map}.yaml --data ${BM_TEST_DATA} -o ${CMAKE_BINARY_DIR}/labels-${map}.png --labels-report ${CMAKE_BINARY_DIR}/labels-${map}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_report.py ${CMAKE_BINARY_DIR}/labels-${map}.json")
   set_tests_properties(labels.${map} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 120)
 endforeach()
+
+# Scale bars: in each of the four corners the geodesic distance between the
+# bar's drawn ends (PROJ's cs2cs and geod on the report's crs and frame) is
+# within 1% of its label; a world map gets "Scale varies: ..." and no bar.
+foreach(spec africa:--bar europe-lcc:--bar world-eqearth:--world)
+  string(REPLACE ":" ";" parts ${spec})
+  list(GET parts 0 name)
+  list(GET parts 1 flag)
+  add_test(NAME labels.scalebar.${name}
+    COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_scalebar.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/${name}.yaml ${flag})
+  set_tests_properties(labels.scalebar.${name} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
+endforeach()
+add_test(NAME labels.scalebar.story
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_scalebar.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/maps/central-asia.yaml)
+set_tests_properties(labels.scalebar.story PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
+
+# No paint off the earth (pixels off the earth by PROJ, along the frame's edges, are the
+# background) on an Equal Earth world map and an orthographic globe; on a globe framed on
+# Canada, the highlight follows the horizon's arc for at least 10 degrees (a chord: ~4).
+add_test(NAME labels.earth.world-eqearth
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/world-eqearth.yaml)
+add_test(NAME labels.earth.globe-atlantic
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/globe-atlantic.yaml --globe 0)
+add_test(NAME labels.earth.globe-canada
+  COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/globe-canada.yaml --globe 10)
+set_tests_properties(labels.earth.world-eqearth labels.earth.globe-atlantic labels.earth.globe-canada
+  PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)

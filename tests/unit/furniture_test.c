@@ -59,7 +59,7 @@ static void check_bar(const char *def, bm_bbox ll, double max_km_err) {
   double worst = 0;
   for (size_t i = 0; i < 4; i++) {
     bm_scalebar bar;
-    assert_true(bm_scalebar_measure(p, &v, at[i][0], at[i][1], 130, 0, &bar));
+    assert_true(bm_scalebar_measure(p, &v, at[i][0], at[i][1], 130, 0, false, &bar));
     /* a round number */
     double e = pow(10, floor(log10(bar.km))), m = bar.km / e;
     assert_true(fabs(m - 1) < 1e-9 || fabs(m - 2) < 1e-9 || fabs(m - 5) < 1e-9);
@@ -94,9 +94,9 @@ static void test_fixed_km_and_too_long(void **state) {
   bm_error err;
   assert_int_equal(bm_view_fit(p, (bm_bbox){66, 36, 72, 40}, 0.05, 1200, 800, &v, &err), BM_OK);
   bm_scalebar bar;
-  assert_true(bm_scalebar_measure(p, &v, 20, 760, 130, 50, &bar));
+  assert_true(bm_scalebar_measure(p, &v, 20, 760, 130, 50, false, &bar));
   assert_true(bar.km == 50);
-  assert_false(bm_scalebar_measure(p, &v, 20, 760, 130, 5000, &bar));
+  assert_false(bm_scalebar_measure(p, &v, 20, 760, 130, 5000, false, &bar));
   bm_proj_destroy(p);
 }
 
@@ -322,8 +322,19 @@ static void test_scale_bar_error_and_note_on_a_world_map(void **state) {
   assert_non_null(strstr(err.msg, "scale varies by"));
   rep = render("title: t\nplaces: false\nextent: {bbox: [-180, -60, 180, 80]}\n", &err);
   if (!rep) fail_msg("%s", err.msg);
-  assert_non_null(strstr(rep, "scale varies"));
+  /* by default: a note where the bar would be, and no bar */
+  assert_non_null(strstr(rep, "\"note\": \"Scale varies: Equal Earth projection\""));
+  assert_null(strstr(rep, "\"km\""));
   assert_non_null(strstr(rep, "\"north_arrow\": false"));
+  free(rep);
+  /* a bar asked for on a world map is never under 1 km (off the earth, PROJ's
+   * inverse answers with a pole: "0.5 m, true at 90°S") */
+  rep = render("title: t\nplaces: false\nextent: {bbox: [-180, -60, 180, 80]}\n"
+               "scale_bar: {when_varies: bar}\n",
+               &err);
+  if (!rep) fail_msg("%s", err.msg);
+  const char *km = strstr(rep, "\"km\": ");
+  if (km) assert_true(strtod(km + 6, NULL) >= 1);
   free(rep);
   rep = render("title: t\nplaces: false\nextent: {bbox: [-180, -60, 180, 80]}\n"
                "scale_bar: {when_varies: omit}\n",

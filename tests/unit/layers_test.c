@@ -104,7 +104,7 @@ static void test_bad_story_keys(void **state) {
        "area buffer_km must be greater than 0 km"},
       {EXTENT "areas:\n  - {file: nosuch.geojson}\n", "does not exist"},
       {EXTENT "legend: {hide: [castle]}\n", "unknown legend symbol 'castle'"},
-      {EXTENT "scale_bar: {when_varies: maybe}\n", "when_varies must be note, omit or error"},
+      {EXTENT "scale_bar: {when_varies: maybe}\n", "when_varies must be note, bar, omit or error"},
       {EXTENT "inset: {position: middle}\n", "inset position must be one of auto, top-left"},
       {EXTENT "north_arrow: sometimes\n", "north_arrow must be true, false or auto"},
       {EXTENT "callouts:\n  - {at: [68, 38]}\n", "a callout needs at"},

@@ -172,6 +172,56 @@ static void test_proj_geom_drops_unprojectable_points(void **state) {
   bm_geom_free(&g);
 }
 
+/* A polygon that the horizon cuts is cut along the horizon: its cut edge is a
+ * run of points on the limb (73 here; cut along chords, 36), and nothing lies
+ * outside the globe. The earth's outline is that limb. */
+static void test_horizon_cut_follows_the_limb(void **state) {
+  (void)state;
+  bm_proj *p = make("+proj=ortho +lat_0=38 +lon_0=69 +datum=WGS84 +units=m +no_defs");
+  assert_true(bm_proj_has_horizon(p));
+  /* the outline: the limb, all round (on the ellipsoid not quite a circle) */
+  bm_geom o;
+  bm_geom_init(&o, BM_GEOM_POLYGON);
+  assert_true(bm_proj_earth_outline(p, &o));
+  assert_true(o.npts >= 700);
+  double rmin = HUGE_VAL, rmax = 0;
+  for (size_t i = 0; i < o.npts; i++) {
+    double r = hypot(o.xy[2 * i], o.xy[2 * i + 1]);
+    rmin = fmin(rmin, r), rmax = fmax(rmax, r);
+  }
+  assert_true(rmin > 6.3e6 && rmax < 6.4e6);
+  bm_geom_free(&o);
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_POLYGON);
+  assert_true(bm_geom_begin_part(&g));
+  /* a box in the Pacific that reaches far past the horizon (about 150E at 40N) */
+  double box[][2] = {{120, 10}, {179, 10}, {179, 60}, {120, 60}, {120, 10}};
+  for (int i = 0; i < 5; i++)
+    assert_true(bm_geom_add(&g, box[i][0], box[i][1]));
+  bm_bbox world = {-180, -90, 180, 90};
+  assert_true(bm_proj_geom(p, &g, world, 0.5));
+  all_finite(&g);
+  int on_limb = 0;
+  for (size_t i = 0; i < g.npts; i++) {
+    double r = hypot(g.xy[2 * i], g.xy[2 * i + 1]);
+    if (r > rmax + 1) fail_msg("point %zu at %.1f m from the centre, past the globe", i, r);
+    on_limb += r > rmin - 1000;
+  }
+  fprintf(stderr, "proj_test: %d points on the limb\n", on_limb);
+  if (on_limb < 60) fail_msg("only %d points on the limb: cut along a chord?", on_limb);
+  bm_geom_free(&g);
+  bm_proj_destroy(p);
+  /* a world projection has no horizon; its outline holds the centre */
+  p = make("+proj=eqearth +lon_0=0 +datum=WGS84 +units=m +no_defs");
+  assert_false(bm_proj_has_horizon(p));
+  bm_geom_init(&o, BM_GEOM_POLYGON);
+  assert_true(bm_proj_earth_outline(p, &o));
+  assert_true(bm_geom_contains(&o, 0, 0));
+  assert_false(bm_geom_contains(&o, 2e7, 8e6));
+  bm_geom_free(&o);
+  bm_proj_destroy(p);
+}
+
 /* ---- transforms ----------------------------------------------------------- */
 
 static void test_laea_point_matches_cs2cs(void **state) {
@@ -485,6 +535,7 @@ int main(void) {
       cmocka_unit_test(test_geographic_crs_is_refused),
       cmocka_unit_test(test_unprojectable_point_is_huge_val),
       cmocka_unit_test(test_proj_geom_drops_unprojectable_points),
+      cmocka_unit_test(test_horizon_cut_follows_the_limb),
       /* transforms */
       cmocka_unit_test(test_laea_point_matches_cs2cs),
       cmocka_unit_test(test_web_mercator_point_matches_cs2cs),
