@@ -20,8 +20,8 @@ void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   double dlon = ll.maxx - ll.minx, dlat = ll.maxy - ll.miny;
   double lon0 = (ll.minx + ll.maxx) / 2, lat0 = (ll.miny + ll.maxy) / 2;
   /* round the centre so the definition reads well and is stable */
-  lon0 = bm_lon_unwrap(round(lon0 * 10) / 10, 0);
-  if (lon0 == 180) lon0 = -180;
+  lon0 = round(lon0 * 10) / 10;
+  if (lon0 > 180) lon0 -= 360; /* an extent past 180 (RUS, FJI) */
   lat0 = round(lat0 * 10) / 10;
   const char *tail = "+datum=WGS84 +units=m +no_defs";
   /* an extent that comes within 10 degrees of a pole, on that pole's side of
