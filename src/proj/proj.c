@@ -46,12 +46,15 @@ bool bm_proj_recentred_definition(const bm_proj *p, double lon0, char *buf, size
   bool ok = false;
   if (s && strstr(s, "+proj=") && !strstr(s, "+proj=pipeline")) {
     char rest[1024] = "";
-    const char *at = strstr(s, "+lon_0=");
-    if (at) {
-      const char *end = strchr(at, ' ');
-      snprintf(rest, sizeof rest, "%.*s%s", (int)(at - s), s, end ? end + 1 : "");
-    } else
-      snprintf(rest, sizeof rest, "%s", s);
+    snprintf(rest, sizeof rest, "%s", s);
+    /* drop the central meridian and PROJ's "+type=crs" marker */
+    static const char *const drop[] = {"+lon_0=", "+type=crs", NULL};
+    for (int d = 0; drop[d]; d++) {
+      char *at = strstr(rest, drop[d]);
+      if (!at) continue;
+      char *end = strchr(at, ' ');
+      memmove(at, end ? end + 1 : at + strlen(at), strlen(end ? end + 1 : at + strlen(at)) + 1);
+    }
     /* drop a trailing space, then add the new central meridian */
     size_t len = strlen(rest);
     while (len && rest[len - 1] == ' ')
@@ -247,35 +250,41 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
   bm_geom a, b;
   bm_geom_init(&a, g->type);
   bm_geom_init(&b, g->type);
-  bool ok = true;
+  bool ok = true, first = true;
   double seam = bm_proj_seam_lon(p);
-  /* the kept box, split at the seam when it spans it, so no ring streaks
-   * across the map */
-  bm_bbox boxes[2] = {keep, keep};
-  int nboxes = 1;
-  if (seam > keep.minx && seam < keep.maxx) {
-    boxes[0].maxx = seam - 1e-9;
-    boxes[1].minx = seam + 1e-9;
-    nboxes = 2;
-  }
-  /* Geometry may run past +-180 (story geometry is built with longitudes
-   * unwrapped around its centre, and pieces a data set cut at the
-   * antimeridian are joined across it): each box is also tried a whole turn
-   * or two away, so a piece stays whole unless the projection's own seam cuts
-   * it. Data inside -180..180 meets only the unshifted boxes. */
   bm_bbox gb = bm_geom_bbox(g);
-  bool first = true;
-  for (int turn = 0; ok && turn <= 4; turn++) {
-    int t = turn == 0 ? 0 : turn <= 2 ? turn : 2 - turn; /* 0, 1, 2, -1, -2 */
-    for (int k = 0; ok && k < nboxes; k++) {
-      bm_bbox r = boxes[k];
-      r.minx += 360.0 * t;
-      r.maxx += 360.0 * t;
-      /* a shifted box must overlap the geometry by more than a sliver: data
-       * that ends exactly at 180 must not leave a zero-width ring there */
-      if (t != 0 && !(gb.maxx > r.minx + 1e-6 && gb.minx < r.maxx - 1e-6 && gb.maxy >= r.miny &&
-                      gb.miny <= r.maxy))
-        continue;
+  /* Geometry may run past +-180: story geometry is built with longitudes
+   * unwrapped around its centre, and pieces a data set cut at the antimeridian
+   * are joined across it. So the longitudes are cut into windows one turn wide
+   * between copies of the seam (so no ring streaks across the map), and in
+   * each window the kept box (repeated every turn) is clipped out as one
+   * piece: a ring is cut only where the projection tears or the view ends,
+   * never at 180 for its own sake. Data inside -180..180 and a kept box that
+   * does not span the seam meet one window and one box, as before. */
+  for (int t = -2; ok && t <= 1; t++) {
+    double w0 = seam + 360.0 * t, w1 = w0 + 360;
+    if (!(gb.maxx > w0 + 1e-6 && gb.minx < w1 - 1e-6)) continue;
+    /* the kept longitudes in this window: one or two intervals */
+    double lo[2], hi[2];
+    int n = 0;
+    for (int k = -3; k <= 3; k++) {
+      double kl = keep.minx + 360.0 * k, kh = keep.maxx + 360.0 * k;
+      /* a hair off the seam, unless the box ends exactly on the side of it
+       * PROJ sends that longitude to (lon_0 -+ 180 go west and east) */
+      bool west_ok = kl > w0 || (kl == w0 && w0 - p->lon0 == -180);
+      bool east_ok = kh < w1 || (kh == w1 && w1 - p->lon0 == 180);
+      double l = west_ok ? kl : w0 + 1e-9, h = east_ok ? kh : w1 - 1e-9;
+      if (!(h > l)) continue;
+      if (n > 0 && l <= hi[n - 1] + 1e-9)
+        hi[n - 1] = fmax(hi[n - 1], h); /* a kept box a whole turn wide */
+      else if (n < 2)
+        lo[n] = l, hi[n] = h, n++;
+    }
+    for (int i = 0; ok && i < n; i++) {
+      /* a box must overlap the geometry by more than a sliver: data that
+       * ends exactly at 180 must not leave a zero-width ring there */
+      if (!(gb.maxx > lo[i] + 1e-6 && gb.minx < hi[i] - 1e-6)) continue;
+      bm_bbox r = {lo[i], keep.miny, hi[i], keep.maxy};
       if (first) {
         ok = bm_geom_clip_rect(g, r, &a);
         first = false;
