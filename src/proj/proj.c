@@ -89,8 +89,10 @@ double bm_proj_max_distortion(const bm_proj *p, bm_bbox frame, int steps) {
         proj_errno_reset(crs);
         continue;
       }
-      double d = fabs(f.areal_scale - 1);
-      if (f.tissot_semiminor > 0) d = fmax(d, f.tissot_semimajor / f.tissot_semiminor - 1);
+      /* the largest linear scale error in any direction: Tissot's semi-axes
+       * are the largest and smallest scale at the point (for an equal-area
+       * projection a * b = 1, so this also bounds the shape distortion) */
+      double d = fmax(fabs(f.tissot_semimajor - 1), fabs(1 - f.tissot_semiminor));
       worst = fmax(worst, d);
     }
   proj_destroy(crs);

@@ -60,9 +60,10 @@ double bm_proj_seam_lon(const bm_proj *p);
 bool bm_proj_recentred_definition(const bm_proj *p, double lon0, char *buf, size_t n);
 
 /* The largest Tissot distortion over a (steps+1)^2 grid of the projected box
- * frame (points off the earth are skipped): the larger of |areal scale - 1|
- * and (semi-major / semi-minor axis - 1) of Tissot's indicatrix, from PROJ's
- * proj_factors. 0.1 means 10%. */
+ * frame (points off the earth are skipped): the largest linear scale error in
+ * any direction, max(a - 1, 1 - b) for Tissot's indicatrix semi-axes a >= b
+ * (from PROJ's proj_factors). For an equal-area projection (a * b = 1) it
+ * also bounds the areal and angular distortion. 0.1 means 10%. */
 double bm_proj_max_distortion(const bm_proj *p, bm_bbox frame, int steps);
 
 /* Projects n lon/lat points in place (xy interleaved). Points that cannot be
