@@ -345,6 +345,41 @@ static void test_area_across_180_takes_the_short_way(void **state) {
   rendered_free(&b);
 }
 
+static void test_buffer_along_a_line_across_180_is_whole(void **state) {
+  (void)state;
+  if (!have_data()) skip();
+  /* a 60 km band along 60N from 170E to 170W, vertices every 2 degrees, so it
+   * is buffered in several 500 km pieces, some centred east of 180 and some
+   * west: every pixel on the line is tinted (no piece left out, no hole where
+   * two pieces overlap) */
+  const char *base = "title: t\nplaces: false\nlegend: false\nsize: {width: 900, height: 600}\n"
+                     "extent: {bbox: [160, 52, -160, 68]}\n";
+  char with[1024];
+  int k = snprintf(with, sizeof with, "%sareas:\n  - {buffer_km: 60, style: fill, along: [", base);
+  for (int lon = 170; lon <= 190; lon += 2)
+    k += snprintf(with + k, sizeof with - (size_t)k, "%s[%d, 60]", lon > 170 ? ", " : "",
+                  lon > 180 ? lon - 360 : lon);
+  snprintf(with + k, sizeof with - (size_t)k, "]}\n");
+  rendered a, b;
+  render(with, &a);
+  render(base, &b);
+  int n = 0, same = 0;
+  for (double lon = 170.5; lon <= 189.5; lon += 0.25) {
+    uint32_t ca, cb;
+    assert_true(pixel_at(&a, lon, 60, &ca, NULL, NULL));
+    assert_true(pixel_at(&b, lon, 60, &cb, NULL, NULL));
+    n++;
+    if (channel_diff(ca, cb) < 10) {
+      same++;
+      printf("  %.2fE on the line is not tinted (%06x)\n", lon, ca);
+    }
+  }
+  printf("buffer across 180: %d of %d pixels on the line tinted\n", n - same, n);
+  assert_int_equal(same, 0);
+  rendered_free(&a);
+  rendered_free(&b);
+}
+
 static void test_mercator_across_180_frames_the_bering_strait(void **state) {
   (void)state;
   if (!have_data()) skip();
@@ -384,6 +419,7 @@ int main(void) {
       cmocka_unit_test(test_country_boxes_leave_far_off_parts_out),
       cmocka_unit_test(test_chukotka_has_no_false_border_along_180),
       cmocka_unit_test(test_area_across_180_takes_the_short_way),
+      cmocka_unit_test(test_buffer_along_a_line_across_180_is_whole),
       cmocka_unit_test(test_mercator_across_180_frames_the_bering_strait),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
