@@ -275,7 +275,7 @@ static void test_chukotka_has_no_false_border_along_180(void **state) {
          "highlight:\n  provinces: [{country: RUS, name: Chukchi Autonomous Okrug}]\n",
          &r);
   /* the tint as painted, inside the province away from 180 */
-  uint32_t tint;
+  uint32_t tint = 0;
   assert_true(pixel_at(&r, 176.0, 66.0, &tint, NULL, NULL));
   assert_true(channel_diff(tint, 0xf2c4bd) < 40);
   /* along the meridian through the province's inland part, every pixel is
@@ -284,8 +284,8 @@ static void test_chukotka_has_no_false_border_along_180(void **state) {
   /* 66.1N to 68.7N: inland all the way (Kresta Bay's coast reaches 65.95N
    * just east of 180) */
   for (double lat = 66.1; lat <= 68.7; lat += 0.05) {
-    uint32_t c;
-    int x, y;
+    uint32_t c = 0;
+    int x = -1, y = -1;
     if (!pixel_at(&r, 180.0, lat, &c, &x, &y)) continue;
     n++;
     if (channel_diff(c, tint) <= 8)
@@ -294,7 +294,7 @@ static void test_chukotka_has_no_false_border_along_180(void **state) {
       printf("  %.2fN (%d, %d): %06x\n", lat, x, y, c);
     /* and no outline red on the cut either side (Natural Earth's 179.9E, 179.9W) */
     for (double lon = 179.8; lon <= 180.2; lon += 0.02) {
-      uint32_t e;
+      uint32_t e = 0;
       /* red well above green: the outline, even antialiased (the tint's
        * red exceeds its green by 46, the outline's by 135) */
       if (pixel_at(&r, lon, lat, &e, NULL, NULL) &&
@@ -337,14 +337,14 @@ static void test_area_across_180_takes_the_short_way(void **state) {
   const double inside[][2] = {{179.5, -5}, {-179.5, -5}, {175, 0}, {-175, -15}};
   const double outside[][2] = {{0, -5}, {90, -5}, {-90, -5}, {160, -5}, {-160, -5}};
   for (size_t i = 0; i < 4; i++) {
-    uint32_t ca, cb;
+    uint32_t ca = 0, cb = 0;
     assert_true(pixel_at(&a, inside[i][0], inside[i][1], &ca, NULL, NULL));
     assert_true(pixel_at(&b, inside[i][0], inside[i][1], &cb, NULL, NULL));
     if (channel_diff(ca, cb) < 10)
       fail_msg("(%g, %g) is inside the area but not tinted (%06x)", inside[i][0], inside[i][1], ca);
   }
   for (size_t i = 0; i < 5; i++) {
-    uint32_t ca, cb;
+    uint32_t ca = 0, cb = 0;
     assert_true(pixel_at(&a, outside[i][0], outside[i][1], &ca, NULL, NULL));
     assert_true(pixel_at(&b, outside[i][0], outside[i][1], &cb, NULL, NULL));
     if (ca != cb)
@@ -375,7 +375,7 @@ static void test_buffer_along_a_line_across_180_is_whole(void **state) {
   render(base, &b);
   int n = 0, same = 0;
   for (double lon = 170.5; lon <= 189.5; lon += 0.25) {
-    uint32_t ca, cb;
+    uint32_t ca = 0, cb = 0;
     assert_true(pixel_at(&a, lon, 60, &ca, NULL, NULL));
     assert_true(pixel_at(&b, lon, 60, &cb, NULL, NULL));
     n++;
@@ -400,8 +400,8 @@ static void test_mercator_across_180_frames_the_bering_strait(void **state) {
   printf("Bering Strait in EPSG:3857: %s\n", r.projection);
   /* the strait (168.9W, 65.8N) lies in the middle third of the frame's width,
    * and the frame shows less than 90 degrees of longitude, not the world */
-  uint32_t c;
-  int x, y;
+  uint32_t c = 0;
+  int x = -1, y = -1;
   assert_true(pixel_at(&r, -168.9, 65.8, &c, &x, &y));
   assert_true(x > 300 && x < 600);
   double xy[4] = {r.view.proj.minx, (r.view.proj.miny + r.view.proj.maxy) / 2, r.view.proj.maxx,
@@ -412,7 +412,7 @@ static void test_mercator_across_180_frames_the_bering_strait(void **state) {
   printf("frame spans %.1f degrees of longitude\n", span);
   assert_true(span > 30 && span < 90);
   /* Cape Dezhnev and Cape Prince of Wales are land, the strait between is sea */
-  uint32_t land_w, land_e, sea;
+  uint32_t land_w = 0, land_e = 0, sea = 0;
   assert_true(pixel_at(&r, -172.5, 65.5, &land_w, NULL, NULL)); /* Chukotka */
   assert_true(pixel_at(&r, -164.0, 65.3, &land_e, NULL, NULL)); /* Seward Peninsula */
   assert_true(pixel_at(&r, -169.5, 64.6, &sea, NULL, NULL));    /* the strait's south end */
