@@ -100,8 +100,8 @@ bm_status pl_plan(map *m) {
    * for the Bering Strait) is recentred on the extent, so the map is whole. */
   double seam = st ? 0 : bm_proj_seam_lon(m->proj), mid = (ll.minx + ll.maxx) / 2;
   seam = bm_lon_unwrap(seam, mid);
-  if (!st && strcmp(s->projection, "auto") && seam > ll.minx + 1e-6 && seam < ll.maxx - 1e-6 &&
-      ll.maxx - ll.minx < 359) {
+  if (!st && strcmp(s->projection, "auto") && bm_proj_tears(m->proj) && seam > ll.minx + 1e-6 &&
+      seam < ll.maxx - 1e-6 && ll.maxx - ll.minx < 359) {
     char moved[512];
     bm_proj *p = NULL;
     bm_error e2;

@@ -14,6 +14,7 @@ struct bm_proj {
   PJ *pj;
   char definition[512];
   double lon0;
+  bool tears; /* the map tears along the meridian opposite lon0 (not azimuthal) */
 };
 
 void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
@@ -146,6 +147,17 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
     if (isfinite(i.lp.lam) && fabs(i.lp.lam) <= 360) p->lon0 = i.lp.lam;
   }
   if (target) proj_destroy(target);
+  /* Does the map tear along the seam? Points a hair either side of it land
+   * far apart on cylindrical, pseudo-cylindrical and conic maps, next to each
+   * other on azimuthal ones (which tear only at the antipode, never in view). */
+  p->tears = false;
+  for (int lat = -60; p->pj && lat <= 60; lat += 30) {
+    double s = bm_lon_unwrap(p->lon0 + 180, 0);
+    PJ_COORD a = proj_trans(p->pj, PJ_FWD, proj_coord(s - 1e-6, lat, 0, 0));
+    PJ_COORD b = proj_trans(p->pj, PJ_FWD, proj_coord(s + 1e-6, lat, 0, 0));
+    double d = hypot(a.xy.x - b.xy.x, a.xy.y - b.xy.y);
+    if (isfinite(a.xy.x) && isfinite(b.xy.x) && !(d < 1000)) p->tears = true;
+  }
   if (!p->pj || !projected) {
     bm_error_set(err, BM_ERR_PROJ, NULL, 0, 0,
                  "projection '%s' is not a projected CRS in metres; a map needs one such as "
@@ -166,6 +178,8 @@ void bm_proj_destroy(bm_proj *p) {
 }
 
 const char *bm_proj_definition(const bm_proj *p) { return p->definition; }
+
+bool bm_proj_tears(const bm_proj *p) { return p->tears; }
 
 double bm_proj_seam_lon(const bm_proj *p) {
   double s = p->lon0 + 180;
@@ -255,6 +269,17 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
   bool ok = true, first = true;
   double seam = bm_proj_seam_lon(p);
   bm_bbox gb = bm_geom_bbox(g);
+  /* An azimuthal map does not tear: nothing is cut at its seam. A kept box
+   * all round the world cuts no longitude at all (one box round the
+   * geometry, so a piece joined across 180 stays whole); a narrower one is
+   * cut only where the view ends (windows start at its own west edge). */
+  bool done = false;
+  if (!p->tears && keep.maxx - keep.minx >= 360 - 1e-9) {
+    if (!bm_bbox_is_empty(gb))
+      ok = bm_geom_clip_rect(g, (bm_bbox){gb.minx - 1, keep.miny, gb.maxx + 1, keep.maxy}, &a);
+    done = true;
+  } else if (!p->tears)
+    seam = keep.minx;
   /* Geometry may run past +-180: story geometry is built with longitudes
    * unwrapped around its centre, and pieces a data set cut at the antimeridian
    * are joined across it. So the longitudes are cut into windows one turn wide
@@ -263,7 +288,7 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
    * piece: a ring is cut only where the projection tears or the view ends,
    * never at 180 for its own sake. Data inside -180..180 and a kept box that
    * does not span the seam meet one window and one box, as before. */
-  for (int t = -2; ok && t <= 1; t++) {
+  for (int t = -2; ok && !done && t <= 1; t++) {
     double w0 = seam + 360.0 * t, w1 = w0 + 360;
     if (!(gb.maxx > w0 + 1e-6 && gb.minx < w1 - 1e-6)) continue;
     /* the kept longitudes in this window: one or two intervals */
@@ -273,8 +298,8 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
       double kl = keep.minx + 360.0 * k, kh = keep.maxx + 360.0 * k;
       /* a hair off the seam, unless the box ends exactly on the side of it
        * PROJ sends that longitude to (lon_0 -+ 180 go west and east) */
-      bool west_ok = kl > w0 || (kl == w0 && w0 - p->lon0 == -180);
-      bool east_ok = kh < w1 || (kh == w1 && w1 - p->lon0 == 180);
+      bool west_ok = kl > w0 || (kl == w0 && (!p->tears || w0 - p->lon0 == -180));
+      bool east_ok = kh < w1 || (kh == w1 && (!p->tears || w1 - p->lon0 == 180));
       double l = west_ok ? kl : w0 + 1e-9, h = east_ok ? kh : w1 - 1e-9;
       if (!(h > l)) continue;
       if (n > 0 && l <= hi[n - 1] + 1e-9)
@@ -346,7 +371,11 @@ static bm_status finish_view(const bm_proj *p, bm_bbox pb, int width, int height
     lon = bm_lon_unwrap(lon, p->lon0);
     bm_bbox_add(&q, lon, pts[2 * i + 1]);
   }
-  if (failed || bm_bbox_is_empty(q) || q.minx < -180 || q.maxx > 180) q.minx = -180, q.maxx = 180;
+  /* a frame across the seam, or (on a map that does not tear there, such as a
+   * polar one) across 180 from both sides: read every longitude */
+  if (failed || bm_bbox_is_empty(q) || q.minx < -180 || q.maxx > 180 ||
+      (q.minx <= -179 && q.maxx >= 179))
+    q.minx = -180, q.maxx = 180;
   if (failed || bm_bbox_is_empty(q)) q.miny = -90, q.maxy = 90;
   /* a pole inside the frame: read up to it */
   double pole[4] = {0, 90, 0, -90};

@@ -52,6 +52,9 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err);
 void bm_proj_destroy(bm_proj *p);
 const char *bm_proj_definition(const bm_proj *p);
 /* Longitude opposite the projection's central meridian, where it tears (in -180..180). */
+/* False for projections that do not tear along that meridian (azimuthal ones,
+ * polar or oblique, tear only at the antipode): nothing is cut there. */
+bool bm_proj_tears(const bm_proj *p);
 double bm_proj_seam_lon(const bm_proj *p);
 
 /* The same projection with its central meridian moved to lon0, as a PROJ

@@ -222,6 +222,30 @@ static void test_seam_is_opposite_central_meridian(void **state) {
   bm_proj_destroy(p);
 }
 
+/* Cylindrical, pseudo-cylindrical and conic maps tear along the meridian
+ * opposite their centre; azimuthal ones do not (nothing is cut there, and a
+ * polar map named by the spec is never recentred). */
+static void test_which_projections_tear(void **state) {
+  (void)state;
+  static const char *const tear[] = {
+      "EPSG:3857", "+proj=robin +lon_0=0 +datum=WGS84 +units=m",
+      "+proj=eqearth +lon_0=70 +datum=WGS84 +units=m",
+      "+proj=aea +lat_1=36 +lat_2=41 +lat_0=38 +lon_0=67 +datum=WGS84 +units=m", NULL};
+  static const char *const whole[] = {"+proj=laea +lat_0=90 +lon_0=111.5 +datum=WGS84 +units=m",
+                                      "+proj=laea +lat_0=-90 +lon_0=0 +datum=WGS84 +units=m",
+                                      LAEA_CA, NULL};
+  for (int i = 0; tear[i]; i++) {
+    bm_proj *p = make(tear[i]);
+    if (!bm_proj_tears(p)) fail_msg("'%s' should tear at its seam", tear[i]);
+    bm_proj_destroy(p);
+  }
+  for (int i = 0; whole[i]; i++) {
+    bm_proj *p = make(whole[i]);
+    if (bm_proj_tears(p)) fail_msg("'%s' should not tear", whole[i]);
+    bm_proj_destroy(p);
+  }
+}
+
 /* ---- auto projection ------------------------------------------------------ */
 
 static void test_auto_for_central_asia_is_equal_area_centred(void **state) {
@@ -548,6 +572,7 @@ int main(void) {
       /* auto projection */
       cmocka_unit_test(test_auto_for_central_asia_is_equal_area_centred),
       cmocka_unit_test(test_auto_for_world_is_equal_earth),
+      cmocka_unit_test(test_which_projections_tear),
       cmocka_unit_test(test_auto_for_polar_cap_is_polar_laea),
       cmocka_unit_test(test_auto_table_family_and_distortion),
       /* view */
