@@ -552,8 +552,19 @@ bm_bbox bm_proj_parts_box(const bm_geom *g, bool all_parts) {
       size_t j = (k + 1) % m->n;
       a += m->xy[2 * k] * m->xy[2 * j + 1] - m->xy[2 * j] * m->xy[2 * k + 1];
     }
-    double t = fmin(fmax(0.3 * sqrt(fabs(a) / 2), 100), 500);
+    double main_km2 = fabs(a) / 2, t = fmin(fmax(0.3 * sqrt(main_km2), 200), 500);
     keep[best] = true;
+    /* a part at least a quarter the main part's size is a main part too
+     * (Peninsular Malaysia beside Malaysian Borneo), wherever it lies */
+    for (size_t j = 0; j < g->nparts; j++) {
+      const part_km *q = &parts[j];
+      double aj = 0;
+      for (size_t k = 0; k < q->n; k++) {
+        size_t l = (k + 1) % q->n;
+        aj += q->xy[2 * k] * q->xy[2 * l + 1] - q->xy[2 * l] * q->xy[2 * k + 1];
+      }
+      if (fabs(aj) / 2 >= 0.25 * main_km2) keep[j] = true;
+    }
     for (bool grew = true; grew;) {
       grew = false;
       for (size_t j = 0; j < g->nparts; j++) {

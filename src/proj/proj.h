@@ -34,9 +34,10 @@ typedef struct bm_proj bm_proj;
 void bm_proj_auto_definition(bm_bbox lonlat, char *buf, size_t n);
 
 /* The lon/lat box of a country's geometry (one polygon, several parts), for
- * an extent. The largest part is the main part; a part is kept when it lies
- * within T of a kept part, T = 30% of the square root of the main part's area,
- * at least 100 km and at most 500 km (distances between the parts' vertices
+ * an extent. The largest part is the main part, and so is any part at least
+ * a quarter its area; a part is kept when it lies within T of a kept part,
+ * T = 30% of the square root of the main part's area, at least 200 km and at
+ * most 500 km (distances between the parts' vertices, at most 256 per part,
  * in an azimuthal equidistant projection centred on the main part). So
  * far-off islands and territories (the Canaries, Svalbard, Alaska, Hawaii,
  * the Azores, Easter Island) are left out, coastal islands (Corsica, the

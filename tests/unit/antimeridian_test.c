@@ -172,8 +172,12 @@ static void test_country_boxes_leave_far_off_parts_out(void **state) {
       {"PRT", false, -9.6, -8.8, 36.8, 37.1, -6.3, -6.0, 42, 42.3},
       /* all of Russia, from Kaliningrad to Chukotka past 180, not the whole world */
       {"RUS", false, 19, 21, 41, 42, 189, 191, 80, 82.5},
+      /* Malaysia: Peninsular Malaysia is a main part too (two thirds of Borneo's part) */
+      {"MYS", false, 99, 100.5, 0.5, 1.5, 119, 119.5, 7, 7.5},
+      /* Equatorial Guinea keeps Bioko (the capital's island, 180 km off the mainland) */
+      {"GNQ", false, 8, 9, 0.5, 1.5, 11, 11.5, 3.5, 4},
       /* Fiji across 180, compact */
-      {"FJI", false, 176.5, 178, -20, -18.5, 180, 182, -16.5, -15.5},
+      {"FJI", false, 176.5, 178, -21, -18.5, 180, 182, -16.5, -15.5},
   };
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
     const box_case *c = &cases[i];
