@@ -29,6 +29,8 @@ static bool add_polygon(OGRGeometryH poly, OGRCoordinateTransformationH ct, bm_g
         *bad = true;
         return true;
       }
+      /* each edge takes the short way round: across 180 when that is shorter */
+      if (i > 0) x = bm_lon_unwrap(x, out->xy[2 * out->npts - 2]);
       if (!bm_geom_add(out, x, y)) return false;
     }
   }

@@ -189,7 +189,7 @@ static bm_status inset_lonlat(map *m, bm_bbox *ll) {
     return BM_OK;
   }
   return pl_extent_box(m, I->extent_kind, I->bbox, I->center, I->radius_km, I->countries,
-                       I->n_countries, ll);
+                       I->n_countries, false, ll);
 }
 
 /* Appends g's parts, shifted by (dx, dy) and clipped to box, to out. */

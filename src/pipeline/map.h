@@ -96,10 +96,12 @@ typedef struct {
 
 /* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
 bm_status pl_plan(map *m);
-/* The lon/lat box of an extent (a box, a centre and radius, or countries). */
+/* The lon/lat box of an extent (a box, a centre and radius, or countries:
+ * far-off parts of a country are left out unless all_parts, see
+ * bm_proj_parts_box). Longitudes may run past 180 for an extent across it. */
 bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const double center[2],
                         double radius_km, const bm_country_ref *countries, size_t ncountries,
-                        bm_bbox *ll);
+                        bool all_parts, bm_bbox *ll);
 
 /* ---- load.c: every read from disk ---- */
 /* The spec's sites plus those of its site files, into m->sites. */

@@ -11,38 +11,25 @@
 #include "pipeline/map.h"
 #include "story/story.h"
 
-/* The lon/lat box of one country: its largest part, plus the parts near it,
- * so that far-off islands and territories do not stretch the map. */
-static void country_box(const bm_geom *g, bm_bbox *acc) {
-  size_t best = 0;
-  double best_a = -1;
-  for (size_t i = 0; i < g->nparts; i++) {
-    double a = bm_geom_ring_area(g, i);
-    if (a > best_a) best_a = a, best = i;
+/* Adds one country's box (far-off parts left out unless all_parts; see
+ * bm_proj_parts_box) to acc, a whole turn away when that brings it nearer. */
+static void country_box(const bm_geom *g, bool all_parts, bm_bbox *acc) {
+  bm_bbox b = bm_proj_parts_box(g, all_parts);
+  if (bm_bbox_is_empty(b)) return;
+  if (!bm_bbox_is_empty(*acc)) {
+    double mid = (b.minx + b.maxx) / 2, to = (acc->minx + acc->maxx) / 2;
+    double dx = bm_lon_unwrap(mid, to) - mid;
+    b.minx += dx, b.maxx += dx;
   }
-  bm_bbox main = bm_bbox_empty();
-  const double *p = bm_geom_part_xy(g, best);
-  for (size_t k = 0; k < bm_geom_part_len(g, best); k++)
-    bm_bbox_add(&main, p[2 * k], p[2 * k + 1]);
-  double reach = fmax(main.maxx - main.minx, main.maxy - main.miny);
-  bm_bbox near = bm_bbox_grow(main, reach, reach);
-  for (size_t i = 0; i < g->nparts; i++) {
-    const double *q = bm_geom_part_xy(g, i);
-    bm_bbox b = bm_bbox_empty();
-    for (size_t k = 0; k < bm_geom_part_len(g, i); k++)
-      bm_bbox_add(&b, q[2 * k], q[2 * k + 1]);
-    if (bm_bbox_intersects(b, near)) {
-      bm_bbox_add(acc, b.minx, b.miny);
-      bm_bbox_add(acc, b.maxx, b.maxy);
-    }
-  }
+  bm_bbox_add(acc, b.minx, b.miny);
+  bm_bbox_add(acc, b.maxx, b.maxy);
 }
 
 /* The lon/lat box of an extent given as a box, a centre and radius, or a
  * list of countries (used for the map and for its inset). */
 bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const double center[2],
                         double radius_km, const bm_country_ref *countries, size_t ncountries,
-                        bm_bbox *ll) {
+                        bool all_parts, bm_bbox *ll) {
   *ll = bm_bbox_empty();
   if (kind == BM_EXTENT_BBOX) {
     *ll = (bm_bbox){bbox[0], bbox[1], bbox[2], bbox[3]};
@@ -55,6 +42,17 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
       bm_geodesic_direct(center[0], center[1], a, radius_km * 1000, &lon, &lat);
       bm_bbox_add(ll, bm_lon_unwrap(lon, center[0]), lat);
     }
+    /* a circle around a pole: every longitude, up to the pole */
+    for (int k = 0; k < 2; k++) {
+      double pole = k ? -90 : 90;
+      if (bm_geodesic_distance(center[0], center[1], center[0], pole) < radius_km * 1000) {
+        ll->minx = center[0] - 180, ll->maxx = center[0] + 180;
+        if (k)
+          ll->miny = -90;
+        else
+          ll->maxy = 90;
+      }
+    }
     return BM_OK;
   }
   static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
@@ -66,7 +64,7 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
     memset(mask, 0, cs.n * sizeof *mask);
     st = bm_story_match_country(&cs, &countries[r], m->spec->path, mask, m->err);
     for (size_t i = 0; !st && i < cs.n; i++)
-      if (mask[i]) country_box(&cs.f[i].geom, ll);
+      if (mask[i]) country_box(&cs.f[i].geom, all_parts, ll);
   }
   free(mask);
   bm_features_free(&cs);
@@ -76,7 +74,7 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
 static bm_status extent_lonlat(map *m, bm_bbox *ll) {
   const bm_spec *s = m->spec;
   return pl_extent_box(m, s->extent_kind, s->bbox, s->center, s->radius_km, s->extent_countries,
-                       s->n_extent_countries, ll);
+                       s->n_extent_countries, s->include_territories, ll);
 }
 
 /* Is every pixel of the frame on the earth? Sampled along the edges every
@@ -134,6 +132,24 @@ bm_status pl_plan(map *m) {
   else
     snprintf(def, sizeof def, "%s", s->projection);
   st = bm_proj_create(def, &m->proj, m->err);
+  /* A projection named by the spec whose seam runs through the extent (EPSG:3857
+   * for the Bering Strait) is recentred on the extent, so the map is whole. */
+  double seam = st ? 0 : bm_proj_seam_lon(m->proj), mid = (ll.minx + ll.maxx) / 2;
+  seam = bm_lon_unwrap(seam, mid);
+  if (!st && strcmp(s->projection, "auto") && bm_proj_tears(m->proj) && seam > ll.minx + 1e-6 &&
+      seam < ll.maxx - 1e-6 && ll.maxx - ll.minx < 359) {
+    char moved[512];
+    bm_proj *p = NULL;
+    bm_error e2;
+    bm_error_clear(&e2);
+    if (bm_proj_recentred_definition(m->proj, round(bm_lon_unwrap(mid, 0) * 10) / 10, moved,
+                                     sizeof moved) &&
+        bm_proj_create(moved, &p, &e2) == BM_OK) {
+      bm_proj_destroy(m->proj);
+      m->proj = p;
+      snprintf(def, sizeof def, "%s", moved);
+    }
+  }
   if (st) {
     if (s->projection_pos.line) {
       m->err->code = st = BM_ERR_SPEC; /* the spec asked for it: a spec error */

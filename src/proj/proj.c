@@ -25,6 +25,7 @@ struct bm_proj {
   double clon, clat;
   double hz[HZ_N + 1];
   char method[80];
+  bool tears; /* the map tears along the meridian opposite lon0 (not azimuthal) */
 };
 
 static void setup_horizon(bm_proj *p);
@@ -34,15 +35,16 @@ void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   double lon0 = (ll.minx + ll.maxx) / 2, lat0 = (ll.miny + ll.maxy) / 2;
   /* round the centre so the definition reads well and is stable */
   lon0 = round(lon0 * 10) / 10;
+  if (lon0 > 180) lon0 -= 360; /* an extent past 180 (RUS, FJI) */
   lat0 = round(lat0 * 10) / 10;
   const char *tail = "+datum=WGS84 +units=m +no_defs";
-  /* a box that reaches a pole but not the equator is a polar map, even when it
-   * spans every longitude */
-  bool polar = (ll.maxy > 85 && ll.miny > 0) || (ll.miny < -85 && ll.maxy < 0);
-  if (!polar && (dlon > 200 || dlat > 120))
+  /* an extent that comes within 10 degrees of a pole, on that pole's side of
+   * the equator, is a polar map, even when it spans every longitude */
+  bool north = ll.maxy >= 80 && ll.miny >= 0, south = ll.miny <= -80 && ll.maxy <= 0;
+  if (north || south)
+    snprintf(buf, n, "+proj=laea +lat_0=%g +lon_0=%g %s", north ? 90.0 : -90.0, lon0, tail);
+  else if (dlon > 200 || dlat > 120)
     snprintf(buf, n, "+proj=eqearth +lon_0=%g %s", lon0, tail);
-  else if (polar || fabs(lat0) > 70)
-    snprintf(buf, n, "+proj=laea +lat_0=%g +lon_0=%g %s", lat0 > 0 ? 90.0 : -90.0, lon0, tail);
   else if (dlon > 1.3 * dlat && fabs(lat0) > 15 && dlat > 2) {
     double lat1 = round((ll.miny + dlat / 6) * 10) / 10,
            lat2 = round((ll.maxy - dlat / 6) * 10) / 10;
@@ -50,6 +52,65 @@ void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
              tail);
   } else
     snprintf(buf, n, "+proj=laea +lat_0=%g +lon_0=%g %s", lat0, lon0, tail);
+}
+
+bool bm_proj_recentred_definition(const bm_proj *p, double lon0, char *buf, size_t n) {
+  PJ *crs = proj_create(p->ctx, p->definition);
+  const char *s = crs ? proj_as_proj_string(p->ctx, crs, PJ_PROJ_4, NULL) : NULL;
+  bool ok = false;
+  if (s && strstr(s, "+proj=") && !strstr(s, "+proj=pipeline")) {
+    char rest[1024] = "";
+    snprintf(rest, sizeof rest, "%s", s);
+    /* drop the central meridian and PROJ's "+type=crs" marker */
+    static const char *const drop[] = {"+lon_0=", "+type=crs", NULL};
+    for (int d = 0; drop[d]; d++) {
+      char *at = strstr(rest, drop[d]);
+      if (!at) continue;
+      char *end = strchr(at, ' ');
+      memmove(at, end ? end + 1 : at + strlen(at), strlen(end ? end + 1 : at + strlen(at)) + 1);
+    }
+    /* drop a trailing space, then add the new central meridian */
+    size_t len = strlen(rest);
+    while (len && rest[len - 1] == ' ')
+      rest[--len] = 0;
+    ok = (size_t)snprintf(buf, n, "%s +lon_0=%g", rest, lon0) < n;
+  }
+  if (crs) proj_destroy(crs);
+  return ok;
+}
+
+double bm_proj_max_distortion(const bm_proj *p, bm_bbox frame, int steps) {
+  PJ *crs = proj_create(p->ctx, p->definition);
+  if (!crs) return HUGE_VAL;
+  double worst = 0;
+  for (int i = 0; i <= steps; i++)
+    for (int j = 0; j <= steps; j++) {
+      double xy[2] = {frame.minx + (frame.maxx - frame.minx) * i / steps,
+                      frame.miny + (frame.maxy - frame.miny) * j / steps};
+      bm_proj_inverse(p, xy, 1);
+      if (xy[0] == HUGE_VAL || xy[1] == HUGE_VAL) continue; /* off the earth */
+      /* check the point is on the earth: it must project back to where it was */
+      double back[2] = {xy[0], xy[1]};
+      bm_proj_forward(p, back, 1);
+      double tol = 1e-6 * (frame.maxx - frame.minx);
+      double x0 = frame.minx + (frame.maxx - frame.minx) * i / steps,
+             y0 = frame.miny + (frame.maxy - frame.miny) * j / steps;
+      if (back[0] == HUGE_VAL || fabs(back[0] - x0) > tol || fabs(back[1] - y0) > tol) continue;
+      if (fabs(xy[1]) > 89.999) continue; /* the factors are undefined at a pole */
+      PJ_COORD c = proj_coord(proj_torad(xy[0]), proj_torad(xy[1]), 0, 0);
+      PJ_FACTORS f = proj_factors(crs, c);
+      if (proj_errno(crs)) {
+        proj_errno_reset(crs);
+        continue;
+      }
+      /* the largest linear scale error in any direction: Tissot's semi-axes
+       * are the largest and smallest scale at the point (for an equal-area
+       * projection a * b = 1, so this also bounds the shape distortion) */
+      double d = fmax(fabs(f.tissot_semimajor - 1), fabs(1 - f.tissot_semiminor));
+      worst = fmax(worst, d);
+    }
+  proj_destroy(crs);
+  return worst;
 }
 
 bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
@@ -103,6 +164,17 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
     if (isfinite(i.lp.lam) && fabs(i.lp.lam) <= 360) p->lon0 = i.lp.lam;
   }
   if (target) proj_destroy(target);
+  /* Does the map tear along the seam? Points a hair either side of it land
+   * far apart on cylindrical, pseudo-cylindrical and conic maps, next to each
+   * other on azimuthal ones (which tear only at the antipode, never in view). */
+  p->tears = false;
+  for (int lat = -60; p->pj && lat <= 60; lat += 30) {
+    double s = bm_lon_unwrap(p->lon0 + 180, 0);
+    PJ_COORD a = proj_trans(p->pj, PJ_FWD, proj_coord(s - 1e-6, lat, 0, 0));
+    PJ_COORD b = proj_trans(p->pj, PJ_FWD, proj_coord(s + 1e-6, lat, 0, 0));
+    double d = hypot(a.xy.x - b.xy.x, a.xy.y - b.xy.y);
+    if (isfinite(a.xy.x) && isfinite(b.xy.x) && !(d < 1000)) p->tears = true;
+  }
   if (!p->pj || !projected) {
     bm_error_set(err, BM_ERR_PROJ, NULL, 0, 0,
                  "projection '%s' is not a projected CRS in metres; a map needs one such as "
@@ -125,6 +197,8 @@ void bm_proj_destroy(bm_proj *p) {
 }
 
 const char *bm_proj_definition(const bm_proj *p) { return p->definition; }
+
+bool bm_proj_tears(const bm_proj *p) { return p->tears; }
 
 double bm_proj_seam_lon(const bm_proj *p) {
   double s = p->lon0 + 180;
@@ -202,28 +276,9 @@ static bool append_shifted(bm_geom *dst, const bm_geom *src, double dx) {
   return true;
 }
 
-/* Story geometry (rings, routes, buffers) is built with longitudes unwrapped
- * around its centre, so it may run past +-180. Bring every piece back into
- * -180..180, cut at the antimeridian, so the clip below keeps all of it. */
-static bool wrap_longitudes(bm_geom *g) {
-  bm_bbox b = bm_geom_bbox(g);
-  if (bm_bbox_is_empty(b) || (b.minx >= -180 && b.maxx <= 180)) return true;
-  bm_geom out, shifted, piece;
-  bm_geom_init(&out, g->type);
-  bm_geom_init(&shifted, g->type);
-  bm_geom_init(&piece, g->type);
-  bool ok = true;
-  const bm_bbox world = {-180, -90, 180, 90};
-  for (int turn = -2; ok && turn <= 2; turn++) {
-    bm_geom_reset(&shifted, g->type);
-    ok = append_shifted(&shifted, g, 360.0 * turn) && bm_geom_clip_rect(&shifted, world, &piece) &&
-         append_shifted(&out, &piece, 0);
-  }
-  bm_geom_free(&shifted);
-  bm_geom_free(&piece);
-  bm_geom_free(g);
-  *g = out;
-  return ok;
+/* Appends the parts of g inside box r, clipped, to out. */
+static bool clip_append(const bm_geom *g, bm_bbox r, bm_geom *out, bm_geom *tmp) {
+  return bm_geom_clip_rect(g, r, tmp) && append_shifted(out, tmp, 0);
 }
 
 /* ---- the horizon ---------------------------------------------------------- */
@@ -512,17 +567,58 @@ bool bm_proj_geom(const bm_proj *p, bm_geom *g, bm_bbox keep, double max_step_de
   bm_geom a, b;
   bm_geom_init(&a, g->type);
   bm_geom_init(&b, g->type);
-  bool ok = wrap_longitudes(g);
+  bool ok = true, first = true;
   double seam = bm_proj_seam_lon(p);
-  if (seam > keep.minx && seam < keep.maxx) {
-    /* the kept box spans the seam: clip each side of it separately */
-    bm_bbox west = keep, east = keep;
-    west.maxx = seam - 1e-9;
-    east.minx = seam + 1e-9;
-    ok = ok && bm_geom_clip_rect(g, west, &a) && bm_geom_clip_rect(g, east, &b) &&
-         append_shifted(&a, &b, 0);
-  } else {
-    ok = ok && bm_geom_clip_rect(g, keep, &a);
+  bm_bbox gb = bm_geom_bbox(g);
+  /* An azimuthal map does not tear: nothing is cut at its seam. A kept box
+   * all round the world cuts no longitude at all (one box round the
+   * geometry, so a piece joined across 180 stays whole); a narrower one is
+   * cut only where the view ends (windows start at its own west edge). */
+  bool done = false;
+  if (!p->tears && keep.maxx - keep.minx >= 360 - 1e-9) {
+    if (!bm_bbox_is_empty(gb))
+      ok = bm_geom_clip_rect(g, (bm_bbox){gb.minx - 1, keep.miny, gb.maxx + 1, keep.maxy}, &a);
+    done = true;
+  } else if (!p->tears)
+    seam = keep.minx;
+  /* Geometry may run past +-180: story geometry is built with longitudes
+   * unwrapped around its centre, and pieces a data set cut at the antimeridian
+   * are joined across it. So the longitudes are cut into windows one turn wide
+   * between copies of the seam (so no ring streaks across the map), and in
+   * each window the kept box (repeated every turn) is clipped out as one
+   * piece: a ring is cut only where the projection tears or the view ends,
+   * never at 180 for its own sake. Data inside -180..180 and a kept box that
+   * does not span the seam meet one window and one box, as before. */
+  for (int t = -2; ok && !done && t <= 1; t++) {
+    double w0 = seam + 360.0 * t, w1 = w0 + 360;
+    if (!(gb.maxx > w0 + 1e-6 && gb.minx < w1 - 1e-6)) continue;
+    /* the kept longitudes in this window: one or two intervals */
+    double lo[2], hi[2];
+    int n = 0;
+    for (int k = -3; k <= 3; k++) {
+      double kl = keep.minx + 360.0 * k, kh = keep.maxx + 360.0 * k;
+      /* a hair off the seam, unless the box ends exactly on the side of it
+       * PROJ sends that longitude to (lon_0 -+ 180 go west and east) */
+      bool west_ok = kl > w0 || (kl == w0 && (!p->tears || w0 - p->lon0 == -180));
+      bool east_ok = kh < w1 || (kh == w1 && (!p->tears || w1 - p->lon0 == 180));
+      double l = west_ok ? kl : w0 + 1e-9, h = east_ok ? kh : w1 - 1e-9;
+      if (!(h > l)) continue;
+      if (n > 0 && l <= hi[n - 1] + 1e-9)
+        hi[n - 1] = fmax(hi[n - 1], h); /* a kept box a whole turn wide */
+      else if (n < 2)
+        lo[n] = l, hi[n] = h, n++;
+    }
+    for (int i = 0; ok && i < n; i++) {
+      /* a box must overlap the geometry by more than a sliver: data that
+       * ends exactly at 180 must not leave a zero-width ring there */
+      if (!(gb.maxx > lo[i] + 1e-6 && gb.minx < hi[i] - 1e-6)) continue;
+      bm_bbox r = {lo[i], keep.miny, hi[i], keep.maxy};
+      if (first) {
+        ok = bm_geom_clip_rect(g, r, &a);
+        first = false;
+      } else
+        ok = clip_append(g, r, &a, &b);
+    }
   }
   ok = ok && densify(&a, &b, max_step_deg) && clip_horizon(p, &b);
   if (ok) bm_proj_forward(p, b.xy, b.npts);
@@ -576,7 +672,11 @@ static bm_status finish_view(const bm_proj *p, bm_bbox pb, int width, int height
     lon = bm_lon_unwrap(lon, p->lon0);
     bm_bbox_add(&q, lon, pts[2 * i + 1]);
   }
-  if (failed || bm_bbox_is_empty(q) || q.minx < -180 || q.maxx > 180) q.minx = -180, q.maxx = 180;
+  /* a frame across the seam, or (on a map that does not tear there, such as a
+   * polar one) across 180 from both sides: read every longitude */
+  if (failed || bm_bbox_is_empty(q) || q.minx < -180 || q.maxx > 180 ||
+      (q.minx <= -179 && q.maxx >= 179))
+    q.minx = -180, q.maxx = 180;
   if (failed || bm_bbox_is_empty(q)) q.miny = -90, q.maxy = 90;
   /* a pole inside the frame: read up to it */
   double pole[4] = {0, 90, 0, -90};
@@ -697,4 +797,135 @@ void bm_geodesic_direct(double lon, double lat, double azimuth, double dist_m, d
   struct geod_geodesic g;
   wgs84(&g);
   geod_direct(&g, lat, lon, azimuth, dist_m, lat2, lon2, NULL);
+}
+
+/* ---- country boxes ---------------------------------------------------- */
+
+typedef struct {
+  double *xy;  /* up to max_pts projected vertices, km */
+  size_t n;    /* how many */
+  bm_bbox box; /* of xy */
+} part_km;
+
+/* The parts' vertices (at most 256 per part, evenly picked) in km of an
+ * azimuthal equidistant projection centred on (lon0, lat0). */
+static bool parts_to_km(const bm_geom *g, double lon0, double lat0, part_km *parts) {
+  char def[160];
+  snprintf(def, sizeof def, "+proj=aeqd +lat_0=%.6f +lon_0=%.6f +datum=WGS84 +units=km +no_defs",
+           lat0, lon0);
+  PJ_CONTEXT *ctx = proj_context_create();
+  proj_log_level(ctx, PJ_LOG_NONE);
+  PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", def, NULL);
+  PJ *pj = raw ? proj_normalize_for_visualization(ctx, raw) : NULL;
+  if (raw) proj_destroy(raw);
+  bool ok = pj != NULL;
+  for (size_t i = 0; ok && i < g->nparts; i++) {
+    size_t n = bm_geom_part_len(g, i), m = n < 256 ? n : 256;
+    const double *p = bm_geom_part_xy(g, i);
+    parts[i].xy = malloc((m + 1) * 2 * sizeof(double));
+    if (!parts[i].xy) {
+      ok = false;
+      break;
+    }
+    for (size_t k = 0; k < m; k++) {
+      size_t at = m == n ? k : k * n / m;
+      parts[i].xy[2 * k] = p[2 * at];
+      parts[i].xy[2 * k + 1] = p[2 * at + 1];
+    }
+    parts[i].n = m;
+    proj_trans_generic(pj, PJ_FWD, parts[i].xy, 2 * sizeof(double), m, parts[i].xy + 1,
+                       2 * sizeof(double), m, NULL, 0, 0, NULL, 0, 0);
+    parts[i].box = bm_bbox_empty();
+    for (size_t k = 0; k < m; k++)
+      if (isfinite(parts[i].xy[2 * k]) && isfinite(parts[i].xy[2 * k + 1]))
+        bm_bbox_add(&parts[i].box, parts[i].xy[2 * k], parts[i].xy[2 * k + 1]);
+  }
+  if (pj) proj_destroy(pj);
+  proj_context_destroy(ctx);
+  return ok;
+}
+
+/* True when two parts come within t km of each other. */
+static bool parts_near(const part_km *a, const part_km *b, double t) {
+  if (bm_bbox_is_empty(a->box) || bm_bbox_is_empty(b->box)) return false;
+  double gx = fmax(0, fmax(a->box.minx - b->box.maxx, b->box.minx - a->box.maxx));
+  double gy = fmax(0, fmax(a->box.miny - b->box.maxy, b->box.miny - a->box.maxy));
+  if (gx * gx + gy * gy > t * t) return false; /* the boxes are farther apart */
+  for (size_t i = 0; i < a->n; i++)
+    for (size_t k = 0; k < b->n; k++) {
+      double dx = a->xy[2 * i] - b->xy[2 * k], dy = a->xy[2 * i + 1] - b->xy[2 * k + 1];
+      if (dx * dx + dy * dy <= t * t) return true;
+    }
+  return false;
+}
+
+bm_bbox bm_proj_parts_box(const bm_geom *g, bool all_parts) {
+  bm_bbox out = bm_bbox_empty();
+  if (g->nparts == 0) return out;
+  /* the main part: the largest in area (degrees squared, scaled by the
+   * cosine of the part's middle latitude) */
+  size_t best = 0;
+  double best_a = -1;
+  for (size_t i = 0; i < g->nparts; i++) {
+    const double *p = bm_geom_part_xy(g, i);
+    size_t n = bm_geom_part_len(g, i);
+    double a = 0, lat = 0;
+    for (size_t k = 0; k < n; k++) {
+      size_t j = (k + 1) % n;
+      a += p[2 * k] * p[2 * j + 1] - p[2 * j] * p[2 * k + 1];
+      lat += p[2 * k + 1] / (double)n;
+    }
+    a = fabs(a) / 2 * cos(lat * M_PI / 180);
+    if (a > best_a) best_a = a, best = i;
+  }
+  bm_bbox mb = bm_bbox_empty();
+  const double *mp = bm_geom_part_xy(g, best);
+  for (size_t k = 0; k < bm_geom_part_len(g, best); k++)
+    bm_bbox_add(&mb, mp[2 * k], mp[2 * k + 1]);
+  double lon0 = (mb.minx + mb.maxx) / 2, lat0 = (mb.miny + mb.maxy) / 2;
+  bool *keep = calloc(g->nparts, sizeof *keep);
+  part_km *parts = calloc(g->nparts, sizeof *parts);
+  bool ok = keep && parts;
+  if (ok && !all_parts) ok = parts_to_km(g, lon0, lat0, parts);
+  if (ok && !all_parts) {
+    /* the main part's area in km2, from its projected outline */
+    const part_km *m = &parts[best];
+    double a = 0;
+    for (size_t k = 0; k < m->n; k++) {
+      size_t j = (k + 1) % m->n;
+      a += m->xy[2 * k] * m->xy[2 * j + 1] - m->xy[2 * j] * m->xy[2 * k + 1];
+    }
+    double main_km2 = fabs(a) / 2, t = fmin(fmax(0.3 * sqrt(main_km2), 200), 500);
+    keep[best] = true;
+    /* a part at least a quarter the main part's size is a main part too
+     * (Peninsular Malaysia beside Malaysian Borneo), wherever it lies */
+    for (size_t j = 0; j < g->nparts; j++) {
+      const part_km *q = &parts[j];
+      double aj = 0;
+      for (size_t k = 0; k < q->n; k++) {
+        size_t l = (k + 1) % q->n;
+        aj += q->xy[2 * k] * q->xy[2 * l + 1] - q->xy[2 * l] * q->xy[2 * k + 1];
+      }
+      if (fabs(aj) / 2 >= 0.25 * main_km2) keep[j] = true;
+    }
+    for (bool grew = true; grew;) {
+      grew = false;
+      for (size_t j = 0; j < g->nparts; j++) {
+        if (keep[j]) continue;
+        for (size_t i = 0; i < g->nparts && !keep[j]; i++)
+          if (keep[i] && parts_near(&parts[i], &parts[j], t)) keep[j] = grew = true;
+      }
+    }
+  }
+  for (size_t i = 0; i < g->nparts; i++) {
+    if (ok && !all_parts && !keep[i]) continue;
+    const double *p = bm_geom_part_xy(g, i);
+    for (size_t k = 0; k < bm_geom_part_len(g, i); k++)
+      bm_bbox_add(&out, bm_lon_unwrap(p[2 * k], lon0), p[2 * k + 1]);
+  }
+  for (size_t i = 0; parts && i < g->nparts; i++)
+    free(parts[i].xy);
+  free(parts);
+  free(keep);
+  return out;
 }

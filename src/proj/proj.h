@@ -17,11 +17,34 @@
 
 typedef struct bm_proj bm_proj;
 
-/* The PROJ string 'auto' picks for a lon/lat extent: Equal Earth for the
- * world, a Lambert azimuthal equal-area near the poles or for compact areas,
- * an Albers equal-area conic for areas wider than tall at mid latitudes.
- * Each is centred on the extent. */
+/* The PROJ string 'auto' picks for a lon/lat extent (longitudes may run past
+ * 180 for an extent across the antimeridian), in this order:
+ *  - polar: the extent comes within 10 degrees of a pole (north edge >= 80N
+ *    with the south edge north of the equator, or the mirror image): a
+ *    Lambert azimuthal equal-area centred on that pole, lon_0 the extent's
+ *    middle longitude (so that meridian points up the map);
+ *  - world: wider than 200 degrees or taller than 120: Equal Earth, centred
+ *    on the extent's middle longitude;
+ *  - wide mid-latitude area (wider than 1.3 x its height, centre beyond 15
+ *    degrees from the equator): Albers equal-area conic, standard parallels
+ *    at 1/6 and 5/6 of its height;
+ *  - anything else: Lambert azimuthal equal-area centred on the extent.
+ * All are equal-area; for regional extents (up to about 3000 km across) the
+ * shape distortion stays under 10% across the frame (tests/unit/proj_test.c). */
 void bm_proj_auto_definition(bm_bbox lonlat, char *buf, size_t n);
+
+/* The lon/lat box of a country's geometry (one polygon, several parts), for
+ * an extent. The largest part is the main part, and so is any part at least
+ * a quarter its area; a part is kept when it lies within T of a kept part,
+ * T = 30% of the square root of the main part's area, at least 200 km and at
+ * most 500 km (distances between the parts' vertices, at most 256 per part,
+ * in an azimuthal equidistant projection centred on the main part). So
+ * far-off islands and territories (the Canaries, Svalbard, Alaska, Hawaii,
+ * the Azores, Easter Island) are left out, coastal islands (Corsica, the
+ * Balearics, Chiloe) stay in. all_parts keeps every part. Longitudes are
+ * unwrapped around the main part, so a country across 180 (RUS, FJI) gives
+ * a box running past 180, never the whole world. */
+bm_bbox bm_proj_parts_box(const bm_geom *g, bool all_parts);
 
 /* Builds the transform from lon/lat WGS84 to definition (a PROJ string,
  * "EPSG:nnnn", or any CRS PROJ knows). The target must be projected (metres);
@@ -30,6 +53,9 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err);
 void bm_proj_destroy(bm_proj *p);
 const char *bm_proj_definition(const bm_proj *p);
 /* Longitude opposite the projection's central meridian, where it tears (in -180..180). */
+/* False for projections that do not tear along that meridian (azimuthal ones,
+ * polar or oblique, tear only at the antipode): nothing is cut there. */
+bool bm_proj_tears(const bm_proj *p);
 double bm_proj_seam_lon(const bm_proj *p);
 
 /* Does the projection have a horizon (orthographic, perspective): a part of
@@ -45,6 +71,18 @@ const char *bm_proj_method(const bm_proj *p);
  * (the seam meridian on both sides and the poles), densified every half
  * degree. False on out of memory. */
 bool bm_proj_earth_outline(const bm_proj *p, bm_geom *out);
+
+/* The same projection with its central meridian moved to lon0, as a PROJ
+ * string (for an extent across the seam of a projection given by the spec,
+ * e.g. EPSG:3857 across 180). False when PROJ has no string for it. */
+bool bm_proj_recentred_definition(const bm_proj *p, double lon0, char *buf, size_t n);
+
+/* The largest Tissot distortion over a (steps+1)^2 grid of the projected box
+ * frame (points off the earth are skipped): the largest linear scale error in
+ * any direction, max(a - 1, 1 - b) for Tissot's indicatrix semi-axes a >= b
+ * (from PROJ's proj_factors). For an equal-area projection (a * b = 1) it
+ * also bounds the areal and angular distortion. 0.1 means 10%. */
+double bm_proj_max_distortion(const bm_proj *p, bm_bbox frame, int steps);
 
 /* Projects n lon/lat points in place (xy interleaved). Points that cannot be
  * projected become HUGE_VAL. */

@@ -204,7 +204,8 @@ static bm_status parse_margin(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_extent(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"bbox", "countries", "margin", "center", "radius_km", NULL};
+  static const char *const keys[] = {"bbox",      "countries",           "margin", "center",
+                                     "radius_km", "include_territories", NULL};
   bm_spec *s = c->s;
   if (bm_yaml_expect(y, BM_YAML_MAP, c->file, "extent", c->err) ||
       bm_yaml_check_keys(y, keys, "extent", c->file, c->err))
@@ -212,12 +213,20 @@ static bm_status parse_extent(ctx *c, const bm_yaml *y) {
   s->extent_pos = pos_of(y);
   const bm_yaml *bbox = bm_yaml_get(y, "bbox"), *countries = bm_yaml_get(y, "countries"),
                 *center = bm_yaml_get(y, "center"), *radius = bm_yaml_get(y, "radius_km"),
-                *margin = bm_yaml_get(y, "margin");
+                *margin = bm_yaml_get(y, "margin"), *terr = bm_yaml_get(y, "include_territories");
   int kinds = (bbox != NULL) + (countries != NULL) + (center != NULL);
   if (kinds != 1)
     return FAIL(y, "extent needs exactly one of: bbox: [min_lon, min_lat, max_lon, max_lat], "
                    "countries: [ISO A3 codes], or center: [lon, lat] with radius_km");
   if (margin && parse_margin(c, margin)) return BM_ERR_SPEC;
+  if (terr) {
+    if (!countries)
+      return FAIL(terr, "include_territories goes with countries (it keeps their far-off parts), "
+                        "not with bbox or center");
+    if (bm_yaml_bool(terr, c->file, "extent include_territories (true or false)",
+                     &s->include_territories, c->err))
+      return BM_ERR_SPEC;
+  }
   if (bbox) {
     s->extent_kind = BM_EXTENT_BBOX;
     if (bm_spec_read_bbox(bbox, c->file, "extent bbox", s->bbox, c->err)) return BM_ERR_SPEC;

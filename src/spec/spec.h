@@ -241,6 +241,7 @@ typedef struct bm_spec {
   double bbox[4]; /* BM_EXTENT_BBOX: min lon, min lat, max lon, max lat */
   bm_country_ref *extent_countries;
   size_t n_extent_countries;   /* BM_EXTENT_COUNTRIES */
+  bool include_territories;    /* BM_EXTENT_COUNTRIES: keep far-off parts (default false) */
   double margin;               /* fraction of the extent added on each side */
   double center[2], radius_km; /* BM_EXTENT_CENTER */
   bm_spec_pos extent_pos;

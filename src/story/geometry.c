@@ -225,12 +225,17 @@ static void geos_quiet(const char *fmt, ...) { (void)fmt; }
 
 /* One piece of line (lon/lat, n points) buffered by dist_m in an azimuthal
  * equidistant projection centred on the piece, back in lon/lat (densified so
- * that straight edges in the projection stay true in lon/lat). */
-static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_t n,
-                                  double dist_m) {
+ * that straight edges in the projection stay true in lon/lat). Longitudes come
+ * back unwrapped around the piece's centre, itself unwrapped around *ref (the
+ * previous piece's centre, updated here), so the pieces of a line across 180
+ * meet in one continuous longitude range and their union joins them. */
+static GEOSGeometry *buffer_piece(GEOSContextHandle_t h, const double *ll, size_t n, double dist_m,
+                                  double *ref) {
   double clon = 0, clat = 0;
   /* centre: the middle vertex is good enough for a piece of at most 500 km */
   clon = ll[2 * (n / 2)], clat = ll[2 * (n / 2) + 1];
+  if (isfinite(*ref)) clon = bm_lon_unwrap(clon, *ref);
+  *ref = clon;
   char def[200];
   snprintf(def, sizeof def, "+proj=aeqd +lat_0=%.9f +lon_0=%.9f +datum=WGS84 +units=m +no_defs",
            clat, clon);
@@ -315,6 +320,7 @@ bm_status bm_story_buffer(const bm_geom *line, double dist_m, bm_geom *out, bm_e
   size_t np = 0, cap = 0;
   bm_status st = BM_OK;
   const double piece_m = 500e3;
+  double ref = NAN; /* the longitude the pieces are unwrapped around */
   for (size_t i = 0; !st && i < line->nparts; i++) {
     const double *p = bm_geom_part_xy(line, i);
     size_t n = bm_geom_part_len(line, i);
@@ -338,7 +344,7 @@ bm_status bm_story_buffer(const bm_geom *line, double dist_m, bm_geom *out, bm_e
         }
         pieces = v;
       }
-      GEOSGeometry *b = buffer_piece(h, p + 2 * start, end - start, dist_m);
+      GEOSGeometry *b = buffer_piece(h, p + 2 * start, end - start, dist_m, &ref);
       if (!b) {
         st = bm_error_set(err, BM_ERR_INTERNAL, NULL, 0, 0, "cannot buffer a line (GEOS)");
         break;
@@ -350,7 +356,7 @@ bm_status bm_story_buffer(const bm_geom *line, double dist_m, bm_geom *out, bm_e
     if (line->type == BM_GEOM_POINT && n) {
       /* every point of a point geometry is its own piece */
       for (size_t k = 1; !st && k < bm_geom_part_len(line, i); k++) {
-        GEOSGeometry *b = buffer_piece(h, p + 2 * k, 1, dist_m);
+        GEOSGeometry *b = buffer_piece(h, p + 2 * k, 1, dist_m, &ref);
         if (!b) break;
         if (np == cap) {
           cap = cap * 2;

@@ -272,6 +272,30 @@ static void test_seam_is_opposite_central_meridian(void **state) {
   bm_proj_destroy(p);
 }
 
+/* Cylindrical, pseudo-cylindrical and conic maps tear along the meridian
+ * opposite their centre; azimuthal ones do not (nothing is cut there, and a
+ * polar map named by the spec is never recentred). */
+static void test_which_projections_tear(void **state) {
+  (void)state;
+  static const char *const tear[] = {
+      "EPSG:3857", "+proj=robin +lon_0=0 +datum=WGS84 +units=m",
+      "+proj=eqearth +lon_0=70 +datum=WGS84 +units=m",
+      "+proj=aea +lat_1=36 +lat_2=41 +lat_0=38 +lon_0=67 +datum=WGS84 +units=m", NULL};
+  static const char *const whole[] = {"+proj=laea +lat_0=90 +lon_0=111.5 +datum=WGS84 +units=m",
+                                      "+proj=laea +lat_0=-90 +lon_0=0 +datum=WGS84 +units=m",
+                                      LAEA_CA, NULL};
+  for (int i = 0; tear[i]; i++) {
+    bm_proj *p = make(tear[i]);
+    if (!bm_proj_tears(p)) fail_msg("'%s' should tear at its seam", tear[i]);
+    bm_proj_destroy(p);
+  }
+  for (int i = 0; whole[i]; i++) {
+    bm_proj *p = make(whole[i]);
+    if (bm_proj_tears(p)) fail_msg("'%s' should not tear", whole[i]);
+    bm_proj_destroy(p);
+  }
+}
+
 /* ---- auto projection ------------------------------------------------------ */
 
 static void test_auto_for_central_asia_is_equal_area_centred(void **state) {
@@ -317,6 +341,62 @@ static void test_auto_for_polar_cap_is_polar_laea(void **state) {
   assert_non_null(strstr(def, "+proj=laea +lat_0=90 "));
   bm_proj_auto_definition(antarctic, def, sizeof def);
   assert_non_null(strstr(def, "+proj=laea +lat_0=-90 "));
+}
+
+/* The table of extents behind the auto rules (README, `projection`): from a
+ * city to the world and both poles, the family auto picks and the largest
+ * Tissot distortion (areal scale or axis ratio, from proj_factors) over a
+ * 21 x 21 grid of the 1200 x 800 frame it fits with the default 10% margin.
+ * Regional maps (up to about 3000 km across) must stay under 10%; the figures
+ * are printed (scripts/test.sh output). */
+typedef struct {
+  const char *what;
+  bm_bbox ll;
+  const char *family; /* what the definition starts with */
+  double max_distortion;
+} auto_case;
+
+static void test_auto_table_family_and_distortion(void **state) {
+  (void)state;
+  static const auto_case cases[] = {
+      {"Dushanbe, 30 km", {68.45, 38.33, 69.15, 38.87}, "+proj=laea +lat_0=38.6 ", 0.01},
+      {"Tajikistan", {67.3, 36.7, 75.2, 41.1}, "+proj=aea ", 0.02},
+      {"Central Asia story", {60, 35, 75, 42}, "+proj=aea ", 0.03},
+      {"Fiji across 180", {177.2, -19.2, 181.8, -16.1}, "+proj=aea ", 0.01},
+      {"Horn of Africa", {33, -5, 52, 18}, "+proj=laea ", 0.10},
+      /* larger than regional (4600 km across): 11% in the frame's corners */
+      {"Contiguous USA", {-124.7, 24.5, -67, 49.4}, "+proj=aea ", 0.12},
+      {"Chile, tall", {-75.7, -55.9, -66.4, -17.5}, "+proj=laea ", 0.10},
+      {"Indonesia, on the equator", {95, -11, 141, 6}, "+proj=laea ", 0.10},
+      {"Europe", {-12, 35, 40, 62}, "+proj=aea ", 0.10},
+      {"Svalbard, 80N", {10, 76.4, 33.5, 80.8}, "+proj=laea +lat_0=90 +lon_0=21.8 ", 0.01},
+      {"North Pole, 2000 km", {-180, 72, 180, 90}, "+proj=laea +lat_0=90 +lon_0=0 ", 0.10},
+      {"Greenland", {-73, 59.8, -12, 83.6}, "+proj=laea +lat_0=90 +lon_0=-42.5 ", 0.10},
+      /* continents and the world: equal-area, but no projection keeps shapes there */
+      {"Antarctica", {-180, -90, 180, -60}, "+proj=laea +lat_0=-90 ", 0.25},
+      /* 15 degrees from the pole: not polar, a conic */
+      {"Antarctic Peninsula, 75S", {-75, -75, -55, -60}, "+proj=aea +lat_1=-72.5 ", 0.05},
+      {"Russia across 180", {19.6, 41.2, 190.3, 81.9}, "+proj=laea +lat_0=90 +lon_0=105 ", 0.6},
+      {"World", {-180, -90, 180, 90}, "+proj=eqearth +lon_0=0 ", HUGE_VAL},
+      {"World of the story, 20E-160E", {-60, -60, 200, 75}, "+proj=eqearth +lon_0=70 ", HUGE_VAL},
+  };
+  bool bad = false;
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    const auto_case *c = &cases[i];
+    char def[256];
+    bm_proj_auto_definition(c->ll, def, sizeof def);
+    bm_proj *p = make(def);
+    bm_view v;
+    bm_error err;
+    bm_error_clear(&err);
+    assert_int_equal(bm_view_fit(p, c->ll, 0.1, 1200, 800, &v, &err), BM_OK);
+    double d = bm_proj_max_distortion(p, v.proj, 20);
+    bool ok = !strncmp(def, c->family, strlen(c->family)) && d < c->max_distortion;
+    printf("%-30s %5.1f%%  %s%s\n", c->what, 100 * d, def, ok ? "" : "   <-- WRONG");
+    bad |= !ok;
+    bm_proj_destroy(p);
+  }
+  if (bad) fail_msg("auto picked the wrong family or distorts too much (see above)");
 }
 
 /* ---- view ----------------------------------------------------------------- */
@@ -543,7 +623,9 @@ int main(void) {
       /* auto projection */
       cmocka_unit_test(test_auto_for_central_asia_is_equal_area_centred),
       cmocka_unit_test(test_auto_for_world_is_equal_earth),
+      cmocka_unit_test(test_which_projections_tear),
       cmocka_unit_test(test_auto_for_polar_cap_is_polar_laea),
+      cmocka_unit_test(test_auto_table_family_and_distortion),
       /* view */
       cmocka_unit_test(test_view_fit_aspect_and_query),
       cmocka_unit_test(test_view_fit_across_antimeridian),

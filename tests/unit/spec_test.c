@@ -99,7 +99,7 @@ static void test_unknown_nested_key_points_at_it(void **state) {
                     "  margins: 10%\n",
                     3, 3,
                     "unknown key 'margins' in extent; valid keys are: bbox, countries, margin, "
-                    "center, radius_km");
+                    "center, radius_km, include_territories");
 }
 
 static void test_yaml_syntax_error_has_location(void **state) {
