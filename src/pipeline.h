@@ -19,6 +19,8 @@ typedef struct {
   bool debug_labels;         /* draw candidate and placed label boxes */
   bool label_naive;          /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
+  const char *language;      /* overrides the spec's language when set */
+  bool strict_language;      /* a label left untranslated is an error, not a warning */
 } bm_render_options;
 
 typedef struct {
@@ -28,6 +30,12 @@ typedef struct {
   size_t labels_placed, labels_dropped;
   char projection[512]; /* the PROJ definition used */
   char scale[8];        /* the data scale used */
+  /* the map's language, and the base-map labels it shows that have no name in it (kept
+   * in the data's default name): a comma-separated list, for a warning */
+  char language[16];
+  size_t n_untranslated;
+  char untranslated[2048];
+  bool no_catalogue; /* the language has no message catalogue: furniture stays English */
 } bm_render_stats;
 
 /* One output of a render: a file (path set; written atomically) or memory

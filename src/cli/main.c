@@ -8,6 +8,7 @@
 
 #include "bordermap.h"
 #include "core/util.h"
+#include "lang/lang.h"
 #include "load/catalog.h"
 #include "load/fetch.h"
 #include "load/load.h"
@@ -19,6 +20,9 @@
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4, EXIT_OUTPUT = 5 };
 
 /* One help text per command: `bordermap CMD --help` prints its own, `bordermap --help` all. */
+#define LANGUAGE_HELP                                                                              \
+  "      --language CODE       the map's language (overrides the spec's language:), e.g. fa, ru\n" \
+  "      --strict-language     a base-map label with no name in that language is an error\n"
 #define RENDER_HELP                                                                                \
   "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"                                        \
   "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"       \
@@ -33,16 +37,18 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n" \
   "      --naive-labels        place labels the naive way (greedy, one position each), to "        \
   "compare\n"                                                                                      \
-  "      --timings             print how long each stage took (standard error)\n"                  \
+  "      --timings             print how long each stage took (standard error)\n" LANGUAGE_HELP    \
   "      -q, --quiet           print nothing but errors\n"                                         \
   "      -h, --help            this help\n"
 #define BATCH_HELP                                                                                 \
-  "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--quiet]\n"        \
+  "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--language "       \
+  "CODE]\n"                                                                                        \
+  "                [--strict-language] [--quiet]\n"                                                \
   "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"        \
   "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"            \
   "      -o, --output DIR      output folder (default out/)\n"                                     \
   "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
-  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      --data DIR            Natural Earth data folder\n" LANGUAGE_HELP                          \
   "      -q, --quiet           print nothing but errors\n"                                         \
   "      -h, --help            this help\n"
 #define FETCH_HELP                                                                                 \
@@ -137,9 +143,27 @@ enum {
   OPT_TIMINGS,
   OPT_FROM,
   OPT_SCALES,
+  OPT_LANGUAGE,
+  OPT_STRICT_LANGUAGE,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
+
+/* One warning for the labels a map shows in their default name, its language lacking one;
+ * and one when the language has no message catalogue. */
+static void language_warning(const char *spec_path, const bm_render_stats *st) {
+  if (st->no_catalogue)
+    fprintf(stderr,
+            "bordermap: warning: %s: language %s has no message catalogue (lang/%s.yaml); "
+            "legend, scale and credit text stay in English (set them with messages:)\n",
+            spec_path, st->language, st->language);
+  if (st->n_untranslated)
+    fprintf(stderr,
+            "bordermap: warning: %s: %zu label%s left untranslated (no %s name in the data or "
+            "the catalogue): %s\n",
+            spec_path, st->n_untranslated, st->n_untranslated > 1 ? "s" : "", st->language,
+            st->untranslated);
+}
 
 static int cmd_render(int argc, char **argv) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
@@ -153,6 +177,8 @@ static int cmd_render(int argc, char **argv) {
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
+                                       {"language", required_argument, 0, OPT_LANGUAGE},
+                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   const char *outputs[16], *format = NULL;
@@ -192,6 +218,14 @@ static int cmd_render(int argc, char **argv) {
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
     case OPT_FORMAT: format = optarg; break;
+    case OPT_LANGUAGE:
+      if (!bm_lang_code_valid(optarg))
+        return usage_error("--language takes a language code, two or three lower-case letters "
+                           "(ISO 639-1: en, fa, ru, ar, zh ...), not '%s'",
+                           optarg);
+      ro.language = optarg;
+      break;
+    case OPT_STRICT_LANGUAGE: ro.strict_language = true; break;
     case OPT_HELP: fputs(render_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
     }
@@ -236,6 +270,7 @@ static int cmd_render(int argc, char **argv) {
   bm_render_stats stats;
   if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
     rc = report(&err);
+  if (rc == EXIT_OK) language_warning(spec_path, &stats);
   for (int i = 0; i < nout; i++) {
     if (!outs[i].path && rc == EXIT_OK &&
         (fwrite(outs[i].data, 1, outs[i].len, stdout) != outs[i].len || fflush(stdout))) {
@@ -282,12 +317,16 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
 
 /* Renders every spec; one failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"output", required_argument, 0, 'o'},    {"format", required_argument, 0, OPT_FORMAT},
-      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
-      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
-  const char *dir = "out", *formats = "png";
-  bool quiet = false;
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"format", required_argument, 0, OPT_FORMAT},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"language", required_argument, 0, OPT_LANGUAGE},
+                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
+  const char *dir = "out", *formats = "png", *language = NULL;
+  bool quiet = false, strict_language = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   int c;
@@ -299,6 +338,14 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
+    case OPT_LANGUAGE:
+      if (!bm_lang_code_valid(optarg))
+        return usage_error("--language takes a language code, two or three lower-case letters "
+                           "(ISO 639-1: en, fa, ru, ar, zh ...), not '%s'",
+                           optarg);
+      language = optarg;
+      break;
+    case OPT_STRICT_LANGUAGE: strict_language = true; break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
     }
@@ -318,7 +365,8 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {.data_dir = data};
+  bm_render_options ro = {
+      .data_dir = data, .language = language, .strict_language = strict_language};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
     bm_spec *spec = bm_spec_load(argv[i], &err);
@@ -337,6 +385,7 @@ static int cmd_batch(int argc, char **argv) {
     /* the map is computed once and painted once per format */
     bm_render_stats stats;
     if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
+    if (good) language_warning(argv[i], &stats);
     for (int f = 0; good && f < nfmt && !quiet; f++)
       fprintf(stderr, "wrote %s\n", paths[f]);
     if (good)
@@ -362,10 +411,14 @@ static int cmd_data(int argc, char **argv) {
   }
   bool fetch = !strcmp(sub, "fetch"), list = !strcmp(sub, "list");
   if (!fetch && !list) return usage_error("unknown data subcommand '%s'; valid: fetch, list", sub);
-  static const struct option opts[] = {
-      {"from", required_argument, 0, OPT_FROM}, {"scales", required_argument, 0, OPT_SCALES},
-      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
-      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
+  static const struct option opts[] = {{"from", required_argument, 0, OPT_FROM},
+                                       {"scales", required_argument, 0, OPT_SCALES},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"language", required_argument, 0, OPT_LANGUAGE},
+                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   const char *from = NULL, *scales = NULL;

@@ -10,6 +10,13 @@ static bm_text_style tstyle(double size, int weight, double wrap) {
   return (bm_text_style){.size = size, .weight = weight, .wrap_width = wrap};
 }
 
+/* A furniture text style: right-to-left in an RTL map. */
+static bm_text_style fstyle(const bm_furniture *f, double size, int weight, double wrap) {
+  bm_text_style ts = tstyle(size, weight, wrap);
+  ts.rtl = f->rtl;
+  return ts;
+}
+
 static void unref(PangoLayout **l) {
   if (*l) g_object_unref(*l);
   *l = NULL;
@@ -55,17 +62,23 @@ static void credit_line(bm_furniture *f, const bm_style *st, const char *credit,
                         const char *view) {
   unref(&f->credit);
   char line[1400];
-  snprintf(line, sizeof line, "%s%sBase map: Natural Earth%s%s%s%s", credit ? credit : "",
-           credit ? "  ·  " : "", view ? "  ·  " : "", view ? view : "", date ? "  ·  " : "",
+  const char *sep = bm_lang_message(f->lang, "separator");
+  snprintf(line, sizeof line, "%s%s%s%s%s%s%s", credit ? credit : "", credit ? sep : "",
+           bm_lang_message(f->lang, "base_map"), view ? sep : "", view ? view : "", date ? sep : "",
            date ? date : "");
   double w = f->width, h = f->height, cw, ch;
-  bm_text_style cs = tstyle(st->credit_size * f->k, 400, w - 2 * f->pad);
+  bm_text_style cs = fstyle(f, st->credit_size * f->k, 400, w - 2 * f->pad);
   f->credit = bm_text_layout(f->text, line, &cs);
   bm_text_size(f->credit, &cw, &ch);
   f->cx = f->pad;
   f->cy = h - f->pad * 0.6 - ch;
-  /* the credit's box is the last one layout added */
-  f->boxes[f->nboxes - 1] = (bm_bbox){0, f->cy - 3 * f->k, f->cx + cw + 6 * f->k, h};
+  /* the credit's box is the last one layout added; right to left, it ends at the right
+   * padding */
+  if (f->rtl) {
+    f->cx = w - f->pad - bm_text_right(f->credit);
+    f->boxes[f->nboxes - 1] = (bm_bbox){w - f->pad - cw - 6 * f->k, f->cy - 3 * f->k, w, h};
+  } else
+    f->boxes[f->nboxes - 1] = (bm_bbox){0, f->cy - 3 * f->k, f->cx + cw + 6 * f->k, h};
 }
 
 void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, double k, int width,
@@ -78,12 +91,12 @@ void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, dou
   f->pad = 16 * k;
   double maxw = w * 0.55, tw = 0, th = 0, sw = 0, sh = 0;
   if (title) {
-    bm_text_style ts = tstyle(st->title_size * k, 700, maxw);
+    bm_text_style ts = fstyle(f, st->title_size * k, 700, maxw);
     f->title = bm_text_layout(text, title, &ts);
     bm_text_size(f->title, &tw, &th);
   }
   if (subtitle) {
-    bm_text_style ts = tstyle(st->subtitle_size * k, 400, maxw);
+    bm_text_style ts = fstyle(f, st->subtitle_size * k, 400, maxw);
     f->subtitle = bm_text_layout(text, subtitle, &ts);
     bm_text_size(f->subtitle, &sw, &sh);
   }
@@ -91,8 +104,17 @@ void bm_furniture_layout(bm_furniture *f, bm_text *text, const bm_style *st, dou
   f->ty = f->pad;
   f->sy = f->ty + th + (th > 0 ? 4 * k : 0);
   f->nboxes = 0;
-  if (title || subtitle)
-    f->boxes[f->nboxes++] = (bm_bbox){0, 0, f->pad + fmax(tw, sw) + 6 * k, f->sy + sh + 6 * k};
+  f->title_box = bm_bbox_empty();
+  /* right to left, both lines are aligned right within maxw: their right edge is the
+   * right padding */
+  if (f->rtl) f->tx = w - f->pad - maxw;
+  if (title || subtitle) {
+    double bw = fmax(tw, sw);
+    f->title_box = f->rtl ? (bm_bbox){w - f->pad - bw, f->ty, w - f->pad, f->sy + sh}
+                          : (bm_bbox){f->pad, f->ty, f->pad + bw, f->sy + sh};
+    f->boxes[f->nboxes++] = f->rtl ? (bm_bbox){w - f->pad - bw - 6 * k, 0, w, f->sy + sh + 6 * k}
+                                   : (bm_bbox){0, 0, f->pad + bw + 6 * k, f->sy + sh + 6 * k};
+  }
   f->nboxes++;
   credit_line(f, st, credit, NULL, NULL);
 }
@@ -179,7 +201,7 @@ static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
   *texts = calloc(L->n ? L->n : 1, sizeof **texts);
   double tw = 0, th = 0, rows = 0;
   if (title && title_out) {
-    bm_text_style ts = tstyle(st->legend_size * k, 700, 240 * k);
+    bm_text_style ts = fstyle(f, st->legend_size * k, 700, 240 * k);
     *title_out = bm_text_layout(f->text, title, &ts);
     bm_text_size(*title_out, &tw, &th);
     th += 4 * k;
@@ -188,7 +210,7 @@ static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
   for (size_t i = 0; *texts && i < L->n; i++) {
     bool note = L->v[i].symbol == BM_LEGEND_TEXT;
     bm_text_style ts =
-        tstyle((note ? st->legend_size - 1 : st->legend_size) * k, 400, (note ? 250 : 220) * k);
+        fstyle(f, (note ? st->legend_size - 1 : st->legend_size) * k, 400, (note ? 250 : 220) * k);
     ts.italic = note;
     (*texts)[i] = bm_text_layout(f->text, L->v[i].text, &ts);
     double rw, rh;
@@ -200,21 +222,38 @@ static void legend_size(bm_furniture *f, const bm_style *st, const bm_legend *L,
   *h = th + rows + 2 * pad - 3 * k;
 }
 
+static bm_corner mirror(bm_corner c) {
+  switch (c) {
+  case BM_CORNER_TOP_LEFT: return BM_CORNER_TOP_RIGHT;
+  case BM_CORNER_TOP_RIGHT: return BM_CORNER_TOP_LEFT;
+  case BM_CORNER_BOTTOM_LEFT: return BM_CORNER_BOTTOM_RIGHT;
+  case BM_CORNER_BOTTOM_RIGHT: return BM_CORNER_BOTTOM_LEFT;
+  default: return c;
+  }
+}
+
 void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furniture_request *req,
                           bm_content *content) {
   double k = f->k;
   stacks s;
   for (int c = 0; c < 5; c++)
     s.top[c] = f->pad, s.bottom[c] = f->height - f->pad;
-  if (f->title || f->subtitle) s.top[BM_CORNER_TOP_LEFT] = f->boxes[0].maxy + 6 * k;
-  static const bm_corner inset_pref[4] = {BM_CORNER_TOP_RIGHT, BM_CORNER_BOTTOM_RIGHT,
-                                          BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_LEFT};
-  static const bm_corner legend_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT,
-                                           BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT};
-  static const bm_corner bar_pref[4] = {BM_CORNER_BOTTOM_LEFT, BM_CORNER_BOTTOM_RIGHT,
-                                        BM_CORNER_TOP_RIGHT, BM_CORNER_TOP_LEFT};
-  static const bm_corner north_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_TOP_RIGHT,
-                                          BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_LEFT};
+  if (f->title || f->subtitle)
+    s.top[f->rtl ? BM_CORNER_TOP_RIGHT : BM_CORNER_TOP_LEFT] = f->boxes[0].maxy + 6 * k;
+  bm_corner inset_pref[4] = {BM_CORNER_TOP_RIGHT, BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT,
+                             BM_CORNER_TOP_LEFT};
+  bm_corner legend_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_BOTTOM_LEFT, BM_CORNER_TOP_RIGHT,
+                              BM_CORNER_TOP_LEFT};
+  bm_corner bar_pref[4] = {BM_CORNER_BOTTOM_LEFT, BM_CORNER_BOTTOM_RIGHT, BM_CORNER_TOP_RIGHT,
+                           BM_CORNER_TOP_LEFT};
+  bm_corner north_pref[4] = {BM_CORNER_BOTTOM_RIGHT, BM_CORNER_TOP_RIGHT, BM_CORNER_BOTTOM_LEFT,
+                             BM_CORNER_TOP_LEFT};
+  if (f->rtl) { /* the usual places, mirrored */
+    bm_corner *prefs[] = {inset_pref, legend_pref, bar_pref, north_pref};
+    for (int p = 0; p < 4; p++)
+      for (int i = 0; i < 4; i++)
+        prefs[p][i] = mirror(prefs[p][i]);
+  }
   if (req->inset && req->inset_w > 0 && req->inset_h > 0)
     f->has_inset = place(f, &s, req->inset_at, inset_pref, req->inset_w, req->inset_h, content,
                          &f->inset_box, &f->inset_corner);
@@ -247,24 +286,21 @@ void bm_furniture_arrange(bm_furniture *f, const bm_style *st, const bm_furnitur
   }
 }
 
-static void bar_text(double km, char *buf, size_t n) {
-  if (km >= 1)
-    snprintf(buf, n, "%g km", km);
-  else
-    snprintf(buf, n, "%g m", km * 1000);
+static void bar_text(const bm_furniture *f, double km, char *buf, size_t n) {
+  bm_lang_km(f->lang, km, buf, n);
 }
 
 void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_scalebar *bar,
                                   const char *note) {
   f->bar = *bar;
-  bar_text(bar->km, f->bar_text, sizeof f->bar_text);
+  bar_text(f, bar->km, f->bar_text, sizeof f->bar_text);
   bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
   unref(&f->bar_layout);
   f->bar_layout = bm_text_layout(f->text, f->bar_text, &ts);
   unref(&f->bar_note_layout);
   if (note && *note) {
     snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
-    bm_text_style ns = tstyle((st->furniture_size - 1) * f->k, 400, 0);
+    bm_text_style ns = fstyle(f, (st->furniture_size - 1) * f->k, 400, 0);
     ns.italic = true;
     f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
   }
@@ -273,7 +309,7 @@ void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_
 
 double bm_furniture_bar_text_width(bm_furniture *f, const bm_style *st, double km) {
   char t[64];
-  bar_text(km, t, sizeof t);
+  bar_text(f, km, t, sizeof t);
   bm_text_style ts = tstyle(st->furniture_size * f->k, 400, 0);
   PangoLayout *l = bm_text_layout(f->text, t, &ts);
   double tw = 0, th = 0;
@@ -285,7 +321,7 @@ double bm_furniture_bar_text_width(bm_furniture *f, const bm_style *st, double k
 void bm_furniture_scalebar_note(bm_furniture *f, const bm_style *st, const char *note, double *w,
                                 double *h) {
   snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
-  bm_text_style ns = tstyle((st->furniture_size - 1) * f->k, 400, 0);
+  bm_text_style ns = fstyle(f, (st->furniture_size - 1) * f->k, 400, 0);
   ns.italic = true;
   unref(&f->bar_note_layout);
   f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
@@ -381,5 +417,5 @@ void bm_furniture_set_north(bm_furniture *f, const bm_style *st, double angle) {
   f->north_angle = angle;
   bm_text_style ts = tstyle(st->furniture_size * f->k, 700, 0);
   unref(&f->north_layout);
-  f->north_layout = bm_text_layout(f->text, "N", &ts);
+  f->north_layout = bm_text_layout(f->text, bm_lang_message(f->lang, "north"), &ts);
 }

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 
 #include "core/geom.h"
+#include "lang/lang.h"
 #include "proj/proj.h"
 #include "spec/spec.h"
 #include "spec/style.h"
@@ -135,6 +136,13 @@ typedef struct {
 } bm_grat_label;
 
 typedef struct {
+  /* the map's language (not owned; NULL: English) and whether the furniture is mirrored
+   * for a right-to-left language: title block and credit line from the right edge, legend
+   * symbols right of their text, corners preferred on the right. Set both before
+   * bm_furniture_layout. */
+  const bm_lang *lang;
+  bool rtl;
+  bm_bbox title_box;                      /* the title block's box (empty when there is none) */
   PangoLayout *title, *subtitle, *credit; /* owned */
   double pad, tx, ty, sy, cx, cy;
   bm_bbox boxes[BM_FURNITURE_MAX_BOXES]; /* areas labels must avoid, in pixels */

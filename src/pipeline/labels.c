@@ -288,7 +288,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
     if (r->label)
       snprintf(text, sizeof text, "%s", r->label);
     else
-      snprintf(text, sizeof text, "%g km", r->radius_km);
+      bm_lang_km(&m->lang, r->radius_km, text, sizeof text);
     bm_label l = {.text = text,
                   .layer = "ring",
                   .kind = BM_LABEL_LINE,
@@ -314,10 +314,18 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
   for (size_t i = 0; i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];
     if ((!bd->label && !bd->length) || !pl_geom_in_frame(m, &s->border[i])) continue;
-    char km[32];
+    char km[96], num[64];
+    /* "1,170 km", in the map's digits and unit */
     bm_story_format_km(s->border_m[i], km, sizeof km);
+    if (!bm_lang_is_english(&m->lang)) {
+      char *sp = strrchr(km, ' ');
+      if (sp) *sp = '\0';
+      bm_lang_digits(&m->lang, km, num, sizeof num);
+      snprintf(km, sizeof km, "%s %s", num, bm_lang_message(&m->lang, "km"));
+    }
     if (bd->label && bd->length)
-      snprintf(text, sizeof text, "%s, %s", bd->label, km);
+      snprintf(text, sizeof text, "%s%s%s", bd->label, bm_lang_message(&m->lang, "list_separator"),
+               km);
     else if (bd->label)
       snprintf(text, sizeof text, "%s", bd->label);
     else

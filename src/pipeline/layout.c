@@ -27,6 +27,17 @@ static bool add_item(bm_legend *L, bm_legend_symbol sym, const char *text) {
   return bm_legend_add(L, &it);
 }
 
+/* A site kind's legend entry in the map's language. */
+static const char *site_text(map *m, bm_site_kind k) {
+  switch (k) {
+  case BM_SITE_FACTORY: return bm_lang_message(&m->lang, "factory");
+  case BM_SITE_MILITARY_BASE: return bm_lang_message(&m->lang, "military_base");
+  case BM_SITE_AIRFIELD: return bm_lang_message(&m->lang, "airfield");
+  case BM_SITE_CITY: return bm_lang_message(&m->lang, "city");
+  default: return bm_lang_message(&m->lang, "site");
+  }
+}
+
 /* The legend: exactly what the map draws inside its frame, in order of importance. */
 static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, bm_legend *panel) {
   const bm_spec *spec = m->spec;
@@ -40,16 +51,16 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
           y > m->view.height)
         continue;
       approx |= m->sites->sites[i].approximate;
-      bm_legend_item it = {.symbol = BM_LEGEND_SITE,
-                           .site_kind = order[o],
-                           .text = (char *)bm_legend_site_text(order[o])};
+      bm_legend_item it = {
+          .symbol = BM_LEGEND_SITE, .site_kind = order[o], .text = (char *)site_text(m, order[o])};
       if (!bm_legend_add(L, &it)) return false;
       break;
     }
   for (size_t i = 0; i < spec->n_rings; i++) {
     const bm_ring *r = &spec->rings[i];
-    char t[64];
-    snprintf(t, sizeof t, "%g km range", r->radius_km);
+    char t[160], km[96];
+    bm_lang_km(&m->lang, r->radius_km, km, sizeof km);
+    bm_lang_format(&m->lang, "range", t, sizeof t, 1, "km", km);
     if (pl_geom_in_frame(m, &s->ring_line[i]) && !add_item(L, BM_LEGEND_RING,
                                                            r->legend  ? r->legend
                                                            : r->label ? r->label
@@ -63,7 +74,7 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
                          .arrow = r->arrow,
                          .text = r->legend  ? r->legend
                                  : r->label ? r->label
-                                            : "Route"};
+                                            : (char *)bm_lang_message(&m->lang, "route")};
     if (pl_geom_in_frame(m, &s->route[i]) && !bm_legend_add(L, &it)) return false;
   }
   for (size_t i = 0; i < spec->n_areas; i++) {
@@ -72,13 +83,13 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
         !add_item(L, a->hatch ? BM_LEGEND_HATCH : BM_LEGEND_FILL,
                   a->legend  ? a->legend
                   : a->label ? a->label
-                             : "Area"))
+                             : bm_lang_message(&m->lang, "area")))
       return false;
   }
   for (size_t i = 0; i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];
-    char t[128];
-    snprintf(t, sizeof t, "%s-%s border", bd->a.code, bd->b.code);
+    char t[256];
+    bm_lang_format(&m->lang, "border", t, sizeof t, 2, "a", bd->a.code, "b", bd->b.code);
     bm_legend_item it = {.symbol = BM_LEGEND_BORDER,
                          .line_class = bd->has_class ? bd->cls : BM_BOUNDARY_INTERNATIONAL,
                          .text = bd->legend  ? bd->legend
@@ -95,11 +106,11 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
         strstr(names, nm))
       continue;
     n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s",
-                          count++ ? ", " : "", nm);
+                          count++ ? bm_lang_message(&m->lang, "list_separator") : "", nm);
   }
   if (count) {
-    char t[460];
-    snprintf(t, sizeof t, "%s %s", names, count > 1 ? "provinces" : "province");
+    char t[600];
+    bm_lang_format(&m->lang, count > 1 ? "provinces" : "province", t, sizeof t, 1, "names", names);
     if (!add_item(L, BM_LEGEND_HL_PROVINCE, t)) return false;
   }
   names[0] = '\0';
@@ -110,19 +121,19 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
         strstr(names, nm))
       continue;
     n += (size_t)snprintf(names + n, n < sizeof names ? sizeof names - n : 0, "%s%s",
-                          count++ ? ", " : "", nm);
+                          count++ ? bm_lang_message(&m->lang, "list_separator") : "", nm);
   }
   if (count && !add_item(L, BM_LEGEND_HL_COUNTRY, names)) return false;
   /* each class of unsettled line the map draws in its frame: its own entry and dash */
   static const struct {
     bm_boundary_class cls;
     bm_legend_symbol sym;
-    const char *text;
-  } kinds[] = {{BM_BOUNDARY_DISPUTED, BM_LEGEND_DISPUTED, "Disputed boundary"},
-               {BM_BOUNDARY_LINE_OF_CONTROL, BM_LEGEND_LINE_OF_CONTROL, "Line of control"},
-               {BM_BOUNDARY_INDEFINITE, BM_LEGEND_INDEFINITE, "Indefinite boundary"},
-               {BM_BOUNDARY_LEASE, BM_LEGEND_LEASE, "Lease limit"},
-               {BM_BOUNDARY_OVERLAY, BM_LEGEND_OVERLAY, "Overlay limit (buffer zone)"}};
+    const char *key; /* message */
+  } kinds[] = {{BM_BOUNDARY_DISPUTED, BM_LEGEND_DISPUTED, "disputed"},
+               {BM_BOUNDARY_LINE_OF_CONTROL, BM_LEGEND_LINE_OF_CONTROL, "line_of_control"},
+               {BM_BOUNDARY_INDEFINITE, BM_LEGEND_INDEFINITE, "indefinite"},
+               {BM_BOUNDARY_LEASE, BM_LEGEND_LEASE, "lease_limit"},
+               {BM_BOUNDARY_OVERLAY, BM_LEGEND_OVERLAY, "overlay_limit"}};
   for (size_t kd = 0; kd < sizeof kinds / sizeof kinds[0]; kd++) {
     bool drawn = false;
     for (size_t i = 0; i < b->boundaries.n && !drawn; i++)
@@ -130,7 +141,8 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
           b->boundary_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->boundaries.f[i].geom);
     for (size_t i = 0; i < b->disputed.n && !drawn; i++)
       drawn = b->disputed_class[i] == kinds[kd].cls && pl_geom_in_frame(m, &b->disputed.f[i].geom);
-    if (drawn && !add_item(L, kinds[kd].sym, kinds[kd].text)) return false;
+    if (drawn && !add_item(L, kinds[kd].sym, bm_lang_message(&m->lang, kinds[kd].key)))
+      return false;
   }
   for (size_t i = 0; i < spec->n_callouts; i++) {
     double x = s->callout_xy[2 * i], y = s->callout_xy[2 * i + 1];
@@ -139,7 +151,7 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
     snprintf(it.marker, sizeof it.marker, "%s", s->marker[i]);
     if (!bm_legend_add(spec->legend.callouts_panel ? panel : L, &it)) return false;
   }
-  if (approx && !add_item(L, BM_LEGEND_TEXT, "Approximate location: placed at its city"))
+  if (approx && !add_item(L, BM_LEGEND_TEXT, bm_lang_message(&m->lang, "approximate")))
     return false;
   return bm_legend_apply_spec(L, &spec->legend);
 }
@@ -242,12 +254,15 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
   snprintf(f->inset_def, sizeof f->inset_def, "%s", bm_proj_definition(ip));
   f->inset_proj = iv->proj;
   const char *sc = 1 / iv->px_per_m > 20000 ? "110m" : "50m";
-  static const char *const cf[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
+  static const char *const cf0[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
+  const char *cf[8];
+  pl_name_fields(m, cf0, cf, 8);
   bm_features cs = {0}, bl = {0};
   unsigned char *bl_class = NULL; /* a line the point of view does not recognise is left out */
   bm_status st;
   if ((st = pl_read_layer(m, "countries", sc, &iv->query, cf, &cs)) ||
-      (st = pl_read_boundaries(m, "boundaries", sc, &iv->query, NULL, false, &bl, &bl_class))) {
+      (st = pl_read_boundaries(m, "boundaries", sc, &iv->query, NULL, false, &bl, &bl_class)) ||
+      (st = pl_translate(m, &cs))) {
     bm_features_free(&cs);
     bm_features_free(&bl);
     free(bl_class);
@@ -282,8 +297,10 @@ static bm_status inset_fill(map *m, bm_proj *ip, bm_view *iv, bm_furniture *f) {
       bm_geom c;
       bm_geom_init(&c, BM_GEOM_POLYGON);
       append_clipped(&cs.f[i].geom, dx, dy, box, &c);
-      if (bm_geom_label_anchor(&c, &x, &y, &rad))
+      if (bm_geom_label_anchor(&c, &x, &y, &rad)) {
         bm_furniture_add_inset_label(f, &m->style, name, x, y);
+        pl_untranslated_shown(m, name);
+      }
       bm_geom_free(&c);
     }
   }
@@ -392,17 +409,19 @@ static bm_status graticule(map *m, story *s, bm_furniture *f) {
 
 /* Title block and credit first, then what goes in the corners. */
 bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
+  f->lang = &m->lang;
+  f->rtl = m->lang.rtl;
   bm_furniture_layout(f, m->text, &m->style, m->k, m->view.width, m->view.height, m->spec->title,
                       m->spec->subtitle, m->spec->credit);
   const bm_spec *spec = m->spec;
   bm_status st = BM_OK;
   /* the credit names whose view of the boundaries the map shows */
-  char view[160];
+  char view[400];
   if (spec->point_of_view)
-    snprintf(view, sizeof view, "Boundaries: as seen by %s (Natural Earth point of view)",
-             spec->point_of_view->name);
+    bm_lang_format(&m->lang, "boundaries_pov", view, sizeof view, 1, "country",
+                   spec->point_of_view->name);
   else
-    snprintf(view, sizeof view, "Boundaries: Natural Earth de facto view");
+    bm_lang_format(&m->lang, "boundaries", view, sizeof view, 0);
   bm_furniture_set_credit(f, &m->style, spec->credit, spec->date, view);
   if (!build_legend(m, b, s, sp, &f->legend, &f->panel))
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
@@ -430,9 +449,9 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
       const char *method = bm_proj_method(m->proj);
       char note[160];
       if (*method && strcmp(method, "unknown"))
-        snprintf(note, sizeof note, "Scale varies: %s projection", method);
+        bm_lang_format(&m->lang, "scale_varies", note, sizeof note, 1, "projection", method);
       else
-        snprintf(note, sizeof note, "Scale varies across this map");
+        bm_lang_format(&m->lang, "scale_varies_plain", note, sizeof note, 0);
       bm_furniture_scalebar_note(f, &m->style, note, &req.scalebar_note_w, &req.scalebar_note_h);
     }
   }

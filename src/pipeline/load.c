@@ -145,23 +145,30 @@ bm_status pl_load_base(map *m, base *b) {
   static const char *const region_f[] = {"NAME", "FEATURECLA", "SCALERANK", NULL};
   static const char *const place_f[] = {"NAME",    "FEATURECLA", "SCALERANK", "LABELRANK",
                                         "POP_MAX", "ADM0CAP",    "ADM0_A3",   NULL};
+  /* each with the NAME_<LANG> field of the map's language */
+  const char *cf[8], *pvf[8], *rf[8], *rgf[8], *plf[12];
+  pl_name_fields(m, country_f, cf, 8);
+  pl_name_fields(m, province_f, pvf, 8);
+  pl_name_fields(m, river_f, rf, 8);
+  pl_name_fields(m, region_f, rgf, 8);
+  pl_name_fields(m, place_f, plf, 12);
   const char *sc = m->scale;
   bm_status st;
   if ((st = pl_read_layer(m, "land", sc, q, NULL, &b->land)) ||
       (st = pl_read_layer(m, "lakes", sc, q, NULL, &b->lakes)) ||
       (st = pl_read_layer(m, "glaciers", sc, q, NULL, &b->glaciers)) ||
-      (st = read_countries(m, sc, q, country_f, &b->countries)) ||
-      (st = pl_read_layer(m, "rivers", sc, q, river_f, &b->rivers)) ||
+      (st = read_countries(m, sc, q, cf, &b->countries)) ||
+      (st = pl_read_layer(m, "rivers", sc, q, rf, &b->rivers)) ||
       (st = pl_read_boundaries(m, "boundaries", sc, q, NULL, true, &b->boundaries,
                                &b->boundary_class)) ||
       (st = pl_read_boundaries(m, "disputed", sc, q, NULL, false, &b->disputed,
                                &b->disputed_class)) ||
-      (st = pl_read_layer(m, "regions", sc, q, region_f, &b->regions)) ||
-      (m->spec->show_places && (st = pl_read_layer(m, "places", sc, q, place_f, &b->places))))
+      (st = pl_read_layer(m, "regions", sc, q, rgf, &b->regions)) ||
+      (m->spec->show_places && (st = pl_read_layer(m, "places", sc, q, plf, &b->places))))
     return st;
   if (m->spec->n_highlight_provinces || m->spec->n_highlight_countries)
     /* 10m always: the coarser province layers cover only a few countries */
-    if ((st = pl_read_layer(m, "provinces", "10m", q, province_f, &b->provinces))) return st;
+    if ((st = pl_read_layer(m, "provinces", "10m", q, pvf, &b->provinces))) return st;
 
   /* resolve the highlights against the data, before projecting drops anything */
   const bm_spec *s = m->spec;
@@ -186,6 +193,10 @@ bm_status pl_load_base(map *m, base *b) {
     for (size_t k = 0; c && k < s->n_highlight_provinces; k++)
       if (!bm_strcasecmp(c, s->highlight_provinces[k].country)) b->province_in_story[i] = true;
   }
+  /* names in the map's language, once the highlights are matched on the data's names */
+  bm_features *named[] = {&b->countries, &b->provinces, &b->rivers, &b->regions, &b->places};
+  for (size_t i = 0; i < sizeof named / sizeof named[0]; i++)
+    if ((st = pl_translate(m, named[i]))) return st;
   return BM_OK;
 }
 

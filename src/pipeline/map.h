@@ -15,7 +15,9 @@
 
 #include "core/atomic.h"
 #include "core/error.h"
+#include "core/util.h"
 #include "label/label.h"
+#include "lang/lang.h"
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
@@ -47,6 +49,11 @@ typedef struct {
   bool earth_edge;
   bm_render_stats *stats;
   bm_error *err;
+  /* the map's language; the Natural Earth names it has no translation for (kept in the
+   * default name), and those of them the map shows */
+  bm_lang lang;
+  bm_strlist untranslated, untranslated_shown;
+  char name_field[24]; /* "NAME_FA" */
 } map;
 
 typedef struct {
@@ -145,6 +152,23 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
 
 /* ---- labels.c: label requests and placement ---- */
 bm_status pl_label(map *m, computed *c);
+
+/* ---- language.c: names in the map's language ---- */
+/* "NAME_FA" for the map's language fa. */
+void pl_name_field(const map *m, char *buf, size_t n);
+/* The field list base plus NAME_<LANG> for the map's language (out holds cap entries,
+ * NULL-terminated). */
+void pl_name_fields(const map *m, const char *const *base, const char **out, size_t cap);
+/* Replaces each feature's NAME with its NAME_<LANG> value, else the catalogue's name; a
+ * name with neither is kept and remembered as untranslated. Nothing for English. */
+bm_status pl_translate(map *m, bm_features *fs);
+/* True when name is one the map keeps untranslated. */
+bool pl_untranslated(const map *m, const char *name);
+/* Notes a shown label that stayed untranslated (once each). */
+void pl_untranslated_shown(map *m, const char *name);
+/* After placing labels: the untranslated base-map labels placed, into the stats; an error
+ * under strict_language. */
+bm_status pl_language_check(map *m, const computed *c);
 
 /* ---- paint.c: the computed map through a backend ---- */
 void pl_paint(const map *m, const computed *c, bm_backend *be);

@@ -30,6 +30,16 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   double t0 = now(), t;
   bm_error_clear(err);
 
+  const char *language = opt->language && *opt->language ? opt->language : spec->language;
+  if (language && !bm_lang_code_valid(language)) {
+    st = bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0,
+                      "language '%s' is not a language code; give two or three lower-case "
+                      "letters (ISO 639-1), e.g. en, fa, ru, ar, zh",
+                      language);
+    goto done;
+  }
+  if ((st = bm_lang_load(language, spec->messages, spec->n_messages, &m.lang, err))) goto done;
+  pl_name_field(&m, m.name_field, sizeof m.name_field);
   bm_style_defaults(&m.style);
   if ((st = bm_style_load(spec->style_path, &m.style, err))) goto done;
   if (!(m.catalog = bm_catalog_create(err))) {
@@ -51,7 +61,8 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   stats->t_project = now() - t;
   t = now();
 
-  if ((st = pl_layout(&m, &c.base, &c.story, &c.sites, &c.furniture)) || (st = pl_label(&m, &c)))
+  if ((st = pl_layout(&m, &c.base, &c.story, &c.sites, &c.furniture)) || (st = pl_label(&m, &c)) ||
+      (st = pl_language_check(&m, &c)))
     goto done;
   stats->t_label = now() - t;
   t = now();
@@ -76,6 +87,9 @@ done:
   bm_geom_free(&m.earth);
   bm_text_destroy(m.text);
   bm_catalog_destroy(m.catalog);
+  bm_lang_free(&m.lang);
+  bm_strlist_free(&m.untranslated);
+  bm_strlist_free(&m.untranslated_shown);
   return st;
 }
 

@@ -19,10 +19,13 @@ static void paint_legend(const bm_furniture *f, bm_backend *be, const bm_style *
   double k = f->k, pad = 8 * k;
   panel_bg(be, box, st);
   double y = box.miny + pad;
+  /* right to left: the title and text end at the right padding, symbols on the right */
+  bool rtl = f->rtl;
   if (title) {
     double w, h;
     bm_text_size(title, &w, &h);
-    bm_paint_text(be, title, box.minx + pad, y, st->text, 0, st->halo);
+    double tx = rtl ? box.maxx - pad - bm_text_right(title) : box.minx + pad;
+    bm_paint_text(be, title, tx, y, st->text, 0, st->halo);
     y += h + 4 * k;
   }
   for (size_t i = 0; i < L->n; i++) {
@@ -30,10 +33,13 @@ static void paint_legend(const bm_furniture *f, bm_backend *be, const bm_style *
     bm_text_size(texts[i], &w, &h);
     bool note = L->v[i].symbol == BM_LEGEND_TEXT;
     double row = note ? h : fmax(h, f->row_h_min);
+    double sx =
+        rtl ? box.maxx - pad - f->swatch_w / 2 + 3 * k : box.minx + pad + f->swatch_w / 2 - 3 * k;
     if (!note)
-      bm_paint_legend_swatch(be, f->text, &L->v[i], box.minx + pad + f->swatch_w / 2 - 3 * k,
-                             y + fmin(row, f->row_h_min) / 2, 12 * k, st, k);
+      bm_paint_legend_swatch(be, f->text, &L->v[i], sx, y + fmin(row, f->row_h_min) / 2, 12 * k, st,
+                             k);
     double tx = box.minx + pad + (note ? 0 : f->swatch_w);
+    if (rtl) tx = box.maxx - pad - (note ? 0 : f->swatch_w) - bm_text_right(texts[i]);
     double ty = y + (row - h) / 2;
     if (h > f->row_h_min) ty = y; /* wrapped text starts at the top */
     bm_paint_text(be, texts[i], tx, ty, note ? st->text_muted : st->text, 0, st->halo);

@@ -35,6 +35,12 @@ void bm_spec_free(bm_spec *s) {
   free(s->title);
   free(s->subtitle);
   free(s->credit);
+  free(s->language);
+  for (size_t i = 0; i < s->n_messages; i++) {
+    free(s->messages[i].key);
+    free(s->messages[i].value);
+  }
+  free(s->messages);
   free(s->extent_countries);
   free(s->projection);
   free(s->scale);
@@ -421,8 +427,8 @@ static bm_status parse_sites(ctx *c, const bm_yaml *y) {
 
 static bm_status parse_root(ctx *c, const bm_yaml *root) {
   static const char *const keys[] = {
-      "title", "subtitle", "credit",    "size",  "page",   "extent",           "projection",
-      "scale", "style",    "highlight", "sites", "places", BM_SPEC_STORY_KEYS, NULL};
+      "title", "subtitle",  "credit", "size",   "page",     "extent",   "projection",       "scale",
+      "style", "highlight", "sites",  "places", "language", "messages", BM_SPEC_STORY_KEYS, NULL};
   bm_spec *s = c->s;
   if (bm_yaml_check_keys(root, keys, "the map spec", c->file, c->err)) return BM_ERR_SPEC;
   const bm_yaml *v;
@@ -477,6 +483,33 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
       s->show_places = s->all_places = true;
     else if (bm_yaml_bool(v, c->file, "places (true, false or all)", &s->show_places, c->err))
       return BM_ERR_SPEC;
+  }
+  if ((v = bm_yaml_get(root, "language"))) {
+    if (bm_yaml_string(v, c->file, "language", &s->language, c->err)) return BM_ERR_SPEC;
+    s->language_pos = pos_of(v);
+    if (!bm_lang_code_valid(s->language))
+      return FAIL(v,
+                  "language '%s' is not a language code; give two or three lower-case letters "
+                  "(ISO 639-1), e.g. en, fa, ru, ar, zh, de, fr",
+                  s->language);
+  }
+  if ((v = bm_yaml_get(root, "messages"))) {
+    if (bm_yaml_expect(v, BM_YAML_MAP, c->file, "messages", c->err)) return BM_ERR_SPEC;
+    for (size_t i = 0; i < v->n; i++) {
+      if (!bm_lang_is_message(v->keys[i]))
+        return bm_error_set(c->err, BM_ERR_SPEC, c->file, v->key_line[i], v->key_col[i],
+                            "unknown message '%s' in messages; valid messages are: %s", v->keys[i],
+                            bm_lang_message_list());
+      bm_lang_pair *np = realloc(s->messages, (s->n_messages + 1) * sizeof *np);
+      if (!np) return bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      s->messages = np;
+      np[s->n_messages] = (bm_lang_pair){0};
+      if (!(np[s->n_messages].key = strdup(v->keys[i])))
+        return bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      s->n_messages++;
+      if (bm_yaml_string(v->items[i], c->file, "a message", &np[s->n_messages - 1].value, c->err))
+        return BM_ERR_SPEC;
+    }
   }
   return bm_spec_parse_story(s, root, c->file, c->err);
 }

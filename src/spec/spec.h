@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "core/error.h"
+#include "lang/lang.h"
 
 typedef struct {
   int line, col; /* where in the spec this was written; 0 when built in */
@@ -292,6 +293,13 @@ typedef struct bm_spec {
   bm_spec_pos north_arrow_pos;
   bm_inset_spec inset;
   bm_graticule_spec graticule;
+
+  /* language: the map's language (ISO 639 code, lower case; NULL: English); messages:
+   * furniture text overriding the language's catalogue, by message key */
+  char *language;
+  bm_spec_pos language_pos;
+  bm_lang_pair *messages;
+  size_t n_messages;
 } bm_spec;
 
 /* Reads and validates a spec. On failure returns NULL with err naming file:line:col. */

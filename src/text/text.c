@@ -85,9 +85,15 @@ PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *s
   pango_layout_set_font_description(l, fd);
   pango_font_description_free(fd);
   char *text = st->uppercase ? g_utf8_strup(utf8, -1) : g_strdup(utf8);
+  if (st->rtl) {
+    /* a right-to-left mark first: the paragraph is RTL whatever its first letter */
+    char *marked = g_strconcat("\xE2\x80\x8F", text, NULL);
+    g_free(text);
+    text = marked;
+  }
   pango_layout_set_text(l, text, -1);
   g_free(text);
-  if (st->letter_spacing > 0) {
+  if (st->letter_spacing > 0 && !bm_text_is_arabic_script(utf8)) {
     PangoAttrList *al = pango_attr_list_new();
     pango_attr_list_insert(
         al, pango_attr_letter_spacing_new((int)(st->letter_spacing * st->size * PANGO_SCALE)));
@@ -100,9 +106,25 @@ PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *s
   }
   /* Right-to-left runs (Persian, Arabic) still read right to left inside the
    * line; the block itself keeps the map's alignment instead of flipping. */
-  pango_layout_set_auto_dir(l, FALSE);
+  /* An RTL paragraph (st->rtl) takes its direction from its first letter, the mark, and
+   * its left alignment is flipped to the right. */
+  pango_layout_set_auto_dir(l, st->rtl);
   pango_layout_set_alignment(l, st->center ? PANGO_ALIGN_CENTER : PANGO_ALIGN_LEFT);
   return l;
+}
+
+bool bm_text_is_arabic_script(const char *utf8) {
+  for (const char *p = utf8; p && *p; p = g_utf8_next_char(p)) {
+    gunichar c = g_utf8_get_char(p);
+    if (g_unichar_get_script(c) == G_UNICODE_SCRIPT_ARABIC) return true;
+  }
+  return false;
+}
+
+double bm_text_right(PangoLayout *layout) {
+  PangoRectangle logical;
+  pango_layout_get_extents(layout, NULL, &logical);
+  return (double)(logical.x + logical.width) / PANGO_SCALE;
 }
 
 void bm_text_size(PangoLayout *layout, double *w, double *h) {

@@ -24,6 +24,8 @@ typedef struct {
   double letter_spacing; /* em */
   double wrap_width;     /* pixels; 0: one line */
   bool center;           /* centre lines (multi-line labels) */
+  bool rtl;              /* right-to-left paragraph (furniture of an RTL map): the base
+                            direction is RTL and lines are aligned to the right edge */
 } bm_text_style;
 
 /* Loads the fonts from $BORDERMAP_FONTS or /usr/share/fonts/truetype/noto. */
@@ -32,6 +34,12 @@ void bm_text_destroy(bm_text *t);
 
 /* A laid-out text; caller releases it with g_object_unref. */
 PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *st);
+/* True when a UTF-8 string holds Arabic-script letters: such text is never
+ * letter-spaced (spacing breaks the joining of its letters). */
+bool bm_text_is_arabic_script(const char *utf8);
+/* The x of a laid-out text's right edge, relative to where it is drawn (its lines may
+ * start right of that origin when they are aligned right). */
+double bm_text_right(PangoLayout *layout);
 /* Ink-independent logical size of a laid-out text, in pixels. */
 void bm_text_size(PangoLayout *layout, double *w, double *h);
 

@@ -88,7 +88,8 @@ static void test_unknown_top_level_key_lists_valid_keys(void **state) {
                     2, 1,
                     "unknown key 'colour' in the map spec; valid keys are: title, subtitle, "
                     "credit, size, page, extent, projection, scale, style, highlight, sites, "
-                    "places, date, rings, routes, areas, borders, callouts, legend, scale_bar, "
+                    "places, language, messages, date, rings, routes, areas, borders, callouts, "
+                    "legend, scale_bar, "
                     "north_arrow, inset, graticule, point_of_view");
 }
 
