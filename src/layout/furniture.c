@@ -74,8 +74,11 @@ static void credit_line(bm_furniture *f, const bm_style *st, const char *credit,
   f->cy = h - f->pad * 0.6 - ch;
   /* the credit's box is the last one layout added; right to left, it ends at the right
    * padding */
+  double right = bm_text_right(f->credit);
+  f->credit_box = (bm_bbox){f->cx + right - cw, f->cy, f->cx + right, f->cy + ch};
   if (f->rtl) {
-    f->cx = w - f->pad - bm_text_right(f->credit);
+    f->cx = w - f->pad - right;
+    f->credit_box = (bm_bbox){w - f->pad - cw, f->cy, w - f->pad, f->cy + ch};
     f->boxes[f->nboxes - 1] = (bm_bbox){w - f->pad - cw - 6 * f->k, f->cy - 3 * f->k, w, h};
   } else
     f->boxes[f->nboxes - 1] = (bm_bbox){0, f->cy - 3 * f->k, f->cx + cw + 6 * f->k, h};

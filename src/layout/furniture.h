@@ -138,11 +138,12 @@ typedef struct {
 typedef struct {
   /* the map's language (not owned; NULL: English) and whether the furniture is mirrored
    * for a right-to-left language: title block and credit line from the right edge, legend
-   * symbols right of their text, corners preferred on the right. Set both before
+   * symbols right of their text, the corners' order of preference mirrored. Set both before
    * bm_furniture_layout. */
   const bm_lang *lang;
   bool rtl;
-  bm_bbox title_box;                      /* the title block's box (empty when there is none) */
+  bm_bbox title_box;  /* the title block's text (empty when there is none) */
+  bm_bbox credit_box; /* the credit line's text */
   PangoLayout *title, *subtitle, *credit; /* owned */
   double pad, tx, ty, sy, cx, cy;
   bm_bbox boxes[BM_FURNITURE_MAX_BOXES]; /* areas labels must avoid, in pixels */

@@ -61,6 +61,20 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   if (fur->has_legend) {
     fprintf(f, ",\n  \"legend_box\": {");
     json_box(f, "box", fur->legend_box);
+    fprintf(f, ", \"corner\": \"%s\"}", corner_name(fur->legend_corner));
+  }
+  /* the map's language and direction, and where the title block and credit line are */
+  fprintf(f, ",\n  \"language\": ");
+  json_str(f, fur->lang ? fur->lang->code : "en");
+  fprintf(f, ", \"direction\": \"%s\"", fur->rtl ? "rtl" : "ltr");
+  if (fur->title || fur->subtitle) {
+    fprintf(f, ",\n  \"title_box\": {");
+    json_box(f, "box", fur->title_box);
+    fputc('}', f);
+  }
+  if (fur->credit) {
+    fprintf(f, ",\n  \"credit_box\": {");
+    json_box(f, "box", fur->credit_box);
     fputc('}', f);
   }
   if (fur->has_scalebar && fur->bar_note_only) {
