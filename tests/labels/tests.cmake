@@ -1,6 +1,6 @@
 # Label acceptance: each region map's label report must show no overlapping
 # labels, no label over a site symbol, and every story site labelled.
-foreach(map central-asia caucasus horn-of-africa central-europe kashmir arctic-bases world-drone-diplomacy)
+foreach(map central-asia central-asia-fa central-asia-ru caucasus horn-of-africa central-europe kashmir arctic-bases world-drone-diplomacy)
   add_test(NAME labels.${map}
     COMMAND sh -c "$<TARGET_FILE:bordermap> render ${CMAKE_SOURCE_DIR}/maps/${map}.yaml --data ${BM_TEST_DATA} -o ${CMAKE_BINARY_DIR}/labels-${map}.png --labels-report ${CMAKE_BINARY_DIR}/labels-${map}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_report.py ${CMAKE_BINARY_DIR}/labels-${map}.json")
   set_tests_properties(labels.${map} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 120)
@@ -32,3 +32,11 @@ add_test(NAME labels.earth.globe-canada
   COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_earth.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_CURRENT_LIST_DIR}/specs/globe-canada.yaml --globe 10)
 set_tests_properties(labels.earth.world-eqearth labels.earth.globe-atlantic labels.earth.globe-canada
   PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
+
+# Language editions: the PDF text of the Persian and Russian story maps (pdftotext) has the
+# edition's names and none of the English ones, at full size and on a 600 px phone width.
+foreach(lang fa ru)
+  add_test(NAME labels.edition.${lang}
+    COMMAND python3 ${CMAKE_CURRENT_LIST_DIR}/check_edition.py $<TARGET_FILE:bordermap> ${BM_TEST_DATA} ${CMAKE_BINARY_DIR} ${CMAKE_SOURCE_DIR}/maps/central-asia-${lang}.yaml ${lang})
+  set_tests_properties(labels.edition.${lang} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 300)
+endforeach()
