@@ -118,6 +118,10 @@ typedef struct {
   int width, height;         /* pixels; 0: as the spec says */
   double dpi;                /* PDF/SVG page size; 0: as the spec says */
   const char *labels_report; /* also write the JSON label report here; NULL: none */
+  const char *language;      /* the map's language (ISO 639-1: "fa", "ru" ...); NULL: as the
+                                spec says (see bordermap(1), "language") */
+  int strict_language;       /* non-zero: a base-map label with no name in the language is a
+                                data error instead of being kept in its default name */
 } bordermap_render_options;
 
 /* Fills opts with the defaults (everything as the spec says, the default data folder). */

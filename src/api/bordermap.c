@@ -15,6 +15,7 @@
 
 #include "core/error.h"
 #include "core/util.h"
+#include "lang/lang.h"
 #include "load/catalog.h"
 #include "pipeline.h"
 #include "spec/spec.h"
@@ -205,6 +206,11 @@ static bordermap_status render_options(const bordermap_render_options *opts, con
                 "width and height must be 0 (as the spec says) or 100 to 20000 pixels");
   if (o.dpi != 0 && (o.dpi < 36 || o.dpi > 1200))
     return fail(err, BORDERMAP_ERR_USAGE, "dpi must be 0 (as the spec says) or 36 to 1200");
+  if (o.language && *o.language && !bm_lang_code_valid(o.language))
+    return fail(err, BORDERMAP_ERR_USAGE,
+                "language '%s' is not a language code; give two or three lower-case letters "
+                "(ISO 639-1), e.g. en, fa, ru, ar, zh",
+                o.language);
   if (o.data_dir && *o.data_dir)
     snprintf(data, ndata, "%s", o.data_dir);
   else
@@ -213,7 +219,9 @@ static bordermap_status render_options(const bordermap_render_options *opts, con
                             .width = o.width,
                             .height = o.height,
                             .dpi = o.dpi,
-                            .labels_report = o.labels_report};
+                            .labels_report = o.labels_report,
+                            .language = o.language,
+                            .strict_language = o.strict_language != 0};
   return BORDERMAP_OK;
 }
 

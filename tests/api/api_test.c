@@ -83,6 +83,10 @@ static void test_bad_options(void **state) {
   assert_int_equal(bordermap_render_file(s, BM_TEST_TMP "/api-x.png", &o, &e), BORDERMAP_ERR_USAGE);
   assert_non_null(strstr(e.message, "100 to 20000"));
   bordermap_render_options_init(&o);
+  o.language = "Persian";
+  assert_int_equal(bordermap_render_file(s, BM_TEST_TMP "/api-x.png", &o, &e), BORDERMAP_ERR_USAGE);
+  assert_non_null(strstr(e.message, "'Persian' is not a language code"));
+  bordermap_render_options_init(&o);
   o.data_dir = BM_TEST_TMP "/no-such-data";
   assert_int_equal(bordermap_render_file(s, BM_TEST_TMP "/api-x.png", &o, &e), BORDERMAP_ERR_DATA);
   assert_int_not_equal(access(BM_TEST_TMP "/api-x.png", F_OK), 0);
