@@ -692,7 +692,7 @@ static bool repeats_too_close(const bm_labeler *lb, size_t i, const cand *c) {
 static int blocker(const bm_labeler *lb, size_t i, const cand *c, int ignore) {
   const entry *e = &lb->entries[i];
   const bm_label *l = &lb->labels[i];
-  if (l->has_symbol) {
+  if (l->has_symbol && !l->symbol_shared) {
     int h = first_hit(lb, l->symbol, ignore);
     if (h != -2) return h;
   }

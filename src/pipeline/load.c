@@ -141,7 +141,8 @@ bm_status pl_load_base(map *m, base *b) {
   const bm_bbox *q = &m->view.query;
   static const char *const country_f[] = {"ADM0_A3", "ISO_A3", "NAME", "LABELRANK", NULL};
   static const char *const province_f[] = {"ADM0_A3", "NAME", "WOE_NAME", "GN_NAME", NULL};
-  static const char *const river_f[] = {"SCALERANK", "NAME", "FEATURECLA", NULL};
+  static const char *const river_f[] = {"SCALERANK", "NAME",     "FEATURECLA",
+                                        "NAME_EN",   "NAME_ALT", NULL};
   static const char *const region_f[] = {"NAME", "FEATURECLA", "SCALERANK", NULL};
   static const char *const place_f[] = {"NAME",    "FEATURECLA", "SCALERANK", "LABELRANK",
                                         "POP_MAX", "ADM0CAP",    "ADM0_A3",   NULL};

@@ -18,7 +18,8 @@ static bm_color label_color(const bm_label *l, const bm_style *st) {
   if (!strcmp(layer, "country")) return st->country_label;
   if (!strcmp(layer, "province")) return st->accent;
   if (!strcmp(layer, "river")) return st->river_label;
-  if (!strcmp(layer, "region")) return st->region_label;
+  if (!strcmp(layer, "region") || !strcmp(layer, "text-region")) return st->region_label;
+  if (!strcmp(layer, "water")) return st->river_label;
   if (!strcmp(layer, "city") || !strcmp(layer, "town")) return st->text_muted;
   return st->text;
 }
