@@ -100,9 +100,9 @@ static bool region_is_country(const base *b, const char *name) {
  * in the language of the country each crosses (the Rhine is Rhin, Rhein and
  * Rhine), with different river numbers. Pieces are one river when they share
  * a name (NAME, NAME_EN or NAME_ALT) or meet end to end where no third piece
- * joins (a confluence has three). Each river then takes the English name
- * (NAME_EN) that covers most of its length on the map, else its most common
- * NAME. names[i] points into the features (not owned). */
+ * joins (a confluence has three) under names at most two edits apart. Each river then takes the
+ * English name (NAME_EN) that covers most of its length on the map, else its most common NAME.
+ * names[i] points into the features (not owned). */
 static size_t river_root(size_t *up, size_t i) {
   while (up[i] != i)
     i = up[i] = up[up[i]];
@@ -115,6 +115,46 @@ static bool river_names_meet(const bm_features *r, size_t i, size_t j) {
     for (int c = 0; c < 3; c++) {
       const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
       if (x && y && *x && bm_name_equal(x, y)) return true;
+    }
+  return false;
+}
+
+/* Levenshtein distance of two short names, case folded (bytes), capped. */
+static int name_distance(const char *a, const char *b) {
+  gchar *fa = g_utf8_casefold(a, -1), *fb = g_utf8_casefold(b, -1);
+  size_t na = strlen(fa), nb = strlen(fb);
+  int d = 99;
+  if (na < 64 && nb < 64) {
+    int row[65], prev;
+    for (size_t j = 0; j <= nb; j++)
+      row[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+      prev = row[0];
+      row[0] = (int)i;
+      for (size_t j = 1; j <= nb; j++) {
+        int cur = row[j];
+        int sub = prev + (fa[i - 1] != fb[j - 1]);
+        row[j] = sub < row[j] + 1 ? (sub < row[j - 1] + 1 ? sub : row[j - 1] + 1)
+                                  : (row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1);
+        prev = cur;
+      }
+    }
+    d = row[nb];
+  }
+  g_free(fa);
+  g_free(fb);
+  return d;
+}
+
+/* Pieces meeting end to end are one river when their names are spellings of
+ * one name (Rhin, Rhein, Rhine: at most 2 edits), not when a river takes a new
+ * name downstream (the Panj becomes the Amu Darya). */
+static bool river_names_alike(const bm_features *r, size_t i, size_t j) {
+  const char *f[] = {"NAME", "NAME_EN", "NAME_ALT"};
+  for (int a = 0; a < 3; a++)
+    for (int c = 0; c < 3; c++) {
+      const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
+      if (x && y && *x && *y && name_distance(x, y) <= 2) return true;
     }
   return false;
 }
@@ -168,7 +208,8 @@ static const char **river_names(const bm_features *r) {
             if (other != k) meet++;
             other = k;
           }
-      if (meet == 1) up[river_root(up, i)] = river_root(up, other);
+      if (meet == 1 && river_names_alike(r, i, other))
+        up[river_root(up, i)] = river_root(up, other);
     }
   free(ends);
   free(nends);

@@ -40,7 +40,6 @@ foreach(check "dushanbe-airfield:--place Dushanbe" "duplicate-names:--no-region-
   string(REPLACE ":" ";" parts "${check}")
   list(GET parts 0 name)
   list(GET parts 1 flags)
-  separate_arguments(flags)
   add_test(NAME labels.names.${name}
     COMMAND sh -c "$<TARGET_FILE:bordermap> render ${CMAKE_CURRENT_LIST_DIR}/specs/${name}.yaml --data ${BM_TEST_DATA} -o ${CMAKE_BINARY_DIR}/names-${name}.png --labels-report ${CMAKE_BINARY_DIR}/names-${name}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_names.py ${CMAKE_BINARY_DIR}/names-${name}.json ${flags}")
   set_tests_properties(labels.names.${name} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 120)
