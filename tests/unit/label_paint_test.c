@@ -1,7 +1,9 @@
-/* halo_test — painting labels: every halo first, then every glyph, so that the
- * halo of one label never covers the glyphs of its neighbour (issue 10: the T
- * of "Tajo" lost an arm). Renders through the Cairo PNG backend and reads the
- * pixels back. */
+/* label_paint_test — labels as painted, measured on the pixels (issue 10):
+ * every halo first, then every glyph, so that the halo of one label never
+ * covers the glyphs of its neighbour (the T of "Tajo" lost an arm); the ink of
+ * a letter-spaced, two-line label stays inside its collision box ("PONTIC
+ * STEPPE" ran into "BALKAN PEN."). Renders through the Cairo PNG backend and
+ * reads the pixels back. */
 #include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -136,9 +138,63 @@ static void test_neighbour_halo_keeps_glyphs(void **state) {
   bm_labeler_destroy(both);
 }
 
+/* The ink of a placed label, measured on the pixels, lies inside its box. */
+static void ink_inside_box(bm_label *req, const char *what) {
+  bm_labeler *lb = bm_labeler_create(g_text, (bm_bbox){0, 0, W, H});
+  assert_true(bm_labeler_add(lb, req));
+  assert_true(bm_labeler_place(lb));
+  const bm_label *l = bm_labeler_at(lb, 0);
+  assert_true(l->placed);
+  cairo_surface_t *img = paint(lb);
+  int x0 = W, y0 = H, x1 = -1, y1 = -1;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      if (dark(img, x, y) > 160) {
+        x0 = x < x0 ? x : x0, x1 = x > x1 ? x : x1;
+        y0 = y < y0 ? y : y0, y1 = y > y1 ? y : y1;
+      }
+  assert_true(x1 >= 0);
+  if (x0 < floor(l->box.minx) - 1 || x1 > ceil(l->box.maxx) + 1 || y0 < floor(l->box.miny) - 1 ||
+      y1 > ceil(l->box.maxy) + 1)
+    fail_msg("%s: ink %d,%d-%d,%d outside its box %.1f,%.1f-%.1f,%.1f", what, x0, y0, x1, y1,
+             l->box.minx, l->box.miny, l->box.maxx, l->box.maxy);
+  cairo_surface_destroy(img);
+  bm_labeler_destroy(lb);
+}
+
+static void test_spaced_two_line_area_label_inside_box(void **state) {
+  (void)state;
+  /* an area too narrow for one line: it wraps onto two, centred, letter-spaced */
+  bm_geom area;
+  bm_geom_init(&area, BM_GEOM_POLYGON);
+  assert_true(bm_geom_begin_part(&area));
+  const double ring[] = {120, 5, 280, 5, 280, 115, 120, 115, 120, 5};
+  for (int i = 0; i < 5; i++)
+    assert_true(bm_geom_add(&area, ring[2 * i], ring[2 * i + 1]));
+  bm_label l = {
+      .area = &area,
+
+      .text = "Pontic Steppe",
+      .layer = "country",
+      .kind = BM_LABEL_AREA,
+      .ax = 200,
+      .ay = 60,
+      .offset = 60,
+      .style = {
+          .size = 16, .weight = 400, .italic = true, .uppercase = true, .letter_spacing = 0.4}};
+  ink_inside_box(&l, "PONTIC STEPPE");
+  bm_label one = l;
+  one.text = "Badakhshan";
+  one.offset = 200;
+  one.area = NULL;
+  ink_inside_box(&one, "BADAKHSHAN");
+  bm_geom_free(&area);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_neighbour_halo_keeps_glyphs),
+      cmocka_unit_test(test_spaced_two_line_area_label_inside_box),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
