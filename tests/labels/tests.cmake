@@ -1,8 +1,9 @@
 # Label acceptance: each region map's label report must show no overlapping
-# labels, no label over a site symbol, and every story site labelled.
-foreach(map central-asia caucasus horn-of-africa central-europe kashmir arctic-bases world-drone-diplomacy)
+# labels, no label over a site symbol, and every story site labelled; no label
+# nearer to another symbol than to its own, no leader across a label or leader.
+foreach(map central-asia caucasus horn-of-africa central-europe kashmir arctic-bases world-drone-diplomacy taliban-tajik-border)
   add_test(NAME labels.${map}
-    COMMAND sh -c "$<TARGET_FILE:bordermap> render ${CMAKE_SOURCE_DIR}/maps/${map}.yaml --data ${BM_TEST_DATA} -o ${CMAKE_BINARY_DIR}/labels-${map}.png --labels-report ${CMAKE_BINARY_DIR}/labels-${map}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_report.py ${CMAKE_BINARY_DIR}/labels-${map}.json")
+    COMMAND sh -c "$<TARGET_FILE:bordermap> render ${CMAKE_SOURCE_DIR}/maps/${map}.yaml --data ${BM_TEST_DATA} -o ${CMAKE_BINARY_DIR}/labels-${map}.png --labels-report ${CMAKE_BINARY_DIR}/labels-${map}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_report.py ${CMAKE_BINARY_DIR}/labels-${map}.json && python3 ${CMAKE_CURRENT_LIST_DIR}/check_names.py ${CMAKE_BINARY_DIR}/labels-${map}.json --nearest --leaders")
   set_tests_properties(labels.${map} PROPERTIES FIXTURES_REQUIRED ne_data LABELS labels TIMEOUT 120)
 endforeach()
 
