@@ -288,15 +288,17 @@ static double box_distance(bm_bbox b, double x, double y) {
 /* A label nearer to another symbol than to its own anchor reads as that
  * symbol's: such positions pay, so they are used only when nothing else fits. */
 static double ambiguity(const bm_labeler *lb, const bm_label *l, bm_bbox b) {
-  double own = box_distance(b, l->ax, l->ay);
+  double own = box_distance(b, l->ax, l->ay), cost = 0;
   for (size_t i = 0; i < lb->nsymbols; i++) {
     bm_bbox s = lb->symbols[i];
     double sx = (s.minx + s.maxx) / 2, sy = (s.miny + s.maxy) / 2;
     if (fabs(sx - l->ax) < 0.5 && fabs(sy - l->ay) < 0.5) continue; /* its own symbol */
-    /* a story site has no choice but to take such a place when nothing else fits */
-    if (box_distance(b, sx, sy) < own + 2) return l->must_place ? 100 : 5;
+    double other = box_distance(b, sx, sy);
+    /* nearer to another: a story site takes such a place only when nothing else fits */
+    if (other + 1 < own) return l->must_place ? 100 : 5;
+    if (other < own + 2) cost = 5; /* as near: ambiguous */
   }
-  return 0;
+  return cost;
 }
 
 /* The owner of a live box b overlaps (>= 0 a label, -1 an obstacle), -2 when

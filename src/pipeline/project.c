@@ -73,6 +73,9 @@ bm_status pl_project_sites(map *m, story_px *sp) {
                           s->name, s->lon, s->lat, m->stats->projection);
     }
   bm_view_to_px(&m->view, sp->site_xy, (size_t)sp->nsites);
+  sp->site_at = malloc(((size_t)sp->nsites * 2 + 2) * sizeof(double));
+  if (!sp->site_at) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  memcpy(sp->site_at, sp->site_xy, (size_t)sp->nsites * 2 * sizeof(double));
   bm_story_spread_symbols(sp->site_xy, sp->nsites, m->style.site_symbol_size * m->k);
   return BM_OK;
 }

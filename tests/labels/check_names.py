@@ -6,6 +6,8 @@
   --nearest          every placed site or place label is nearer to its own symbol
                      than to any other site symbol or placed place's dot
   --leaders          no leader crosses another label's box or another leader
+  --ties             a site symbol moved off its true position ("at") has a tie back to it
+                     and stays within 10 px plus the symbols it makes room for
 usage: check_names.py REPORT.json [checks...]"""
 import json
 import math
@@ -100,6 +102,18 @@ def main(args):
                 for t2, seg2 in leaders:
                     if t2 > t and segs_cross(seg, seg2):
                         problems.append(f"leaders of {t!r} and {t2!r} cross")
+        elif a == "--ties":
+            for st in rep["sites"]:
+                if "at" not in st:
+                    problems.append(f"site {st['name']!r}: no true position in the report")
+                    continue
+                sym = st["symbol"]
+                cx, cy = (sym[0] + sym[2]) / 2, (sym[1] + sym[3]) / 2
+                d = math.hypot(cx - st["at"][0], cy - st["at"][1])
+                if d > 0.5 and "tie" not in st:
+                    problems.append(f"site {st['name']!r} moved {d:.1f} px without a tie")
+                if d > 10 + 2.5 * (sym[2] - sym[0]):
+                    problems.append(f"site {st['name']!r} moved {d:.1f} px from its position")
         else:
             problems.append(f"unknown check {a!r}")
         i += 1

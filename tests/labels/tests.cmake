@@ -37,7 +37,7 @@ set_tests_properties(labels.earth.world-eqearth labels.earth.globe-atlantic labe
 # Names (issue 10): a capital is not removed by a story site that is not it; a
 # region named like a country is not labelled; one river, one name.
 foreach(check "dushanbe-airfield:--place Dushanbe" "duplicate-names:--no-region-country"
-              "rhine:--one-river Rhin,Rhein,Rhine")
+              "rhine:--one-river Rhin,Rhein,Rhine" "shared-sites:--ties --nearest --leaders")
   string(REPLACE ":" ";" parts "${check}")
   list(GET parts 0 name)
   list(GET parts 1 flags)
