@@ -162,6 +162,8 @@ struct bm_labeler {
   size_t nkept, capkept;
   bm_bbox *symbols;
   size_t nsymbols, capsymbols;
+  size_t *leaders; /* placed labels that have a leader */
+  size_t nleaders, capleaders;
   bool failed; /* out of memory somewhere */
 };
 
@@ -201,6 +203,7 @@ void bm_labeler_destroy(bm_labeler *lb) {
   free(lb->seg_stamp);
   free(lb->kept);
   free(lb->symbols);
+  free(lb->leaders);
   for (size_t i = 0; i < lb->nlabels; i++) {
     bm_label *l = &lb->labels[i];
     entry *e = &lb->entries[i];
@@ -730,21 +733,30 @@ static int leader_crossing(const bm_labeler *lb, size_t i, const cand *c, int ig
   const entry *e = &lb->entries[i];
   double mine[4] = {l->ax, l->ay, c->lx, c->ly};
   bool has = c->leader && hypot(c->lx - l->ax, c->ly - l->ay) > 1;
-  for (size_t j = 0; j < lb->nlabels; j++) {
-    const bm_label *o = &lb->labels[j];
-    if (j == i || (int)j == ignore || !o->placed) continue;
-    if (has)
-      for (size_t k = 0; k < lb->entries[j].npbox; k++) {
-        const pbox *p = &lb->boxes[lb->entries[j].pbox0 + k];
-        if (p->alive && !p->symbol &&
-            seg_in_box(mine[0], mine[1], mine[2], mine[3], bm_bbox_grow(p->b, 1, 1)))
-          return (int)j;
+  if (has) { /* the leader against every placed text box along it */
+    bm_bbox sb = {fmin(mine[0], mine[2]), fmin(mine[1], mine[3]), fmax(mine[0], mine[2]),
+                  fmax(mine[1], mine[3])};
+    int x0, y0, x1, y1;
+    cell_range(lb, bm_bbox_grow(sb, 2, 2), &x0, &y0, &x1, &y1);
+    for (int y = y0; y <= y1; y++)
+      for (int x = x0; x <= x1; x++) {
+        const cell *cl = &lb->grid[y * lb->gw + x];
+        for (size_t k = 0; k < cl->n; k++) {
+          const pbox *p = &lb->boxes[cl->ids[k]];
+          if (p->alive && !p->symbol && p->owner >= 0 && p->owner != (int)i && p->owner != ignore &&
+              seg_in_box(mine[0], mine[1], mine[2], mine[3], bm_bbox_grow(p->b, 1, 1)))
+            return p->owner;
+        }
       }
-    if (!o->leader || hypot(o->lx - o->ax, o->ly - o->ay) <= 1) continue;
+  }
+  for (size_t k = 0; k < lb->nleaders; k++) {
+    size_t j = lb->leaders[k];
+    const bm_label *o = &lb->labels[j];
+    if (j == i || (int)j == ignore) continue;
     double theirs[4] = {o->ax, o->ay, o->lx, o->ly};
     if (has && segs_cross(mine, theirs)) return (int)j;
-    for (size_t k = 0; k < c->nbox; k++)
-      if (seg_in_box(theirs[0], theirs[1], theirs[2], theirs[3], e->cb[c->box0 + k])) return (int)j;
+    for (size_t b = 0; b < c->nbox; b++)
+      if (seg_in_box(theirs[0], theirs[1], theirs[2], theirs[3], e->cb[c->box0 + b])) return (int)j;
   }
   return -2;
 }
@@ -779,7 +791,8 @@ static int symbol_misleads(const bm_labeler *lb, size_t i, int ignore) {
   const bm_label *l = &lb->labels[i];
   double sx = (l->symbol.minx + l->symbol.maxx) / 2, sy = (l->symbol.miny + l->symbol.maxy) / 2;
   int x0, y0, x1, y1;
-  cell_range(lb, bm_bbox_grow(l->symbol, 80, 80), &x0, &y0, &x1, &y1);
+  /* a label without a leader sits within a few pixels of its anchor: look that far */
+  cell_range(lb, bm_bbox_grow(l->symbol, 24, 24), &x0, &y0, &x1, &y1);
   for (int y = y0; y <= y1; y++)
     for (int x = x0; x <= x1; x++) {
       const cell *cl = &lb->grid[y * lb->gw + x];
@@ -843,6 +856,12 @@ static void take(bm_labeler *lb, size_t i, int ci) {
   l->leader = c->leader;
   l->lx = c->lx;
   l->ly = c->ly;
+  if (l->leader && hypot(l->lx - l->ax, l->ly - l->ay) > 1) {
+    if (GROW(lb->leaders, lb->nleaders, lb->capleaders))
+      lb->leaders[lb->nleaders++] = i;
+    else
+      lb->failed = true;
+  }
   l->cost = c->cost;
   l->s0 = c->s0;
   l->angle = c->angle;
@@ -852,6 +871,8 @@ static void take(bm_labeler *lb, size_t i, int ci) {
 
 static void release(bm_labeler *lb, size_t i) {
   entry *e = &lb->entries[i];
+  for (size_t k = 0; k < lb->nleaders; k++)
+    if (lb->leaders[k] == i) lb->leaders[k--] = lb->leaders[--lb->nleaders];
   for (size_t k = 0; k < e->npbox; k++)
     lb->boxes[e->pbox0 + k].alive = false;
   e->chosen = -1;
