@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -13,6 +14,20 @@ int bm_strcasecmp(const char *a, const char *b) {
     int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);
     if (ca != cb || !ca) return ca - cb;
   }
+}
+
+bool bm_name_equal(const char *a, const char *b) {
+  if (!a || !b) return false;
+  if (!bm_strcasecmp(a, b)) return true;
+  gchar *na = g_utf8_normalize(a, -1, G_NORMALIZE_NFC),
+        *nb = g_utf8_normalize(b, -1, G_NORMALIZE_NFC);
+  gchar *fa = na ? g_utf8_casefold(na, -1) : NULL, *fb = nb ? g_utf8_casefold(nb, -1) : NULL;
+  bool eq = fa && fb && !strcmp(fa, fb);
+  g_free(na);
+  g_free(nb);
+  g_free(fa);
+  g_free(fb);
+  return eq;
 }
 
 char *bm_path_join(const char *a, const char *b) {

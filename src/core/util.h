@@ -11,6 +11,9 @@
 char *bm_strdup(const char *s);
 /* Case-insensitive ASCII comparison. */
 int bm_strcasecmp(const char *a, const char *b);
+/* True when two UTF-8 names are equal ignoring case in every script (Unicode case
+ * folding and NFC normalisation, through glib): "стамбул" equals "Стамбул". */
+bool bm_name_equal(const char *a, const char *b);
 /* Joins a and b with one '/'; returns a new string the caller frees. */
 char *bm_path_join(const char *a, const char *b);
 /* The folder part of path ("." when there is none); caller frees. */

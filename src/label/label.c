@@ -109,6 +109,7 @@ typedef struct {
   bm_bbox b;
   int owner; /* label index, or -1 for an obstacle */
   bool alive;
+  bool symbol; /* a symbol (site symbol, place dot), not text */
 } pbox;
 
 typedef struct {
@@ -161,6 +162,8 @@ struct bm_labeler {
   size_t nkept, capkept;
   bm_bbox *symbols;
   size_t nsymbols, capsymbols;
+  size_t *leaders; /* placed labels that have a leader */
+  size_t nleaders, capleaders;
   bool failed; /* out of memory somewhere */
 };
 
@@ -200,6 +203,7 @@ void bm_labeler_destroy(bm_labeler *lb) {
   free(lb->seg_stamp);
   free(lb->kept);
   free(lb->symbols);
+  free(lb->leaders);
   for (size_t i = 0; i < lb->nlabels; i++) {
     bm_label *l = &lb->labels[i];
     entry *e = &lb->entries[i];
@@ -255,10 +259,10 @@ static bool cell_push(cell *c, size_t id) {
   return true;
 }
 
-static bool insert_box(bm_labeler *lb, bm_bbox b, int owner) {
+static bool insert_box_kind(bm_labeler *lb, bm_bbox b, int owner, bool symbol) {
   if (!GROW(lb->boxes, lb->nboxes, lb->capboxes)) return lb->failed = true, false;
   size_t id = lb->nboxes++;
-  lb->boxes[id] = (pbox){b, owner, true};
+  lb->boxes[id] = (pbox){b, owner, true, symbol};
   int x0, y0, x1, y1;
   cell_range(lb, b, &x0, &y0, &x1, &y1);
   for (int y = y0; y <= y1; y++)
@@ -267,12 +271,16 @@ static bool insert_box(bm_labeler *lb, bm_bbox b, int owner) {
   return true;
 }
 
+static bool insert_box(bm_labeler *lb, bm_bbox b, int owner) {
+  return insert_box_kind(lb, b, owner, false);
+}
+
 bool bm_labeler_add_obstacle(bm_labeler *lb, bm_bbox b) { return insert_box(lb, b, -1); }
 
 bool bm_labeler_add_symbol(bm_labeler *lb, bm_bbox b) {
   if (!GROW(lb->symbols, lb->nsymbols, lb->capsymbols)) return lb->failed = true, false;
   lb->symbols[lb->nsymbols++] = b;
-  return insert_box(lb, b, -1);
+  return insert_box_kind(lb, b, -1, true);
 }
 
 static double box_distance(bm_bbox b, double x, double y) {
@@ -283,14 +291,17 @@ static double box_distance(bm_bbox b, double x, double y) {
 /* A label nearer to another symbol than to its own anchor reads as that
  * symbol's: such positions pay, so they are used only when nothing else fits. */
 static double ambiguity(const bm_labeler *lb, const bm_label *l, bm_bbox b) {
-  double own = box_distance(b, l->ax, l->ay);
+  double own = box_distance(b, l->ax, l->ay), cost = 0;
   for (size_t i = 0; i < lb->nsymbols; i++) {
     bm_bbox s = lb->symbols[i];
     double sx = (s.minx + s.maxx) / 2, sy = (s.miny + s.maxy) / 2;
     if (fabs(sx - l->ax) < 0.5 && fabs(sy - l->ay) < 0.5) continue; /* its own symbol */
-    if (box_distance(b, sx, sy) < own + 2) return 5;
+    double other = box_distance(b, sx, sy);
+    /* nearer to another: a story site takes such a place only when nothing else fits */
+    if (other + 1 < own) return l->must_place ? 100 : 5;
+    if (other < own + 2) cost = 5; /* as near: ambiguous */
   }
-  return 0;
+  return cost;
 }
 
 /* The owner of a live box b overlaps (>= 0 a label, -1 an obstacle), -2 when
@@ -687,12 +698,122 @@ static bool repeats_too_close(const bm_labeler *lb, size_t i, const cand *c) {
   return false;
 }
 
+/* Does the segment (x1, y1)-(x2, y2) pass through the inside of b? */
+static bool seg_in_box(double x1, double y1, double x2, double y2, bm_bbox b) {
+  double t0 = 0, t1 = 1, dx = x2 - x1, dy = y2 - y1;
+  double p[4] = {-dx, dx, -dy, dy}, q[4] = {x1 - b.minx, b.maxx - x1, y1 - b.miny, b.maxy - y1};
+  for (int k = 0; k < 4; k++) {
+    if (p[k] == 0) {
+      if (q[k] <= 0) return false;
+    } else if (p[k] < 0) {
+      t0 = fmax(t0, q[k] / p[k]);
+    } else {
+      t1 = fmin(t1, q[k] / p[k]);
+    }
+  }
+  return t1 - t0 > 1e-6;
+}
+
+static double orient(double ax, double ay, double bx, double by, double cx, double cy) {
+  return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax);
+}
+
+static bool segs_cross(const double a[4], const double b[4]) {
+  return orient(b[0], b[1], b[2], b[3], a[0], a[1]) * orient(b[0], b[1], b[2], b[3], a[2], a[3]) <
+             0 &&
+         orient(a[0], a[1], a[2], a[3], b[0], b[1]) * orient(a[0], a[1], a[2], a[3], b[2], b[3]) <
+             0;
+}
+
+/* Leaders never cross a label or another leader: the candidate's own leader
+ * against every placed box and leader, and its boxes against every placed
+ * leader. Returns the owner in the way, or -2. */
+static int leader_crossing(const bm_labeler *lb, size_t i, const cand *c, int ignore) {
+  const bm_label *l = &lb->labels[i];
+  const entry *e = &lb->entries[i];
+  double mine[4] = {l->ax, l->ay, c->lx, c->ly};
+  bool has = c->leader && hypot(c->lx - l->ax, c->ly - l->ay) > 1;
+  if (has) { /* the leader against every placed text box along it */
+    bm_bbox sb = {fmin(mine[0], mine[2]), fmin(mine[1], mine[3]), fmax(mine[0], mine[2]),
+                  fmax(mine[1], mine[3])};
+    int x0, y0, x1, y1;
+    cell_range(lb, bm_bbox_grow(sb, 2, 2), &x0, &y0, &x1, &y1);
+    for (int y = y0; y <= y1; y++)
+      for (int x = x0; x <= x1; x++) {
+        const cell *cl = &lb->grid[y * lb->gw + x];
+        for (size_t k = 0; k < cl->n; k++) {
+          const pbox *p = &lb->boxes[cl->ids[k]];
+          if (p->alive && !p->symbol && p->owner >= 0 && p->owner != (int)i && p->owner != ignore &&
+              seg_in_box(mine[0], mine[1], mine[2], mine[3], bm_bbox_grow(p->b, 1, 1)))
+            return p->owner;
+        }
+      }
+  }
+  for (size_t k = 0; k < lb->nleaders; k++) {
+    size_t j = lb->leaders[k];
+    const bm_label *o = &lb->labels[j];
+    if (j == i || (int)j == ignore) continue;
+    double theirs[4] = {o->ax, o->ay, o->lx, o->ly};
+    if (has && segs_cross(mine, theirs)) return (int)j;
+    for (size_t b = 0; b < c->nbox; b++)
+      if (seg_in_box(theirs[0], theirs[1], theirs[2], theirs[3], e->cb[c->box0 + b])) return (int)j;
+  }
+  return -2;
+}
+
+/* A point label nearer to another symbol than to its own reads as that
+ * symbol's: a placed symbol (a site's, a place's dot) nearer to the box than
+ * the label's anchor is in the way. */
+static int nearer_to_other(const bm_labeler *lb, size_t i, bm_bbox b, int ignore) {
+  const bm_label *l = &lb->labels[i];
+  double own = box_distance(b, l->ax, l->ay);
+  int x0, y0, x1, y1;
+  cell_range(lb, bm_bbox_grow(b, own + 1, own + 1), &x0, &y0, &x1, &y1);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      const cell *cl = &lb->grid[y * lb->gw + x];
+      for (size_t k = 0; k < cl->n; k++) {
+        const pbox *p = &lb->boxes[cl->ids[k]];
+        if (!p->alive || !p->symbol || p->owner == (int)i || (ignore >= 0 && p->owner == ignore))
+          continue;
+        double sx = (p->b.minx + p->b.maxx) / 2, sy = (p->b.miny + p->b.maxy) / 2;
+        if (fabs(sx - l->ax) < 0.5 && fabs(sy - l->ay) < 0.5) continue; /* its own */
+        if (l->must_place && p->owner < 0) continue; /* site symbols: a cost (ambiguity) */
+        if (box_distance(b, sx, sy) + 1 < own) return p->owner;
+      }
+    }
+  return -2;
+}
+
+/* The converse: label i's symbol (a place's dot) would sit nearer to a placed
+ * point label than that label's own anchor. */
+static int symbol_misleads(const bm_labeler *lb, size_t i, int ignore) {
+  const bm_label *l = &lb->labels[i];
+  double sx = (l->symbol.minx + l->symbol.maxx) / 2, sy = (l->symbol.miny + l->symbol.maxy) / 2;
+  int x0, y0, x1, y1;
+  /* a label without a leader sits within a few pixels of its anchor: look that far */
+  cell_range(lb, bm_bbox_grow(l->symbol, 24, 24), &x0, &y0, &x1, &y1);
+  for (int y = y0; y <= y1; y++)
+    for (int x = x0; x <= x1; x++) {
+      const cell *cl = &lb->grid[y * lb->gw + x];
+      for (size_t k = 0; k < cl->n; k++) {
+        const pbox *p = &lb->boxes[cl->ids[k]];
+        if (!p->alive || p->symbol || p->owner < 0 || p->owner == (int)i || p->owner == ignore)
+          continue;
+        const bm_label *o = &lb->labels[p->owner];
+        if (o->kind != BM_LABEL_POINT || o->leader) continue;
+        if (box_distance(p->b, sx, sy) + 1 < box_distance(p->b, o->ax, o->ay)) return p->owner;
+      }
+    }
+  return -2;
+}
+
 /* Is candidate c of label i free? Returns -2 when free, else the owner of the
  * first thing in the way (-1 an obstacle). */
 static int blocker(const bm_labeler *lb, size_t i, const cand *c, int ignore) {
   const entry *e = &lb->entries[i];
   const bm_label *l = &lb->labels[i];
-  if (l->has_symbol) {
+  if (l->has_symbol && !l->symbol_shared) {
     int h = first_hit(lb, l->symbol, ignore);
     if (h != -2) return h;
   }
@@ -700,6 +821,14 @@ static int blocker(const bm_labeler *lb, size_t i, const cand *c, int ignore) {
     int h = first_hit(lb, e->cb[c->box0 + k], ignore);
     if (h != -2) return h;
   }
+  if (lb->naive) return -2;
+  int h = leader_crossing(lb, i, c, ignore);
+  if (h != -2) return h;
+  if (l->kind == BM_LABEL_POINT && c->nbox == 1) {
+    h = nearer_to_other(lb, i, e->cb[c->box0], ignore);
+    if (h != -2) return h;
+  }
+  if (l->has_symbol) return symbol_misleads(lb, i, ignore);
   return -2;
 }
 
@@ -716,7 +845,7 @@ static void take(bm_labeler *lb, size_t i, int ci) {
     bm_bbox_add(&all, b.minx, b.miny);
     bm_bbox_add(&all, b.maxx, b.maxy);
   }
-  if (l->has_symbol) insert_box(lb, l->symbol, (int)i);
+  if (l->has_symbol) insert_box_kind(lb, l->symbol, (int)i, true);
   e->npbox = lb->nboxes - e->pbox0;
   l->placed = true;
   l->box = all;
@@ -727,6 +856,12 @@ static void take(bm_labeler *lb, size_t i, int ci) {
   l->leader = c->leader;
   l->lx = c->lx;
   l->ly = c->ly;
+  if (l->leader && hypot(l->lx - l->ax, l->ly - l->ay) > 1) {
+    if (GROW(lb->leaders, lb->nleaders, lb->capleaders))
+      lb->leaders[lb->nleaders++] = i;
+    else
+      lb->failed = true;
+  }
   l->cost = c->cost;
   l->s0 = c->s0;
   l->angle = c->angle;
@@ -736,6 +871,8 @@ static void take(bm_labeler *lb, size_t i, int ci) {
 
 static void release(bm_labeler *lb, size_t i) {
   entry *e = &lb->entries[i];
+  for (size_t k = 0; k < lb->nleaders; k++)
+    if (lb->leaders[k] == i) lb->leaders[k--] = lb->leaders[--lb->nleaders];
   for (size_t k = 0; k < e->npbox; k++)
     lb->boxes[e->pbox0 + k].alive = false;
   e->chosen = -1;

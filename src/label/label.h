@@ -57,6 +57,8 @@ typedef struct {
   bool must_place;     /* story items: never dropped while any leader position is free */
   bool has_symbol;     /* a symbol drawn only if the label is placed (a town's dot): */
   bm_bbox symbol;      /* its box must be free too, and is taken with the label */
+  bool symbol_shared;  /* the symbol may touch a story site's symbol (a city beside a site
+                          that is not it): only the text needs free room */
   const bm_geom *area; /* area: the polygon (pixels) the text must stay inside; NULL: none */
   bool outside_ok;     /* area: when it does not fit inside, label it outside with a leader */
   const bm_geom *home; /* point: the land or country the anchor is in (pixels), or NULL;

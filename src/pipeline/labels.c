@@ -3,6 +3,7 @@
  * areas, capitals, then the rest by Natural Earth rank. */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,9 +36,13 @@ static double max_place_rank(double m_per_px) {
   return 8;
 }
 
+/* A populated place is left out when a story site IS that place: the same
+ * name (case folded, any script) or the site's `replaces:`. Never by distance
+ * alone: an airfield 16 km from Dushanbe does not stand for Dushanbe. */
 static bool site_name_matches(const bm_spec *sites, const char *name) {
   for (size_t i = 0; name && i < sites->n_sites; i++)
-    if (!bm_strcasecmp(sites->sites[i].name, name)) return true;
+    if (bm_name_equal(sites->sites[i].name, name) || bm_name_equal(sites->sites[i].replaces, name))
+      return true;
   return false;
 }
 
@@ -67,6 +72,171 @@ static const bm_geom *home_of(const base *b, double x, double y) {
     if (g->nparts && bm_geom_contains(g, x, y)) return g;
   }
   return NULL;
+}
+
+/* The name a base label shows under the spec's labels: key: NULL when hidden
+ * (by class or by name, before or after a rename), else its rename or itself. */
+static const char *shown(const map *m, const char *layer, const char *name) {
+  if (!name) return NULL;
+  const char *to = bm_spec_label_rename(m->spec, name);
+  if (bm_spec_label_hidden(m->spec, layer, name) || bm_spec_label_hidden(m->spec, layer, to))
+    return NULL;
+  return to;
+}
+
+/* A physical region named like a country ("TAIWAN" the island beside Taiwan the
+ * country, the region "INDIA" drawn inside Pakistan) repeats or misplaces a
+ * name the reader already has: it is not labelled. */
+static bool region_is_country(const base *b, const char *name) {
+  for (size_t i = 0; i < b->countries.n; i++) {
+    const char *fields[] = {"NAME", "NAME_LONG", "ADMIN", "NAME_EN"};
+    for (size_t f = 0; f < sizeof fields / sizeof fields[0]; f++)
+      if (bm_name_equal(bm_feature_attr(&b->countries, i, fields[f]), name)) return true;
+  }
+  return false;
+}
+
+/* One name per river on a map. Natural Earth cuts a river into pieces named
+ * in the language of the country each crosses (the Rhine is Rhin, Rhein and
+ * Rhine), with different river numbers. Pieces are one river when they share
+ * a name (NAME, NAME_EN or NAME_ALT) or meet end to end where no third piece
+ * joins (a confluence has three) under names at most two edits apart. Each river then takes the
+ * English name (NAME_EN) that covers most of its length on the map, else its most common NAME.
+ * names[i] points into the features (not owned). */
+static size_t river_root(size_t *up, size_t i) {
+  while (up[i] != i)
+    i = up[i] = up[up[i]];
+  return i;
+}
+
+static bool river_names_meet(const bm_features *r, size_t i, size_t j) {
+  const char *f[] = {"NAME", "NAME_EN", "NAME_ALT"};
+  for (int a = 0; a < 3; a++)
+    for (int c = 0; c < 3; c++) {
+      const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
+      if (x && y && *x && bm_name_equal(x, y)) return true;
+    }
+  return false;
+}
+
+/* Levenshtein distance of two short names, case folded (bytes), capped. */
+static int name_distance(const char *a, const char *b) {
+  gchar *fa = g_utf8_casefold(a, -1), *fb = g_utf8_casefold(b, -1);
+  size_t na = strlen(fa), nb = strlen(fb);
+  int d = 99;
+  if (na < 64 && nb < 64) {
+    int row[65], prev;
+    for (size_t j = 0; j <= nb; j++)
+      row[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+      prev = row[0];
+      row[0] = (int)i;
+      for (size_t j = 1; j <= nb; j++) {
+        int cur = row[j];
+        int sub = prev + (fa[i - 1] != fb[j - 1]);
+        row[j] = sub < row[j] + 1 ? (sub < row[j - 1] + 1 ? sub : row[j - 1] + 1)
+                                  : (row[j] + 1 < row[j - 1] + 1 ? row[j] + 1 : row[j - 1] + 1);
+        prev = cur;
+      }
+    }
+    d = row[nb];
+  }
+  g_free(fa);
+  g_free(fb);
+  return d;
+}
+
+/* Pieces meeting end to end are one river when their names are spellings of
+ * one name (Rhin, Rhein, Rhine: at most 2 edits), not when a river takes a new
+ * name downstream (the Panj becomes the Amu Darya). */
+static bool river_names_alike(const bm_features *r, size_t i, size_t j) {
+  const char *f[] = {"NAME", "NAME_EN", "NAME_ALT"};
+  for (int a = 0; a < 3; a++)
+    for (int c = 0; c < 3; c++) {
+      const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
+      if (x && y && *x && *y && name_distance(x, y) <= 2) return true;
+    }
+  return false;
+}
+
+static bool river_ends(const bm_geom *g, double *e, size_t *ne) {
+  *ne = 0;
+  for (size_t p = 0; p < g->nparts && *ne < 8; p++) {
+    const double *xy = bm_geom_part_xy(g, p);
+    size_t n = bm_geom_part_len(g, p);
+    if (n < 2) continue;
+    e[2 * *ne] = xy[0], e[2 * *ne + 1] = xy[1], (*ne)++;
+    e[2 * *ne] = xy[2 * n - 2], e[2 * *ne + 1] = xy[2 * n - 1], (*ne)++;
+  }
+  return *ne > 0;
+}
+
+static const char **river_names(const bm_features *r) {
+  size_t n = r->n;
+  const char **names = calloc(n + 1, sizeof *names);
+  size_t *up = malloc((n + 1) * sizeof *up);
+  double *len = calloc(n + 1, sizeof *len);
+  if (!names || !up || !len) {
+    free(names), free(up), free(len);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++) {
+    up[i] = i;
+    const bm_geom *g = &r->f[i].geom;
+    for (size_t p = 0; p < g->nparts; p++)
+      len[i] += bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p));
+  }
+  for (size_t i = 0; i < n; i++)
+    for (size_t j = i + 1; j < n; j++)
+      if (river_names_meet(r, i, j)) up[river_root(up, i)] = river_root(up, j);
+  /* end to end, at a point only these two pieces reach */
+  double *ends = malloc((n + 1) * 16 * sizeof *ends);
+  size_t *nends = calloc(n + 1, sizeof *nends);
+  if (!ends || !nends) {
+    free(names), free(up), free(len), free(ends), free(nends);
+    return NULL;
+  }
+  for (size_t i = 0; i < n; i++)
+    river_ends(&r->f[i].geom, ends + 16 * i, &nends[i]);
+  for (size_t i = 0; i < n; i++)
+    for (size_t a = 0; a < nends[i]; a++) {
+      double x = ends[16 * i + 2 * a], y = ends[16 * i + 2 * a + 1];
+      size_t meet = 0, other = SIZE_MAX;
+      for (size_t k = 0; k < n && meet < 3; k++)
+        for (size_t d = 0; d < nends[k]; d++)
+          if (k != i && hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
+            if (other != k) meet++;
+            other = k;
+          }
+      if (meet == 1 && river_names_alike(r, i, other))
+        up[river_root(up, i)] = river_root(up, other);
+    }
+  free(ends);
+  free(nends);
+  for (size_t i = 0; i < n; i++) {
+    size_t root = river_root(up, i);
+    if (names[root]) {
+      names[i] = names[root];
+      continue;
+    }
+    double best = -1;
+    for (int pass = 0; pass < 2 && best < 0; pass++)
+      for (size_t j = 0; j < n; j++) {
+        if (river_root(up, j) != root) continue;
+        const char *cand = bm_feature_attr(r, j, pass ? "NAME" : "NAME_EN");
+        if (!cand || !*cand) continue;
+        double w = 0; /* length of the river's pieces carrying this name */
+        for (size_t k = 0; k < n; k++) {
+          const char *o = bm_feature_attr(r, k, pass ? "NAME" : "NAME_EN");
+          if (river_root(up, k) == root && o && !strcmp(o, cand)) w += len[k] + 1e-6;
+        }
+        if (w > best) best = w, names[root] = cand;
+      }
+    names[i] = names[root];
+  }
+  free(up);
+  free(len);
+  return names;
 }
 
 /* Label requests, by the priority the issue sets: story sites, highlighted
@@ -111,7 +281,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   /* 2. highlighted provinces and countries; other countries come later */
   for (size_t i = 0; i < b->provinces.n; i++) {
     double x, y, r;
-    const char *name = bm_feature_attr(&b->provinces, i, "NAME");
+    const char *name = shown(m, "province", bm_feature_attr(&b->provinces, i, "NAME"));
     if (!name || !b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r))
       continue;
     bm_label l = {.text = (char *)name,
@@ -128,7 +298,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   for (size_t i = 0; i < b->countries.n; i++) {
     double x, y, r;
-    const char *name = bm_feature_attr(&b->countries, i, "NAME");
+    const char *name = shown(m, "country", bm_feature_attr(&b->countries, i, "NAME"));
     if (!name || !bm_geom_label_anchor(&b->countries.f[i].geom, &x, &y, &r)) continue;
     bm_text_style ts = tstyle(st->country_size * k, 400, false);
     ts.uppercase = true;
@@ -162,19 +332,19 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     if (!pl_to_pixels(m, g) || g->npts == 0) continue;
     double x = g->xy[0], y = g->xy[1];
     if (x < 0 || y < 0 || x > m->view.width || y > m->view.height) continue;
-    /* a town under a story site's symbol is the site's own city: the site speaks for it */
-    bool under_site = false;
-    for (int s = 0; s < sp->nsites; s++)
-      if (fabs(sp->site_xy[2 * s] - x) < sym * 1.5 && fabs(sp->site_xy[2 * s + 1] - y) < sym * 1.5)
-        under_site = true;
-    if (under_site) continue;
     double dot = (capital ? st->capital_dot_size : st->city_dot_size) * k;
     double pop = pl_attr_num(&b->places, i, "POP_MAX", 0);
     bool big = rank <= 3 || pop >= 1e6;
+    const char *layer = capital ? "capital" : big ? "city" : "town";
+    if (!(name = shown(m, layer, name))) continue;
+    /* a place beside a site that is not it keeps its dot, even touching the site's symbol */
+    bool shared = false;
+    for (int s = 0; s < sp->nsites; s++)
+      if (fabs(sp->site_xy[2 * s] - x) < (sym + dot) / 2 + 2 * k &&
+          fabs(sp->site_xy[2 * s + 1] - y) < (sym + dot) / 2 + 2 * k)
+        shared = true;
     bm_label l = {.text = (char *)name,
-                  .layer = capital ? "capital"
-                           : big   ? "city"
-                                   : "town",
+                  .layer = layer,
                   .priority = (capital ? 1000 : 2000) + rank * 10 - log10(pop + 10),
                   .ax = x,
                   .ay = y,
@@ -186,6 +356,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                                       k,
                                   capital ? 700 : 400, false),
                   .has_symbol = true,
+                  .symbol_shared = shared,
                   .symbol = {x - dot / 2 - 1, y - dot / 2 - 1, x + dot / 2 + 1, y + dot / 2 + 1}};
     ADD(&l);
   }
@@ -197,8 +368,9 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     double rank = pl_attr_num(&b->regions, i, "SCALERANK", 10);
     /* continents are not a locator map's business; minor regions crowd it */
     if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
-        !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
+        region_is_country(b, name) || !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
       continue;
+    if (!(name = shown(m, "region", name))) continue;
     bm_text_style ts = tstyle(st->region_size * k, 400, true);
     ts.uppercase = true;
     ts.letter_spacing = 0.2;
@@ -214,8 +386,10 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   /* rivers: text along the line, one request per stretch of about 300 px so
    * long rivers are labelled more than once, never twice within 250 px */
+  const char **rnames = river_names(&b->rivers);
+  if (!rnames) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < b->rivers.n; i++) {
-    const char *name = bm_feature_attr(&b->rivers, i, "NAME");
+    const char *name = shown(m, "river", rnames[i]);
     double rank = pl_attr_num(&b->rivers, i, "SCALERANK", 10);
     bm_geom *g = &b->rivers.f[i].geom;
     if (!name || !*name || rank > max_rank + 1 || g->nparts == 0) continue;
@@ -232,9 +406,13 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                     .repeat_gap = 250 * k,
                     .style = tstyle(st->river_size * k, 400, true)};
       l.style.letter_spacing = 0.05;
-      ADD(&l);
+      if (!bm_labeler_add(lb, &l)) {
+        free(rnames);
+        return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+      }
     }
   }
+  free(rnames);
   return BM_OK;
 }
 
@@ -270,6 +448,42 @@ static void point_on_line(map *m, bm_label *l, const bm_geom *g) {
   l->kind = BM_LABEL_POINT;
   l->line = NULL;
   l->offset = 4 * m->k;
+}
+
+/* The spec's own text labels (labels: text:): fixed at their coordinate, placed
+ * before every other label so that the rest keep clear of them. */
+static bm_status add_free_text(map *m, bm_labeler *lb) {
+  const bm_spec *spec = m->spec;
+  const bm_style *st = &m->style;
+  static const char *const layers[] = {"text", "water", "text-region"};
+  for (size_t i = 0; i < spec->labels.n_text; i++) {
+    const bm_free_text *t = &spec->labels.text[i];
+    const char *layer = layers[t->style];
+    const char *text = shown(m, layer, t->text);
+    double xy[2] = {t->lon, t->lat};
+    bm_proj_forward(m->proj, xy, 1);
+    if (!text || xy[0] == HUGE_VAL || xy[1] == HUGE_VAL) continue;
+    bm_view_to_px(&m->view, xy, 1);
+    bm_text_style ts = tstyle(st->city_size * m->k, 400, false);
+    if (t->style == BM_FREE_TEXT_WATER) {
+      ts = tstyle(st->region_size * m->k * 1.1, 400, true);
+      ts.letter_spacing = 0.15;
+    } else if (t->style == BM_FREE_TEXT_REGION) {
+      ts = tstyle(st->region_size * m->k, 400, true);
+      ts.uppercase = true;
+      ts.letter_spacing = 0.2;
+    }
+    bm_label l = {.text = (char *)text,
+                  .layer = layer,
+                  .kind = BM_LABEL_AREA,
+                  .priority = -1000 + (double)i,
+                  .ax = xy[0],
+                  .ay = xy[1],
+                  .offset = 0,
+                  .style = ts};
+    ADD(&l);
+  }
+  return BM_OK;
 }
 
 static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
@@ -374,7 +588,7 @@ bm_status pl_label(map *m, computed *c) {
   bm_furniture *fur = &c->furniture;
   bm_status st;
   if ((st = add_labels(m, &c->base, &c->sites, lb, fur->boxes, fur->nboxes)) ||
-      (st = add_story_labels(m, &c->story, lb)))
+      (st = add_story_labels(m, &c->story, lb)) || (st = add_free_text(m, lb)))
     return st;
   if (!bm_labeler_place(lb))
     return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory while placing labels");

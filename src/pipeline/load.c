@@ -141,7 +141,8 @@ bm_status pl_load_base(map *m, base *b) {
   const bm_bbox *q = &m->view.query;
   static const char *const country_f[] = {"ADM0_A3", "ISO_A3", "NAME", "LABELRANK", NULL};
   static const char *const province_f[] = {"ADM0_A3", "NAME", "WOE_NAME", "GN_NAME", NULL};
-  static const char *const river_f[] = {"SCALERANK", "NAME", "FEATURECLA", NULL};
+  static const char *const river_f[] = {"SCALERANK", "NAME",     "FEATURECLA",
+                                        "NAME_EN",   "NAME_ALT", NULL};
   static const char *const region_f[] = {"NAME", "FEATURECLA", "SCALERANK", NULL};
   static const char *const place_f[] = {"NAME",    "FEATURECLA", "SCALERANK", "LABELRANK",
                                         "POP_MAX", "ADM0CAP",    "ADM0_A3",   NULL};
@@ -185,10 +186,12 @@ bm_status pl_load_base(map *m, base *b) {
     if ((st = bm_story_match_province(&b->provinces, &s->highlight_provinces[i], s->path,
                                       b->hl_province, m->err)))
       return st;
-  /* province outlines are drawn inside the highlighted countries only */
-  for (size_t i = 0; i < b->provinces.n; i++) {
+  /* province lines (labels: provinces:): inside countries whose provinces the spec
+   * highlights (highlighted, the default); also inside highlighted countries (story); none */
+  for (size_t i = 0; i < b->provinces.n && s->labels.provinces != BM_PROVINCES_NONE; i++) {
     const char *c = bm_feature_attr(&b->provinces, i, "ADM0_A3");
-    for (size_t k = 0; c && k < s->n_highlight_countries; k++)
+    for (size_t k = 0;
+         c && s->labels.provinces == BM_PROVINCES_STORY && k < s->n_highlight_countries; k++)
       if (!bm_strcasecmp(c, s->highlight_countries[k].code)) b->province_in_story[i] = true;
     for (size_t k = 0; c && k < s->n_highlight_provinces; k++)
       if (!bm_strcasecmp(c, s->highlight_provinces[k].country)) b->province_in_story[i] = true;

@@ -74,6 +74,8 @@ typedef struct {
 
 typedef struct {
   double *site_xy; /* symbol centres in pixels, per site */
+  double *site_at; /* the sites' true positions in pixels: where a symbol was moved off a
+                      shared position, a tie is drawn back to it */
   int nsites;
 } story_px;
 

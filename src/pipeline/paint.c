@@ -207,6 +207,26 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
   bm_be_end_layer(be);
 
   bm_be_layer(be, "sites");
+  /* a symbol moved off a position it shares with another site: a thin tie back
+   * to a dot at its true position */
+  for (int i = 0; i < sp->nsites; i++) {
+    double ax = sp->site_at[2 * i], ay = sp->site_at[2 * i + 1];
+    double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
+    if (hypot(x - ax, y - ay) <= 0.5) continue;
+    bm_path p;
+    bm_path_init(&p);
+    bm_path_move(&p, ax, ay);
+    bm_path_line(&p, x, y);
+    bm_be_stroke(
+        be, &p,
+        &(bm_stroke){
+            .color = st->text, .width = 1 * m->k, .cap = BM_CAP_ROUND, .join = BM_JOIN_ROUND});
+    bm_path_free(&p);
+    bm_path_init(&p);
+    bm_path_rect(&p, ax - 1.5 * m->k, ay - 1.5 * m->k, 3 * m->k, 3 * m->k);
+    bm_be_fill(be, &p, st->text);
+    bm_path_free(&p);
+  }
   for (int i = 0; i < sp->nsites; i++)
     bm_paint_site_symbol(be, m->sites->sites[i].kind, sp->site_xy[2 * i], sp->site_xy[2 * i + 1],
                          st->site_symbol_size * m->k, st);

@@ -80,6 +80,7 @@ done:
   bm_furniture_free(&c.furniture);
   pl_story_free(&c.story, spec);
   free(c.sites.site_xy);
+  free(c.sites.site_at);
   pl_base_free(&c.base);
   pl_story_input_free(&story_in, spec);
   bm_spec_free(m.sites);

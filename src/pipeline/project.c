@@ -73,6 +73,9 @@ bm_status pl_project_sites(map *m, story_px *sp) {
                           s->name, s->lon, s->lat, m->stats->projection);
     }
   bm_view_to_px(&m->view, sp->site_xy, (size_t)sp->nsites);
+  sp->site_at = malloc(((size_t)sp->nsites * 2 + 2) * sizeof(double));
+  if (!sp->site_at) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  memcpy(sp->site_at, sp->site_xy, (size_t)sp->nsites * 2 * sizeof(double));
   bm_story_spread_symbols(sp->site_xy, sp->nsites, m->style.site_symbol_size * m->k);
   return BM_OK;
 }
@@ -184,10 +187,36 @@ bm_status pl_story_build(map *m, const story_input *in, story *s) {
                                      m->err)))
       return st;
     bm_geom_init(&s->route[i], BM_GEOM_LINE);
-    if (!bm_story_route(lon1, lat1, lon2, lat2, r->path, 5000, &s->route[i]))
-      return bm_error_set(m->err, BM_ERR_SPEC, path, r->pos.line, r->pos.col,
-                          "cannot draw this route as a %s line (a rhumb line cannot reach a pole)",
-                          r->path == BM_PATH_RHUMB ? "rhumb" : "great-circle");
+    /* legs through the waypoints, each a geodesic (or rhumb line), joined into one line */
+    double plon = lon1, plat = lat1;
+    for (size_t k = 0; k <= r->n_via; k++) {
+      double qlon = lon2, qlat = lat2;
+      if (k < r->n_via &&
+          (st = bm_story_resolve_place(&r->via[k], sites, ns, "route waypoint (via)", path, &qlon,
+                                       &qlat, m->err)))
+        return st;
+      bm_geom leg;
+      bm_geom_init(&leg, BM_GEOM_LINE);
+      bool ok = bm_story_route(plon, plat, qlon, qlat, r->path, 5000, &leg);
+      if (ok && k == 0)
+        ok = bm_geom_copy(&s->route[i], &leg);
+      else if (ok) {
+        /* continue the line: unwrap longitudes against its last point, skip the shared one */
+        const double *xy = bm_geom_part_xy(&leg, 0);
+        size_t n = bm_geom_part_len(&leg, 0);
+        double *last = bm_geom_part_xy(&s->route[i], 0) + 2 * (s->route[i].npts - 1);
+        double shift = bm_lon_unwrap(xy[0], last[0]) - xy[0];
+        for (size_t j = 1; ok && j < n; j++)
+          ok = bm_geom_add(&s->route[i], xy[2 * j] + shift, xy[2 * j + 1]);
+      }
+      bm_geom_free(&leg);
+      if (!ok)
+        return bm_error_set(m->err, BM_ERR_SPEC, path, r->pos.line, r->pos.col,
+                            "cannot draw this route as a %s line (a rhumb line cannot reach a "
+                            "pole)",
+                            r->path == BM_PATH_RHUMB ? "rhumb" : "great-circle");
+      plon = qlon, plat = qlat;
+    }
     pl_story_to_pixels(m, &s->route[i]);
     /* start and end at the edge of a site's symbol, not under it */
     bm_geom *g = &s->route[i];

@@ -169,8 +169,12 @@ static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out
     double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
     json_str(f, m->sites->sites[i].name);
-    fprintf(f, ", \"kind\": \"%s\", \"symbol\": [%.1f, %.1f, %.1f, %.1f]}",
-            bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r);
+    double ax = sp->site_at[2 * i], ay = sp->site_at[2 * i + 1];
+    fprintf(f, ", \"kind\": \"%s\", \"symbol\": [%.1f, %.1f, %.1f, %.1f], \"at\": [%.1f, %.1f]",
+            bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r, ax, ay);
+    if (hypot(x - ax, y - ay) > 0.5)
+      fprintf(f, ", \"tie\": [%.1f, %.1f, %.1f, %.1f]", ax, ay, x, y);
+    fputc('}', f);
   }
   fprintf(f, "\n  ]");
   write_furniture_report(f, fur);

@@ -104,6 +104,12 @@ typedef struct {
   bm_line_join join;
 } bm_stroke;
 
+/* Which part of a text a call paints. Labels are painted in two passes, every
+ * halo first and then every glyph, so that no halo covers a glyph of another
+ * label. A backend that keeps a text whole (SVG: one <text> per label, with its
+ * halo) paints it in the glyph pass and nothing in the halo pass. */
+typedef enum { BM_TEXT_PAINT_ALL = 0, BM_TEXT_PAINT_HALO, BM_TEXT_PAINT_GLYPHS } bm_text_paint;
+
 /* A laid-out text whose layout box has its top-left at (x, y); halo_width > 0
  * strokes the glyph outlines with halo, twice that wide, under the text. */
 typedef struct {
@@ -113,6 +119,7 @@ typedef struct {
   double halo_width;
   bm_color halo;
   const char *id; /* optional: an id for the text element (SVG) */
+  bm_text_paint paint;
 } bm_text_run;
 
 /* A one-line text along the polyline path (npath points, x y pairs): the
@@ -127,6 +134,7 @@ typedef struct {
   double halo_width;
   bm_color halo;
   const char *id;
+  bm_text_paint paint;
 } bm_text_path;
 
 /* A raster drawn into the box (x, y, w, h) pixels; data is ARGB32 premultiplied

@@ -96,7 +96,7 @@ static bm_status text(bm_backend *b, const bm_text_run *t) {
   cairo_t *cr = cb(b)->cr;
   cairo_new_path(cr);
   cairo_move_to(cr, t->x, t->y);
-  if (t->halo_width > 0) {
+  if (t->halo_width > 0 && t->paint != BM_TEXT_PAINT_GLYPHS) {
     pango_cairo_layout_path(cr, t->layout);
     set_color(cr, t->halo);
     cairo_set_line_width(cr, 2 * t->halo_width);
@@ -104,8 +104,10 @@ static bm_status text(bm_backend *b, const bm_text_run *t) {
     cairo_stroke(cr);
     cairo_move_to(cr, t->x, t->y);
   }
-  set_color(cr, t->color);
-  pango_cairo_show_layout(cr, t->layout);
+  if (t->paint != BM_TEXT_PAINT_HALO) {
+    set_color(cr, t->color);
+    pango_cairo_show_layout(cr, t->layout);
+  }
   cairo_new_path(cr);
   return check(b);
 }
@@ -138,14 +140,17 @@ static bm_status text_on_path(bm_backend *b, const bm_text_path *t) {
       cairo_line_to(cr, X, Y);
   }
   cairo_path_destroy(flat);
-  if (t->halo_width > 0) {
+  if (t->halo_width > 0 && t->paint != BM_TEXT_PAINT_GLYPHS) {
     set_color(cr, t->halo);
     cairo_set_line_width(cr, 2 * t->halo_width);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_stroke_preserve(cr);
   }
-  set_color(cr, t->color);
-  cairo_fill(cr);
+  if (t->paint != BM_TEXT_PAINT_HALO) {
+    set_color(cr, t->color);
+    cairo_fill(cr);
+  }
+  cairo_new_path(cr);
   return check(b);
 }
 

@@ -18,7 +18,8 @@ static bm_color label_color(const bm_label *l, const bm_style *st) {
   if (!strcmp(layer, "country")) return st->country_label;
   if (!strcmp(layer, "province")) return st->accent;
   if (!strcmp(layer, "river")) return st->river_label;
-  if (!strcmp(layer, "region")) return st->region_label;
+  if (!strcmp(layer, "region") || !strcmp(layer, "text-region")) return st->region_label;
+  if (!strcmp(layer, "water")) return st->river_label;
   if (!strcmp(layer, "city") || !strcmp(layer, "town")) return st->text_muted;
   return st->text;
 }
@@ -59,28 +60,46 @@ void bm_paint_labels(bm_backend *be, const bm_labeler *lb, double k, const bm_st
     size_t n = bm_labeler_candidates(lb, &cb);
     boxes(be, cb, n, (bm_color){0.5, 0.5, 0.5, 0.35}, 0.5);
   }
+  /* leaders, then every halo, then every glyph: no halo covers another label's glyphs */
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
-    if (!l->placed) continue;
-    bm_color color = label_color(l, st);
-    if (l->leader) paint_leader(be, l, k, st);
-    if (l->kind == BM_LABEL_LINE && l->path) {
-      bm_be_text_on_path(be, &(bm_text_path){.layout = l->layout,
-                                             .path = l->path,
-                                             .npath = l->npath,
-                                             .s0 = l->s0,
-                                             .color = color,
-                                             .halo_width = halo,
-                                             .halo = st->halo});
-    } else {
-      bm_paint_text(be, l->layout, l->tx, l->ty, color, halo, st->halo);
-      if (l->note_layout)
-        bm_paint_text(be, l->note_layout, l->nx, l->ny, st->text_muted, halo, st->halo);
-    }
-    if (debug_boxes) {
-      const bm_bbox *b;
-      size_t n = bm_labeler_boxes(lb, i, &b);
-      boxes(be, b, n, (bm_color){0, 0.4, 1, 0.8}, 1);
-    }
+    if (l->placed && l->leader) paint_leader(be, l, k, st);
   }
+  for (int pass = BM_TEXT_PAINT_HALO; pass <= BM_TEXT_PAINT_GLYPHS; pass++)
+    for (size_t i = 0; i < bm_labeler_count(lb); i++) {
+      const bm_label *l = bm_labeler_at(lb, i);
+      if (!l->placed) continue;
+      bm_color color = label_color(l, st);
+      if (l->kind == BM_LABEL_LINE && l->path) {
+        bm_be_text_on_path(be, &(bm_text_path){.layout = l->layout,
+                                               .path = l->path,
+                                               .npath = l->npath,
+                                               .s0 = l->s0,
+                                               .color = color,
+                                               .halo_width = halo,
+                                               .halo = st->halo,
+                                               .paint = (bm_text_paint)pass});
+      } else {
+        bm_be_text(be, &(bm_text_run){.layout = l->layout,
+                                      .x = l->tx,
+                                      .y = l->ty,
+                                      .color = color,
+                                      .halo_width = halo,
+                                      .halo = st->halo,
+                                      .paint = (bm_text_paint)pass});
+        if (l->note_layout)
+          bm_be_text(be, &(bm_text_run){.layout = l->note_layout,
+                                        .x = l->nx,
+                                        .y = l->ny,
+                                        .color = st->text_muted,
+                                        .halo_width = halo,
+                                        .halo = st->halo,
+                                        .paint = (bm_text_paint)pass});
+      }
+      if (debug_boxes && pass == BM_TEXT_PAINT_GLYPHS) {
+        const bm_bbox *b;
+        size_t n = bm_labeler_boxes(lb, i, &b);
+        boxes(be, b, n, (bm_color){0, 0.4, 1, 0.8}, 1);
+      }
+    }
 }

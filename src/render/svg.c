@@ -462,6 +462,7 @@ static const char *text_id(svg_backend *s, const char *want) {
 
 static bm_status text(bm_backend *b, const bm_text_run *t) {
   svg_backend *s = svg(b);
+  if (t->paint == BM_TEXT_PAINT_HALO) return b->status; /* whole in the glyph pass */
   const char *id = text_id(s, t->id);
   if (t->halo_width > 0) {
     put(s, "<g>");
@@ -569,6 +570,7 @@ static void path_element(svg_backend *s, const bm_text_path *t, const char *id, 
 
 static bm_status text_on_path(bm_backend *b, const bm_text_path *t) {
   svg_backend *s = svg(b);
+  if (t->paint == BM_TEXT_PAINT_HALO) return b->status; /* whole in the glyph pass */
   const char *id = text_id(s, t->id);
   if (t->halo_width > 0) {
     put(s, "<g>");

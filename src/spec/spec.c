@@ -52,12 +52,14 @@ void bm_spec_free(bm_spec *s) {
   for (size_t i = 0; i < s->n_sites; i++) {
     free(s->sites[i].name);
     free(s->sites[i].note);
+    free(s->sites[i].replaces);
   }
   free(s->sites);
   for (size_t i = 0; i < s->n_site_files; i++)
     free(s->site_files[i].path);
   free(s->site_files);
   bm_spec_free_story(s);
+  bm_spec_free_labels(s);
   free(s);
 }
 
@@ -69,9 +71,11 @@ bool bm_spec_add_site(bm_spec *s, const bm_site *site) {
   *d = *site;
   d->name = bm_strdup(site->name);
   d->note = bm_strdup(site->note);
-  if (!d->name || (site->note && !d->note)) {
+  d->replaces = bm_strdup(site->replaces);
+  if (!d->name || (site->note && !d->note) || (site->replaces && !d->replaces)) {
     free(d->name);
     free(d->note);
+    free(d->replaces);
     return false;
   }
   s->n_sites++;
@@ -362,11 +366,13 @@ static bm_status parse_highlight(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_site(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"name", "lon", "lat", "kind", "note", "approximate", NULL};
+  static const char *const keys[] = {"name", "lon",         "lat",      "kind",
+                                     "note", "approximate", "replaces", NULL};
   if (bm_yaml_check_keys(y, keys, "a site", c->file, c->err)) return BM_ERR_SPEC;
   const bm_yaml *name = bm_yaml_get(y, "name"), *lon = bm_yaml_get(y, "lon"),
                 *lat = bm_yaml_get(y, "lat"), *kind = bm_yaml_get(y, "kind"),
-                *note = bm_yaml_get(y, "note"), *approx = bm_yaml_get(y, "approximate");
+                *note = bm_yaml_get(y, "note"), *approx = bm_yaml_get(y, "approximate"),
+                *replaces = bm_yaml_get(y, "replaces");
   if (!name || !lon || !lat)
     return FAIL(y, "a site needs name, lon and lat (or file: for a file of sites)");
   bm_site site = {.kind = BM_SITE_GENERIC, .pos = pos_of(y)};
@@ -375,7 +381,9 @@ static bm_status parse_site(ctx *c, const bm_yaml *y) {
       bm_yaml_number(lon, c->file, "site lon", -180, 180, &site.lon, c->err) ||
       bm_yaml_number(lat, c->file, "site lat", -90, 90, &site.lat, c->err) ||
       (note && bm_yaml_string(note, c->file, "site note", &site.note, c->err)) ||
-      (approx && bm_yaml_bool(approx, c->file, "site approximate", &site.approximate, c->err)))
+      (approx && bm_yaml_bool(approx, c->file, "site approximate", &site.approximate, c->err)) ||
+      (replaces &&
+       bm_yaml_string(replaces, c->file, "site replaces (a place's name)", &site.replaces, c->err)))
     st = BM_ERR_SPEC;
   if (!st && kind) {
     if (bm_yaml_expect(kind, BM_YAML_SCALAR, c->file, "site kind", c->err))
@@ -389,6 +397,7 @@ static bm_status parse_site(ctx *c, const bm_yaml *y) {
     st = bm_error_set(c->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   free(site.name);
   free(site.note);
+  free(site.replaces);
   return st;
 }
 
@@ -426,9 +435,11 @@ static bm_status parse_sites(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_root(ctx *c, const bm_yaml *root) {
-  static const char *const keys[] = {
-      "title", "subtitle",  "credit", "size",   "page",     "extent",   "projection",       "scale",
-      "style", "highlight", "sites",  "places", "language", "messages", BM_SPEC_STORY_KEYS, NULL};
+  static const char *const keys[] = {"title",  "subtitle",  "credit",     "size",
+                                     "page",   "extent",    "projection", "scale",
+                                     "style",  "highlight", "sites",      "places",
+                                     "labels", "language",  "messages",   BM_SPEC_STORY_KEYS,
+                                     NULL};
   bm_spec *s = c->s;
   if (bm_yaml_check_keys(root, keys, "the map spec", c->file, c->err)) return BM_ERR_SPEC;
   const bm_yaml *v;
@@ -511,6 +522,8 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
         return BM_ERR_SPEC;
     }
   }
+  if ((v = bm_yaml_get(root, "labels")) && bm_spec_parse_labels(s, v, c->file, c->err))
+    return BM_ERR_SPEC;
   return bm_spec_parse_story(s, root, c->file, c->err);
 }
 

@@ -47,6 +47,7 @@ typedef struct {
   bm_site_kind kind;
   char *note;       /* optional second line, may be NULL */
   bool approximate; /* position is the city's, exact site not public */
+  char *replaces;   /* a populated place this site stands for (its label is left out), or NULL */
   bm_spec_pos pos;
 } bm_site;
 
@@ -75,11 +76,58 @@ typedef struct {
   bm_spec_pos pos, radius_pos;
 } bm_ring;
 
+/* ---- labels: the journalist's control over base-map labels ------------- */
+
+/* rename: {Tajikistan: تاجیکستان}: any base label, by its name (case folded, any script) */
+typedef struct {
+  char *from, *to;
+  bm_spec_pos pos;
+} bm_label_rename;
+
+/* hide: a whole class (`regions`), or one name in a class (`region: INDIA`) or in any
+ * (`Kashgar`). layer is the label engine's layer name ("region", "capital", ...). */
+typedef struct {
+  const char *layer;           /* static; NULL: any base-map layer */
+  const char *layer2, *layer3; /* more layers of the same class ("places": capital, city, town) */
+  char *name;                  /* NULL: the whole class */
+  bm_spec_pos pos;
+} bm_label_hide;
+
+typedef enum { BM_FREE_TEXT_PLAIN = 0, BM_FREE_TEXT_WATER, BM_FREE_TEXT_REGION } bm_free_text_style;
+
+/* text: [{text: Black Sea, at: [34, 43.2], style: water}] */
+typedef struct {
+  char *text;
+  double lon, lat;
+  bm_free_text_style style;
+  bm_spec_pos pos;
+} bm_free_text;
+
+/* provinces: where province lines are drawn: inside countries with highlighted
+ * provinces (highlighted, the default), also inside highlighted countries (story), or nowhere */
+typedef enum {
+  BM_PROVINCES_HIGHLIGHTED = 0,
+  BM_PROVINCES_STORY,
+  BM_PROVINCES_NONE
+} bm_province_lines;
+
+typedef struct {
+  bm_label_rename *rename;
+  size_t n_rename;
+  bm_label_hide *hide;
+  size_t n_hide;
+  bm_free_text *text;
+  size_t n_text;
+  bm_province_lines provinces;
+} bm_labels_spec;
+
 typedef enum { BM_PATH_GREAT_CIRCLE = 0, BM_PATH_RHUMB } bm_path_kind;
 typedef enum { BM_DASH_SOLID = 0, BM_DASH_DASHED, BM_DASH_DOTTED } bm_dash_kind;
 
 typedef struct {
   bm_place_ref from, to;
+  bm_place_ref *via; /* waypoints, in order; the legs between are geodesics */
+  size_t n_via;
   bm_path_kind path;
   bool arrow; /* arrowhead at `to` (default true) */
   bm_dash_kind dash;
@@ -286,6 +334,8 @@ typedef struct bm_spec {
   bm_callout *callouts;
   size_t n_callouts;
 
+  bm_labels_spec labels;
+
   /* furniture */
   bm_legend_spec legend;
   bm_scalebar_spec scale_bar;
@@ -313,6 +363,11 @@ const char *bm_site_kind_name(bm_site_kind k);
 bool bm_site_kind_parse(const char *s, bm_site_kind *out);
 /* "generic, city, factory, military-base, airfield" */
 const char *bm_site_kind_list(void);
+
+/* labels: the name a base label shows (its rename, else name itself). */
+const char *bm_spec_label_rename(const bm_spec *s, const char *name);
+/* labels: true when the spec hides this base label (layer: "region", "capital", ...). */
+bool bm_spec_label_hidden(const bm_spec *s, const char *layer, const char *name);
 
 /* Adds a site (copies strings). Used by loaders of site files. */
 bool bm_spec_add_site(bm_spec *s, const bm_site *site);

@@ -165,8 +165,8 @@ static bm_status parse_rings(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_routes(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"from",  "to",     "path",   "arrow", "dash",
-                                     "label", "legend", "source", NULL};
+  static const char *const keys[] = {"from", "to",    "via",    "path",   "arrow",
+                                     "dash", "label", "legend", "source", NULL};
   bm_spec *s = c->s;
   if (each_item(c, y, "routes", sizeof *s->routes, (void **)&s->routes, &s->n_routes))
     return BM_ERR_SPEC;
@@ -187,6 +187,16 @@ static bm_status parse_routes(ctx *c, const bm_yaml *y) {
         opt_string(c, it, "legend", "route legend", &r->legend) ||
         opt_string(c, it, "source", "route source", &r->source))
       return BM_ERR_SPEC;
+    const bm_yaml *via = bm_yaml_get(it, "via");
+    if (via) {
+      if (bm_yaml_expect(via, BM_YAML_SEQ, c->file,
+                         "route via (a list of waypoints: site names or [lon, lat])", c->err))
+        return BM_ERR_SPEC;
+      r->via = calloc(via->n ? via->n : 1, sizeof *r->via);
+      if (!r->via) return NOMEM();
+      for (size_t k = 0; k < via->n; k++, r->n_via++)
+        if (place(c, via->items[k], "route via", &r->via[k])) return BM_ERR_SPEC;
+    }
     if (path) {
       if (bm_yaml_expect(path, BM_YAML_SCALAR, c->file, "route path", c->err)) return BM_ERR_SPEC;
       if (!bm_strcasecmp(path->scalar, "great-circle"))
@@ -605,6 +615,9 @@ void bm_spec_free_story(bm_spec *s) {
   for (size_t i = 0; i < s->n_routes; i++) {
     free(s->routes[i].from.site);
     free(s->routes[i].to.site);
+    for (size_t k = 0; k < s->routes[i].n_via; k++)
+      free(s->routes[i].via[k].site);
+    free(s->routes[i].via);
     free(s->routes[i].label);
     free(s->routes[i].legend);
     free(s->routes[i].source);

@@ -20,7 +20,7 @@ bm_status bm_story_resolve_place(const bm_place_ref *ref, const bm_site *sites, 
     return BM_OK;
   }
   for (size_t i = 0; i < n; i++)
-    if (!bm_strcasecmp(sites[i].name, ref->site)) {
+    if (bm_name_equal(sites[i].name, ref->site)) {
       *lon = sites[i].lon;
       *lat = sites[i].lat;
       return BM_OK;

@@ -103,6 +103,12 @@ PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *s
   if (st->wrap_width > 0) {
     pango_layout_set_width(l, (int)(st->wrap_width * PANGO_SCALE));
     pango_layout_set_wrap(l, PANGO_WRAP_WORD);
+    /* the block is as wide as its widest line, so that the lines (centred in
+     * it) start at the layout's origin: its size is then its box exactly, where
+     * a wrap width wider than the lines moved the ink off the measured box */
+    PangoRectangle logical;
+    pango_layout_get_extents(l, NULL, &logical);
+    if (logical.width > 0) pango_layout_set_width(l, logical.width);
   }
   /* Right-to-left runs (Persian, Arabic) still read right to left inside the
    * line; the block itself keeps the map's alignment instead of flipping. */

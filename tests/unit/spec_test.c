@@ -83,14 +83,46 @@ static void assert_color(bm_color c, int r, int g, int b, int a) {
 
 static void test_unknown_top_level_key_lists_valid_keys(void **state) {
   (void)state;
-  expect_spec_error("title: Drone race\n"
-                    "colour: red\n" EXTENT_OK,
-                    2, 1,
-                    "unknown key 'colour' in the map spec; valid keys are: title, subtitle, "
-                    "credit, size, page, extent, projection, scale, style, highlight, sites, "
-                    "places, language, messages, date, rings, routes, areas, borders, callouts, "
-                    "legend, scale_bar, "
-                    "north_arrow, inset, graticule, point_of_view");
+  expect_spec_error(
+      "title: Drone race\n"
+      "colour: red\n" EXTENT_OK,
+      2, 1,
+      "unknown key 'colour' in the map spec; valid keys are: title, subtitle, "
+      "credit, size, page, extent, projection, scale, style, highlight, sites, "
+      "places, labels, language, messages, date, rings, routes, areas, borders, callouts, legend, scale_bar, "
+      "north_arrow, inset, graticule, point_of_view");
+}
+
+static void test_labels_key(void **state) {
+  (void)state;
+  bm_spec *s =
+      load_ok(EXTENT_OK "labels:\n"
+                        "  rename: {Tajikistan: تاجیکستان}\n"
+                        "  hide: [regions, {region: INDIA}, Kashgar]\n"
+                        "  text: [{text: Black Sea, at: [34, 43.2], style: water}]\n"
+                        "  provinces: none\n"
+                        "routes:\n  - {from: [68, 38], to: [70, 37], via: [[69, 39], [69.5, "
+                        "38]]}\n");
+  assert_int_equal(s->labels.n_rename, 1);
+  assert_string_equal(bm_spec_label_rename(s, "TAJIKISTAN"), "تاجیکستان");
+  assert_true(bm_spec_label_hidden(s, "region", "Pamirs"));
+  assert_true(bm_spec_label_hidden(s, "town", "kashgar"));
+  assert_false(bm_spec_label_hidden(s, "country", "India"));
+  assert_int_equal(s->labels.n_text, 1);
+  assert_int_equal(s->labels.text[0].style, BM_FREE_TEXT_WATER);
+  assert_int_equal(s->labels.provinces, BM_PROVINCES_NONE);
+  assert_int_equal(s->routes[0].n_via, 2);
+  bm_spec_free(s);
+  expect_spec_error(
+      EXTENT_OK "labels:\n  colour: red\n", 4, 3,
+      "unknown key 'colour' in labels; valid keys are: rename, hide, text, provinces");
+  expect_spec_error(EXTENT_OK "labels:\n  hide: [{lake: Kul}]\n", 4, 11,
+                    "labels hide: unknown label class 'lake'; valid classes are: country, "
+                    "province, capital, city, town, place, region, river, water");
+  expect_spec_error(EXTENT_OK "labels:\n  text: [{text: X, at: [1, 2], style: bold}]\n", 4, 39,
+                    "unknown text label style 'bold'; valid styles are: water, region, plain");
+  expect_spec_error(EXTENT_OK "labels:\n  provinces: all\n", 4, 14,
+                    "unknown labels provinces 'all'; valid values are: highlighted, story, none");
 }
 
 static void test_unknown_nested_key_points_at_it(void **state) {
@@ -706,6 +738,7 @@ int main(void) {
       /* failure paths */
       cmocka_unit_test(test_unknown_top_level_key_lists_valid_keys),
       cmocka_unit_test(test_unknown_nested_key_points_at_it),
+      cmocka_unit_test(test_labels_key),
       cmocka_unit_test(test_yaml_syntax_error_has_location),
       cmocka_unit_test(test_yaml_tab_indent_is_syntax_error),
       cmocka_unit_test(test_empty_spec_is_refused),

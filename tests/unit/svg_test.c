@@ -66,7 +66,7 @@ static bm_text *fonts(void) {
 static box run_text(bm_backend *be, bm_text *tx, const char *s, const bm_text_style *st, double x,
                     double y, double halo, const char *id) {
   PangoLayout *l = bm_text_layout(tx, s, st);
-  bm_text_run r = {l, x, y, ink, halo, white, id};
+  bm_text_run r = {l, x, y, ink, halo, white, id, BM_TEXT_PAINT_ALL};
   bm_be_text(be, &r);
   double w, h;
   bm_text_size(l, &w, &h);
@@ -146,7 +146,7 @@ static bm_status draw(bm_sink *out, bm_text *tx, bool extra, bm_error *err) {
   persian_box = run_text(be, tx, "تاجیکستان", &fa, 20, 185, 0, NULL);
   mixed_box = run_text(be, tx, MIXED, &mixed, 20, 228, 0, NULL);
   PangoLayout *l = bm_text_layout(tx, "AMU DARYA", &(bm_text_style){.size = 16, .weight = 400});
-  bm_text_path tp = {l, curve, 5, 60, ink, 1.5, white, "amu"};
+  bm_text_path tp = {l, curve, 5, 60, ink, 1.5, white, "amu", BM_TEXT_PAINT_ALL};
   bm_be_text_on_path(be, &tp);
   g_object_unref(l);
   bm_be_end_layer(be);
