@@ -19,7 +19,16 @@ typedef struct {
   bool debug_labels;         /* draw candidate and placed label boxes */
   bool label_naive;          /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
+  bool strict_data;          /* any damaged record in a Natural Earth layer fails the map */
 } bm_render_options;
+
+/* A Natural Earth layer may lose at most this share of its records (damaged
+ * records in the map's box, skipped with a warning, or records a truncated .shp
+ * no longer holds) before the map fails with a data error; a layer the spec depends on (countries for highlight or
+ * extent: countries, provinces for highlighted provinces, boundary lines for
+ * borders) may lose none, and with strict_data no layer may. */
+#define BM_DATA_MAX_SKIP_SHARE 0.02
+#define BM_MAX_WARNINGS 16
 
 typedef struct {
   double t_plan, t_load, t_project, t_label, t_paint,
@@ -28,6 +37,11 @@ typedef struct {
   size_t labels_placed, labels_dropped;
   char projection[512]; /* the PROJ definition used */
   char scale[8];        /* the data scale used */
+  /* Data warnings, one per layer and kind (damaged records skipped, a missing
+   * .cpg, a layer transformed from another CRS), each one line naming the file.
+   * Filled also when the render fails; the library never prints them. */
+  char warnings[BM_MAX_WARNINGS][640];
+  size_t nwarnings;
 } bm_render_stats;
 
 /* One output of a render: a file (path set; written atomically) or memory

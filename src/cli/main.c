@@ -34,6 +34,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "      --naive-labels        place labels the naive way (greedy, one position each), to "        \
   "compare\n"                                                                                      \
   "      --timings             print how long each stage took (standard error)\n"                  \
+  "      --strict-data         any damaged record in a Natural Earth layer fails the map\n"        \
+  "                            (else it is skipped with a warning; see bordermap(1))\n"            \
   "      -q, --quiet           print nothing but errors\n"                                         \
   "      -h, --help            this help\n"
 #define BATCH_HELP                                                                                 \
@@ -43,7 +45,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "      -o, --output DIR      output folder (default out/)\n"                                     \
   "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
   "      --data DIR            Natural Earth data folder\n"                                        \
-  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      --strict-data         any damaged record in a Natural Earth layer fails the map\n"        \
+  "      -q, --quiet           print nothing but errors and data warnings\n"                       \
   "      -h, --help            this help\n"
 #define FETCH_HELP                                                                                 \
   "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR] [--quiet]\n" \
@@ -66,7 +69,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "\n"                                                                                             \
   "The data folder is --data DIR, else $BORDERMAP_DATA, else\n"                                    \
   "$XDG_DATA_HOME/bordermap/naturalearth (~/.local/share/bordermap/naturalearth).\n"               \
-  "Progress and \"wrote\" lines go to standard error.\n"                                           \
+  "Progress, \"wrote\" lines and data warnings (\"warning: ...\") go to standard error;\n"         \
+  "warnings are printed also with --quiet.\n"                                                      \
   "\n"                                                                                             \
   "Exit codes: 0 ok, 1 failure, 2 bad command line, 3 bad map spec or style,\n"                    \
   "4 missing or broken data, 5 cannot write the output.\n"                                         \
@@ -100,6 +104,13 @@ static int report(const bm_error *err) {
   bm_error_format(err, buf, sizeof buf);
   fprintf(stderr, "bordermap: %s\n", buf);
   return exit_code(err->code);
+}
+
+/* The data warnings of a render (damaged records skipped, guessed encodings),
+ * printed also with --quiet: a map drawn from damaged data must never be silent. */
+static void print_warnings(const bm_render_stats *stats) {
+  for (size_t i = 0; i < stats->nwarnings; i++)
+    fprintf(stderr, "bordermap: warning: %s\n", stats->warnings[i]);
 }
 
 static int usage_error(const char *fmt, const char *arg) {
@@ -137,6 +148,7 @@ enum {
   OPT_TIMINGS,
   OPT_FROM,
   OPT_SCALES,
+  OPT_STRICT,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -151,6 +163,7 @@ static int cmd_render(int argc, char **argv) {
                                        {"debug-labels", no_argument, 0, OPT_DEBUG},
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"help", no_argument, 0, OPT_HELP},
@@ -189,6 +202,7 @@ static int cmd_render(int argc, char **argv) {
     case OPT_REPORT: ro.labels_report = optarg; break;
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
+    case OPT_STRICT: ro.strict_data = true; break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
     case OPT_FORMAT: format = optarg; break;
@@ -233,9 +247,12 @@ static int cmd_render(int argc, char **argv) {
   }
   if (rc == EXIT_OK && format && !to_stdout)
     rc = usage_error("%s", "--format is for '-o -'; a file's format follows its extension");
-  bm_render_stats stats;
-  if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
-    rc = report(&err);
+  bm_render_stats stats = {0};
+  if (rc == EXIT_OK) {
+    bm_status st = bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err);
+    print_warnings(&stats);
+    if (st) rc = report(&err);
+  }
   for (int i = 0; i < nout; i++) {
     if (!outs[i].path && rc == EXIT_OK &&
         (fwrite(outs[i].data, 1, outs[i].len, stdout) != outs[i].len || fflush(stdout))) {
@@ -282,11 +299,15 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
 
 /* Renders every spec; one failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"output", required_argument, 0, 'o'},    {"format", required_argument, 0, OPT_FORMAT},
-      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
-      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"format", required_argument, 0, OPT_FORMAT},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png";
+  bool strict = false;
   bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
@@ -299,6 +320,7 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
+    case OPT_STRICT: strict = true; break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
     }
@@ -318,7 +340,7 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {.data_dir = data};
+  bm_render_options ro = {.data_dir = data, .strict_data = strict};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
     bm_spec *spec = bm_spec_load(argv[i], &err);
@@ -335,8 +357,9 @@ static int cmd_batch(int argc, char **argv) {
       bm_format_from_name(fmts[f], &outs[f].format);
     }
     /* the map is computed once and painted once per format */
-    bm_render_stats stats;
+    bm_render_stats stats = {0};
     if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
+    print_warnings(&stats);
     for (int f = 0; good && f < nfmt && !quiet; f++)
       fprintf(stderr, "wrote %s\n", paths[f]);
     if (good)

@@ -106,6 +106,13 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
 /* ---- load.c: every read from disk ---- */
 /* The spec's sites plus those of its site files, into m->sites. */
 bm_status pl_load_sites(map *m);
+/* Adds a line to the render's data warnings (printf format); the same line once. */
+void pl_warn(map *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports what reading a Natural Earth layer skipped or decided (pl_warn), and
+ * fails with a data error naming path when the layer lost more than
+ * BM_DATA_MAX_SKIP_SHARE of its records, any record the spec depends on, or
+ * any record under --strict-data. */
+bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm_features *fs);
 /* Reads a logical layer ("rivers") at a scale (or the nearest finer one) for
  * query; a missing folder or layer is a data error that says how to fetch it. */
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,

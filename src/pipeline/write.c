@@ -117,6 +117,13 @@ static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out
   else
     fprintf(f, ",\n  \"lonlat_box\": [%.6f, %.6f, %.6f, %.6f]", ll.minx, ll.miny, ll.maxx, ll.maxy);
   fprintf(f, ",\n  \"earth_edge\": %s", m->earth_edge ? "true" : "false");
+  /* the data warnings standard error shows: damaged records skipped, guessed encodings */
+  fprintf(f, ",\n  \"data_warnings\": [");
+  for (size_t i = 0; i < m->stats->nwarnings; i++) {
+    fprintf(f, "%s\n    ", i ? "," : "");
+    json_str(f, m->stats->warnings[i]);
+  }
+  fprintf(f, "%s]", m->stats->nwarnings ? "\n  " : "");
   fprintf(f, ",\n  \"labels\": [");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
