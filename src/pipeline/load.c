@@ -59,10 +59,11 @@ bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm
   if (!fs->skipped && !fs->past_end) return BM_OK;
   char what[600];
   if (fs->skipped)
-    snprintf(what, sizeof what,
-             "layer %s: %zu of the %zu records read for the map's box are damaged and were left out "
-             "(first: record %d, counting from 0: %s)",
-             logical, fs->skipped, fs->read, fs->first_bad, fs->bad_reason);
+    snprintf(
+        what, sizeof what,
+        "layer %s: %zu of the %zu records read for the map's box are damaged and were left out "
+        "(first: record %d, counting from 0: %s)",
+        logical, fs->skipped, fs->read, fs->first_bad, fs->bad_reason);
   if (fs->skipped && fs->past_end) {
     size_t k = strlen(what);
     snprintf(what + k, sizeof what - k,
