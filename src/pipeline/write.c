@@ -177,6 +177,10 @@ bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err) 
   if (!o->files || !o->sinks) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < n; i++) {
     if (!outs[i].path) continue;
+    /* temp files that killed renders left in this folder go first */
+    char *dir = bm_path_dirname(outs[i].path);
+    if (dir) bm_atomic_clean_stale(dir);
+    free(dir);
     bm_status st = bm_atomic_open(&o->files[i], outs[i].path, err);
     if (st) return st;
     o->sinks[i].f = o->files[i].f;
