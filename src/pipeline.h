@@ -20,12 +20,16 @@ typedef struct {
   bool label_naive;          /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
   bool strict_data;          /* any damaged record in a Natural Earth layer fails the map */
+  /* Folders, besides the spec's folder, the working directory, the data folder and
+   * bordermap's home (styles), that files named in a spec may be in (--allow-dir);
+   * NULL-terminated, may be NULL. See pl_confine. */
+  const char *const *allow_dirs;
 } bm_render_options;
 
 /* A Natural Earth layer may lose at most this share of its records (damaged
  * records in the map's box, skipped with a warning, or records a truncated .shp
- * no longer holds) before the map fails with a data error; a layer the spec depends on (countries for highlight or
- * extent: countries, provinces for highlighted provinces, boundary lines for
+ * no longer holds) before the map fails with a data error; a layer the spec depends on (countries
+ * for highlight or extent: countries, provinces for highlighted provinces, boundary lines for
  * borders) may lose none, and with strict_data no layer may. */
 #define BM_DATA_MAX_SKIP_SHARE 0.02
 #define BM_MAX_WARNINGS 16

@@ -149,6 +149,7 @@ enum {
   OPT_FROM,
   OPT_SCALES,
   OPT_STRICT,
+  OPT_ALLOW,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -164,6 +165,7 @@ static int cmd_render(int argc, char **argv) {
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
                                        {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"help", no_argument, 0, OPT_HELP},
@@ -174,6 +176,9 @@ static int cmd_render(int argc, char **argv) {
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   bm_render_options ro = {0};
+  const char *allow[17] = {0};
+  int nallow = 0;
+  ro.allow_dirs = allow;
   int c, w;
   optind = 1;
   opterr = 0;
@@ -203,6 +208,11 @@ static int cmd_render(int argc, char **argv) {
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_STRICT: ro.strict_data = true; break;
+    case OPT_ALLOW:
+      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
+      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
+      allow[nallow++] = optarg;
+      break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
     case OPT_FORMAT: format = optarg; break;
@@ -299,15 +309,15 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
 
 /* Renders every spec; one failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
-  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
-                                       {"format", required_argument, 0, OPT_FORMAT},
-                                       {"data", required_argument, 0, OPT_DATA},
-                                       {"quiet", no_argument, 0, OPT_QUIET},
-                                       {"strict-data", no_argument, 0, OPT_STRICT},
-                                       {"help", no_argument, 0, OPT_HELP},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"output", required_argument, 0, 'o'},       {"format", required_argument, 0, OPT_FORMAT},
+      {"data", required_argument, 0, OPT_DATA},    {"quiet", no_argument, 0, OPT_QUIET},
+      {"strict-data", no_argument, 0, OPT_STRICT}, {"allow-dir", required_argument, 0, OPT_ALLOW},
+      {"help", no_argument, 0, OPT_HELP},          {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png";
   bool strict = false;
+  const char *allow[17] = {0};
+  int nallow = 0;
   bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
@@ -321,6 +331,11 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
     case OPT_STRICT: strict = true; break;
+    case OPT_ALLOW:
+      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
+      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
+      allow[nallow++] = optarg;
+      break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
     }
@@ -340,7 +355,7 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {.data_dir = data, .strict_data = strict};
+  bm_render_options ro = {.data_dir = data, .strict_data = strict, .allow_dirs = allow};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
     bm_spec *spec = bm_spec_load(argv[i], &err);

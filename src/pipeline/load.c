@@ -96,6 +96,48 @@ bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm
   return BM_OK;
 }
 
+static bm_status confine_one(map *m, const char *what, const char *path, bm_spec_pos pos) {
+  const bm_spec *s = m->spec;
+  char home[1024] = "", styles[1100] = "", geodata[1100] = "", up[1100];
+  if (bm_home_dir(home, sizeof home)) { /* bordermap's own styles and story files */
+    snprintf(styles, sizeof styles, "%s/styles", home);
+    snprintf(geodata, sizeof geodata, "%s/geodata", home);
+  }
+  snprintf(up, sizeof up, "%s/../styles", s->dir && *s->dir ? s->dir : ".");
+  const char *fixed[] = {s->dir && *s->dir ? s->dir : ".", ".", m->opt->data_dir, styles, geodata,
+                         getenv("BORDERMAP_STYLES"),       up};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    if (fixed[i] && bm_path_inside(path, fixed[i])) return BM_OK;
+  for (const char *const *d = m->opt->allow_dirs; d && *d; d++)
+    if (bm_path_inside(path, *d)) return BM_OK;
+  char *real = realpath(path, NULL);
+  char *dir = bm_path_dirname(real ? real : path);
+  bm_status st = bm_error_set(
+      m->err, BM_ERR_SPEC, s->path, pos.line, pos.col,
+      "%s '%s'%s%s%s is outside the folders a map spec may read from (the spec's folder, the "
+      "working directory, the data folder and bordermap's styles); to allow it, render with "
+      "--allow-dir %s",
+      what, path, real && strcmp(real, path) ? " (which is " : "",
+      real && strcmp(real, path) ? real : "", real && strcmp(real, path) ? ")" : "",
+      dir ? dir : "FOLDER");
+  free(real);
+  free(dir);
+  return st;
+}
+
+bm_status pl_confine(map *m) {
+  const bm_spec *s = m->spec;
+  bm_status st;
+  if (s->style_path && (st = confine_one(m, "style", s->style_path, s->style_pos))) return st;
+  for (size_t i = 0; i < s->n_site_files; i++)
+    if ((st = confine_one(m, "site file", s->site_files[i].path, s->site_files[i].pos))) return st;
+  for (size_t i = 0; i < s->n_areas; i++)
+    if (s->areas[i].kind == BM_AREA_FILE &&
+        (st = confine_one(m, "area file", s->areas[i].file, s->areas[i].pos)))
+      return st;
+  return BM_OK;
+}
+
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
                         const char *const *fields, bm_features *out) {
   memset(out, 0, sizeof *out);

@@ -29,6 +29,7 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   bm_status st;
   double t0 = now(), t;
   bm_error_clear(err);
+  if ((st = pl_confine(&m))) goto done; /* before any file the spec names is opened */
 
   bm_style_defaults(&m.style);
   if ((st = bm_style_load(spec->style_path, &m.style, err))) goto done;
