@@ -107,8 +107,8 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
 /* Confinement: every file the spec names (style, site files, area files) must
  * resolve, symlinks followed, inside the spec's folder, the working directory,
  * the data folder, bordermap's own styles/ and geodata/ (bm_home_dir),
- * $BORDERMAP_STYLES, the spec's ../styles or a folder of opt->allow_dirs; else a spec error at the spec's
- * line:col that names --allow-dir. */
+ * $BORDERMAP_STYLES, the spec's ../styles or a folder of opt->allow_dirs; else a spec error at the
+ * spec's line:col that names --allow-dir. */
 bm_status pl_confine(map *m);
 /* The spec's sites plus those of its site files, into m->sites. */
 bm_status pl_load_sites(map *m);
