@@ -46,14 +46,17 @@ bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, i
                         path);
   GDALAllRegister();
   CPLPushErrorHandler(CPLQuietErrorHandler);
+  CPLErrorReset();
   GDALDatasetH ds =
       GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers, NULL, NULL);
   if (!ds) {
+    char why[400];
+    bm_ogr_last_error(why, sizeof why);
     CPLPopErrorHandler();
     return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
-                        "area file '%s' cannot be read; valid formats are GeoJSON, GeoPackage, "
+                        "area file '%s' cannot be read%s; valid formats are GeoJSON, GeoPackage, "
                         "KML, FlatGeobuf and Shapefile",
-                        path);
+                        path, why);
   }
   bm_status st = BM_OK;
   OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();

@@ -3,6 +3,8 @@
 #ifndef BM_LOAD_OGR_H
 #define BM_LOAD_OGR_H
 
+#include <stddef.h>
+
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
@@ -14,5 +16,9 @@ OGRSpatialReferenceH bm_ogr_wgs84_new(void);
  * order), or NULL when the layer is already in it or has no CRS. The caller
  * destroys it with OCTDestroyCoordinateTransformation. */
 OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenceH wgs84);
+
+/* GDAL's last error message on this thread as " (GDAL: <message>)", or "" when
+ * there is none; for "cannot be read" errors. Call CPLErrorReset before the call. */
+void bm_ogr_last_error(char *buf, size_t n);
 
 #endif

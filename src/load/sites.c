@@ -26,6 +26,15 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   return -1;
 }
 
+void bm_ogr_last_error(char *buf, size_t n) {
+  const char *m = CPLGetLastErrorMsg();
+  if (CPLGetLastErrorType() == CE_None || !m || !*m) {
+    snprintf(buf, n, "%s", "");
+    return;
+  }
+  snprintf(buf, n, " (GDAL: %s)", m);
+}
+
 OGRSpatialReferenceH bm_ogr_wgs84_new(void) {
   OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
   OSRSetWellKnownGeogCS(wgs84, "WGS84");
@@ -58,14 +67,17 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
   bm_path_ext(path, ext, sizeof ext);
   /* GDAL would print its warnings to stderr; library code stays quiet */
   CPLPushErrorHandler(CPLQuietErrorHandler);
+  CPLErrorReset();
   GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers,
                                strcmp(ext, "csv") ? NULL : csv_opts, NULL);
   if (!ds) {
+    char why[400];
+    bm_ogr_last_error(why, sizeof why);
     CPLPopErrorHandler();
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                        "site file '%s' cannot be read; valid formats are GeoJSON, CSV with "
+                        "site file '%s' cannot be read%s; valid formats are GeoJSON, CSV with "
                         "lon/lat columns, GeoPackage, KML, GPX, FlatGeobuf and Shapefile",
-                        path);
+                        path, why);
   }
   bm_status st = BM_OK;
   OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();
