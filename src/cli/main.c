@@ -2,11 +2,16 @@
  * The only place that prints and chooses exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bordermap.h"
+#include "core/atomic.h"
 #include "core/util.h"
 #include "load/catalog.h"
 #include "load/fetch.h"
@@ -113,6 +118,50 @@ static void print_warnings(const bm_render_stats *stats) {
     fprintf(stderr, "bordermap: warning: %s\n", stats->warnings[i]);
 }
 
+/* Waits for the child that renders `what`, at most timeout seconds (0: no limit).
+ * A child that runs longer is killed, and one that dies of a signal is reported;
+ * either way the temp files it left in the output folders dirs are removed.
+ * Returns the child's exit code, or EXIT_FAIL. */
+static int wait_child(pid_t pid, double timeout, const char *what, const char *const *dirs,
+                      int ndirs) {
+  struct timespec t0, now, tick = {0, 5 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int status = 0;
+  bool timed_out = false;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (timeout > 0 && (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) * 1e-9 > timeout) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      timed_out = true;
+      break;
+    }
+    nanosleep(&tick, NULL);
+  }
+  if (!timed_out && WIFEXITED(status)) return WEXITSTATUS(status);
+  for (int i = 0; i < ndirs; i++)
+    if (dirs[i]) bm_atomic_clean_stale(dirs[i]);
+  if (timed_out)
+    fprintf(stderr,
+            "bordermap: %s: stopped after %g s, the --timeout; no file was written (raise "
+            "--timeout SECONDS for a map that needs longer)\n",
+            what, timeout);
+  else
+    fprintf(stderr, "bordermap: %s: the render died (signal %d); no file was written\n", what,
+            WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return EXIT_FAIL;
+}
+
+static bool parse_timeout(const char *s, double *out) {
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || *end || !(v > 0 && v <= 86400)) return false;
+  *out = v;
+  return true;
+}
+
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "bordermap: ");
   fprintf(stderr, fmt, arg);
@@ -150,6 +199,7 @@ enum {
   OPT_SCALES,
   OPT_STRICT,
   OPT_ALLOW,
+  OPT_TIMEOUT,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -166,6 +216,7 @@ static int cmd_render(int argc, char **argv) {
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
                                        {"strict-data", no_argument, 0, OPT_STRICT},
                                        {"allow-dir", required_argument, 0, OPT_ALLOW},
+                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"help", no_argument, 0, OPT_HELP},
@@ -179,6 +230,7 @@ static int cmd_render(int argc, char **argv) {
   const char *allow[17] = {0};
   int nallow = 0;
   ro.allow_dirs = allow;
+  double timeout = 0;
   int c, w;
   optind = 1;
   opterr = 0;
@@ -208,6 +260,11 @@ static int cmd_render(int argc, char **argv) {
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_STRICT: ro.strict_data = true; break;
+    case OPT_TIMEOUT:
+      if (!parse_timeout(optarg, &timeout))
+        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
+                           optarg);
+      break;
     case OPT_ALLOW:
       if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
       if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
@@ -257,6 +314,24 @@ static int cmd_render(int argc, char **argv) {
   }
   if (rc == EXIT_OK && format && !to_stdout)
     rc = usage_error("%s", "--format is for '-o -'; a file's format follows its extension");
+  /* with --timeout the map is rendered in a child process that is killed when time runs out */
+  pid_t child = -1;
+  if (rc == EXIT_OK && timeout > 0) {
+    fflush(stdout);
+    fflush(stderr);
+    child = fork();
+    if (child > 0) {
+      char *dirs[16] = {0};
+      for (int i = 0; i < nout; i++)
+        if (outs[i].path) dirs[i] = bm_path_dirname(outs[i].path);
+      rc = wait_child(child, timeout, spec_path, (const char *const *)dirs, nout);
+      for (int i = 0; i < nout; i++)
+        free(dirs[i]);
+      bm_spec_free(spec);
+      free(spec_path);
+      return rc;
+    }
+  }
   bm_render_stats stats = {0};
   if (rc == EXIT_OK) {
     bm_status st = bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err);
@@ -282,6 +357,11 @@ static int cmd_render(int argc, char **argv) {
             stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
   bm_spec_free(spec);
   free(spec_path);
+  if (child == 0) { /* the child of --timeout */
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
   return rc;
 }
 
@@ -309,15 +389,20 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
 
 /* Renders every spec; one failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
-  static const struct option opts[] = {
-      {"output", required_argument, 0, 'o'},       {"format", required_argument, 0, OPT_FORMAT},
-      {"data", required_argument, 0, OPT_DATA},    {"quiet", no_argument, 0, OPT_QUIET},
-      {"strict-data", no_argument, 0, OPT_STRICT}, {"allow-dir", required_argument, 0, OPT_ALLOW},
-      {"help", no_argument, 0, OPT_HELP},          {0, 0, 0, 0}};
+  static const struct option opts[] = {{"output", required_argument, 0, 'o'},
+                                       {"format", required_argument, 0, OPT_FORMAT},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
+                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png";
   bool strict = false;
   const char *allow[17] = {0};
   int nallow = 0;
+  double timeout = 0;
   bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
@@ -331,6 +416,11 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
     case OPT_STRICT: strict = true; break;
+    case OPT_TIMEOUT:
+      if (!parse_timeout(optarg, &timeout))
+        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
+                           optarg);
+      break;
     case OPT_ALLOW:
       if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
       if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
@@ -358,6 +448,21 @@ static int cmd_batch(int argc, char **argv) {
   bm_render_options ro = {.data_dir = data, .strict_data = strict, .allow_dirs = allow};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
+    /* each map in a process of its own: one that crashes, or runs past --timeout, fails
+     * alone while the others are written */
+    fflush(stdout);
+    fflush(stderr);
+    pid_t child = fork();
+    if (child > 0) {
+      const char *dirs[1] = {dir};
+      if (wait_child(child, timeout, argv[i], dirs, 1) == EXIT_OK) {
+        ok++;
+      } else {
+        failed++;
+        fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
+      }
+      continue;
+    }
     bm_spec *spec = bm_spec_load(argv[i], &err);
     bool good = spec != NULL;
     char paths[3][2048];
@@ -377,14 +482,19 @@ static int cmd_batch(int argc, char **argv) {
     print_warnings(&stats);
     for (int f = 0; good && f < nfmt && !quiet; f++)
       fprintf(stderr, "wrote %s\n", paths[f]);
+    if (!good) report(&err);
+    bm_spec_free(spec);
+    if (child == 0) { /* the map's own process: the parent counts and reports */
+      fflush(stdout);
+      fflush(stderr);
+      _exit(good ? EXIT_OK : EXIT_FAIL);
+    }
     if (good)
       ok++;
     else {
       failed++;
-      report(&err);
       fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
     }
-    bm_spec_free(spec);
   }
   if (!quiet || failed)
     fprintf(stderr, "%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
