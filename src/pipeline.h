@@ -24,6 +24,10 @@ typedef struct {
    * bordermap's home (styles), that files named in a spec may be in (--allow-dir);
    * NULL-terminated, may be NULL. See pl_confine. */
   const char *const *allow_dirs;
+  /* Bounds on the files a spec names (0: the defaults of load/load.h, 32 MB per
+   * file, 10000 sites per site file, 10000 parts and 10^6 vertices per area feature). */
+  double max_file_mb;
+  long max_features, max_parts, max_vertices;
 } bm_render_options;
 
 /* A Natural Earth layer may lose at most this share of its records (damaged

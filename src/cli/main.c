@@ -23,6 +23,29 @@
 /* Exit codes (also in --help and the README). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4, EXIT_OUTPUT = 5 };
 
+enum {
+  OPT_FORMAT = 250,
+  OPT_WIDTH = 256,
+  OPT_HEIGHT,
+  OPT_DPI,
+  OPT_DATA,
+  OPT_REPORT,
+  OPT_DEBUG,
+  OPT_NAIVE,
+  OPT_TIMINGS,
+  OPT_FROM,
+  OPT_SCALES,
+  OPT_STRICT,
+  OPT_ALLOW,
+  OPT_TIMEOUT,
+  OPT_MAX_FILE,
+  OPT_MAX_FEATURES,
+  OPT_MAX_PARTS,
+  OPT_MAX_VERTICES,
+  OPT_HELP = 'h',
+  OPT_QUIET = 'q'
+};
+
 /* One help text per command: `bordermap CMD --help` prints its own, `bordermap --help` all. */
 #define RENDER_HELP                                                                                \
   "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"                                        \
@@ -154,6 +177,27 @@ static int wait_child(pid_t pid, double timeout, const char *what, const char *c
   return EXIT_FAIL;
 }
 
+#define LIMIT_OPTIONS                                                                              \
+  {"max-file-mb", required_argument, 0, OPT_MAX_FILE},                                             \
+      {"max-features", required_argument, 0, OPT_MAX_FEATURES},                                    \
+      {"max-parts", required_argument, 0, OPT_MAX_PARTS}, {                                        \
+    "max-vertices", required_argument, 0, OPT_MAX_VERTICES                                         \
+  }
+
+/* --max-file-mb, --max-features, --max-parts, --max-vertices into ro; false: a bad value. */
+static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
+  char *end;
+  double v = strtod(arg, &end);
+  if (end == arg || *end || !(v >= 1 && v <= 1e9)) return false;
+  switch (opt) {
+  case OPT_MAX_FILE: ro->max_file_mb = v; break;
+  case OPT_MAX_FEATURES: ro->max_features = (long)v; break;
+  case OPT_MAX_PARTS: ro->max_parts = (long)v; break;
+  default: ro->max_vertices = (long)v; break;
+  }
+  return true;
+}
+
 static bool parse_timeout(const char *s, double *out) {
   char *end;
   double v = strtod(s, &end);
@@ -185,25 +229,6 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
 
-enum {
-  OPT_FORMAT = 250,
-  OPT_WIDTH = 256,
-  OPT_HEIGHT,
-  OPT_DPI,
-  OPT_DATA,
-  OPT_REPORT,
-  OPT_DEBUG,
-  OPT_NAIVE,
-  OPT_TIMINGS,
-  OPT_FROM,
-  OPT_SCALES,
-  OPT_STRICT,
-  OPT_ALLOW,
-  OPT_TIMEOUT,
-  OPT_HELP = 'h',
-  OPT_QUIET = 'q'
-};
-
 static int cmd_render(int argc, char **argv) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"width", required_argument, 0, OPT_WIDTH},
@@ -217,6 +242,7 @@ static int cmd_render(int argc, char **argv) {
                                        {"strict-data", no_argument, 0, OPT_STRICT},
                                        {"allow-dir", required_argument, 0, OPT_ALLOW},
                                        {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       LIMIT_OPTIONS,
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"help", no_argument, 0, OPT_HELP},
@@ -260,6 +286,15 @@ static int cmd_render(int argc, char **argv) {
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
     case OPT_STRICT: ro.strict_data = true; break;
+    case OPT_MAX_FILE:
+    case OPT_MAX_FEATURES:
+    case OPT_MAX_PARTS:
+    case OPT_MAX_VERTICES:
+      if (!parse_limit(c, optarg, &ro))
+        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+                           "number from 1 to 10^9, not '%s'",
+                           optarg);
+      break;
     case OPT_TIMEOUT:
       if (!parse_timeout(optarg, &timeout))
         return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
@@ -396,6 +431,7 @@ static int cmd_batch(int argc, char **argv) {
                                        {"strict-data", no_argument, 0, OPT_STRICT},
                                        {"allow-dir", required_argument, 0, OPT_ALLOW},
                                        {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       LIMIT_OPTIONS,
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png";
@@ -403,6 +439,7 @@ static int cmd_batch(int argc, char **argv) {
   const char *allow[17] = {0};
   int nallow = 0;
   double timeout = 0;
+  bm_render_options limits = {0};
   bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
@@ -416,6 +453,15 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
     case OPT_STRICT: strict = true; break;
+    case OPT_MAX_FILE:
+    case OPT_MAX_FEATURES:
+    case OPT_MAX_PARTS:
+    case OPT_MAX_VERTICES:
+      if (!parse_limit(c, optarg, &limits))
+        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+                           "number from 1 to 10^9, not '%s'",
+                           optarg);
+      break;
     case OPT_TIMEOUT:
       if (!parse_timeout(optarg, &timeout))
         return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
@@ -445,7 +491,13 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {.data_dir = data, .strict_data = strict, .allow_dirs = allow};
+  bm_render_options ro = {.data_dir = data,
+                          .strict_data = strict,
+                          .allow_dirs = allow,
+                          .max_file_mb = limits.max_file_mb,
+                          .max_features = limits.max_features,
+                          .max_parts = limits.max_parts,
+                          .max_vertices = limits.max_vertices};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
     /* each map in a process of its own: one that crashes, or runs past --timeout, fails

@@ -66,6 +66,27 @@ const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field);
 /* Writes {stem}.qix beside the .shp (temp file + rename). */
 bm_status bm_shp_index_build(const char *shp_path, bm_error *err);
 
+/* Bounds on what a file a spec names may make bordermap do (0 in a field: the default). */
+typedef struct {
+  double max_file_mb; /* size of a site or area file, checked before it is opened */
+  long max_features;  /* sites in one site file */
+  long max_parts;     /* rings of one area feature (holes and the parts of a MultiPolygon) */
+  long max_vertices;  /* points of one area feature */
+} bm_load_limits;
+#define BM_LIMIT_FILE_MB 32.0
+#define BM_LIMIT_FEATURES 10000L
+#define BM_LIMIT_PARTS 10000L
+#define BM_LIMIT_VERTICES 1000000L
+
+/* bm_sites_read_ogr and bm_areas_read_ogr with limits (NULL: the defaults).
+ * Going over one is a spec error at the spec's line:col that names the limit
+ * and the command-line option that raises it (--max-file-mb, --max-features,
+ * --max-parts, --max-vertices). */
+bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
+                                    const bm_load_limits *lim, bm_error *err);
+bm_status bm_areas_read_ogr_limited(const char *path, const char *spec_path, int line, int col,
+                                    const bm_load_limits *lim, bm_geom *out, bm_error *err);
+
 /* Appends the point sites of an OGR-readable file (GeoJSON, CSV with lon/lat
  * columns, GeoPackage, KML, GPX, FlatGeobuf, Shapefile) to spec->sites.
  * Fields: name (required), kind, note, approximate. Coordinates are transformed

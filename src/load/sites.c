@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/util.h"
 #include "load/load.h"
@@ -24,6 +25,25 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
       if (!bm_strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)), *n)) return k;
   }
   return -1;
+}
+
+bm_load_limits bm_load_limits_resolve(const bm_load_limits *lim) {
+  bm_load_limits l = lim ? *lim : (bm_load_limits){0};
+  if (l.max_file_mb <= 0) l.max_file_mb = BM_LIMIT_FILE_MB;
+  if (l.max_features <= 0) l.max_features = BM_LIMIT_FEATURES;
+  if (l.max_parts <= 0) l.max_parts = BM_LIMIT_PARTS;
+  if (l.max_vertices <= 0) l.max_vertices = BM_LIMIT_VERTICES;
+  return l;
+}
+
+bm_status bm_ogr_check_size(const char *what, const char *path, const char *spec_path, int line,
+                            int col, const bm_load_limits *lim, bm_error *err) {
+  struct stat sb;
+  if (stat(path, &sb) != 0 || (double)sb.st_size <= lim->max_file_mb * 1048576.0) return BM_OK;
+  return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                      "%s '%s' is %.1f MB, over the limit of %g MB for a file a map spec names; "
+                      "raise it with --max-file-mb MB",
+                      what, path, (double)sb.st_size / 1048576.0, lim->max_file_mb);
 }
 
 void bm_ogr_last_error(char *buf, size_t n) {
@@ -53,12 +73,21 @@ OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenc
 }
 
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
+  return bm_sites_read_ogr_limited(file, spec, NULL, err);
+}
+
+bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
+                                    const bm_load_limits *limits, bm_error *err) {
   const char *path = file->path;
   const char *sf = spec->path;
   if (strstr(path, "://") || !strncmp(path, "/vsi", 4))
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s': only local files can be read, not URLs or /vsi paths",
                         path);
+  bm_load_limits lim = bm_load_limits_resolve(limits);
+  bm_status sst =
+      bm_ogr_check_size("site file", path, sf, file->pos.line, file->pos.col, &lim, err);
+  if (sst) return sst;
   GDALAllRegister();
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
@@ -103,6 +132,14 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
     long fid = 0;
     while (!st && (feat = OGR_L_GetNextFeature(layer))) {
       fid++;
+      if ((long)added >= lim.max_features) {
+        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                          "site file '%s' has more than %ld sites, the limit for one site file; "
+                          "raise it with --max-features N",
+                          path, lim.max_features);
+        OGR_F_Destroy(feat);
+        break;
+      }
       OGRGeometryH g = OGR_F_GetGeometryRef(feat);
       const char *name = OGR_F_GetFieldAsString(feat, fname);
       bm_site site = {.pos = file->pos};

@@ -317,7 +317,9 @@ bm_status pl_load_sites(map *m) {
     if (!bm_spec_add_site(m->sites, &s->sites[i]))
       return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < s->n_site_files; i++) {
-    bm_status st = bm_sites_read_ogr(&s->site_files[i], m->sites, m->err);
+    bm_load_limits lim = {m->opt->max_file_mb, m->opt->max_features, m->opt->max_parts,
+                          m->opt->max_vertices};
+    bm_status st = bm_sites_read_ogr_limited(&s->site_files[i], m->sites, &lim, m->err);
     if (st) return st;
   }
   return BM_OK;
@@ -340,8 +342,11 @@ bm_status pl_load_story(map *m, story_input *in) {
   for (size_t i = 0; i < spec->n_areas; i++) {
     const bm_area *a = &spec->areas[i];
     bm_geom_init(&in->area_file[i], BM_GEOM_POLYGON);
-    if (a->kind == BM_AREA_FILE && (st = bm_areas_read_ogr(a->file, spec->path, a->pos.line,
-                                                           a->pos.col, &in->area_file[i], m->err)))
+    bm_load_limits lim = {m->opt->max_file_mb, m->opt->max_features, m->opt->max_parts,
+                          m->opt->max_vertices};
+    if (a->kind == BM_AREA_FILE &&
+        (st = bm_areas_read_ogr_limited(a->file, spec->path, a->pos.line, a->pos.col, &lim,
+                                        &in->area_file[i], m->err)))
       return st;
   }
   return BM_OK;
