@@ -27,6 +27,37 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   return -1;
 }
 
+/* The header of a CSV file: a column named twice (say "lon,lon") is refused
+ * before GDAL sees the file, whose CSV driver (3.6) crashes on some such files
+ * when it looks for the lon/lat columns. False with the name in dup. */
+static bool csv_header_ok(const char *path, char *dup, size_t n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return true; /* GDAL says why it cannot be read */
+  char line[8192];
+  bool ok = true;
+  if (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *cols[256];
+    int nc = 0;
+    for (char *save = NULL, *t = strtok_r(line, ",;\t", &save); t && nc < 256;
+         t = strtok_r(NULL, ",;\t", &save)) {
+      while (*t == ' ' || *t == '"')
+        t++;
+      size_t k = strlen(t);
+      while (k && (t[k - 1] == ' ' || t[k - 1] == '"'))
+        t[--k] = '\0';
+      for (int i = 0; ok && i < nc; i++)
+        if (*t && !bm_strcasecmp(cols[i], t)) {
+          snprintf(dup, n, "%s", t);
+          ok = false;
+        }
+      cols[nc++] = t;
+    }
+  }
+  fclose(f);
+  return ok;
+}
+
 bm_load_limits bm_load_limits_resolve(const bm_load_limits *lim) {
   bm_load_limits l = lim ? *lim : (bm_load_limits){0};
   if (l.max_file_mb <= 0) l.max_file_mb = BM_LIMIT_FILE_MB;
@@ -92,8 +123,13 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
                                          NULL};
-  char ext[16];
+  char ext[16], dup[128];
   bm_path_ext(path, ext, sizeof ext);
+  if (!strcmp(ext, "csv") && !csv_header_ok(path, dup, sizeof dup))
+    return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                        "site file '%s': its first line names the column '%s' twice; each "
+                        "column (name, lon, lat, kind, note, approximate) once",
+                        path, dup);
   /* GDAL would print its warnings to stderr; library code stays quiet */
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
