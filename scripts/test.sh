@@ -33,11 +33,15 @@ cmake --build build-asan -j"$(nproc)" >/dev/null
 # A fixed seed and run count make this part repeatable: the same inputs every
 # time, so a red suite means a change broke something. Longer, exploring runs:
 #   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=600 scripts/test.sh
+# and, before a release, an hour per harness (spec, shp, sites: about 3 hours):
+#   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=3600 scripts/test.sh
+# (keep any crash input it saves in build-fuzz/ as a new file of tests/fuzz/corpus/<harness>/).
 echo "== fuzzing (libFuzzer, seed ${BM_FUZZ_SEED:=1}, at most ${BM_FUZZ_SECONDS:=60} s per harness)"
 CC=clang cmake -S . -B build-fuzz -DCMAKE_BUILD_TYPE=Debug -DBM_FUZZ=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
-cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp >/dev/null
-for h in spec shp; do
-  runs=${BM_FUZZ_RUNS:-$([ $h = spec ] && echo 150000 || echo 20000)} # about 15 s each here
+cmake --build build-fuzz -j"$(nproc)" --target fuzz_spec fuzz_shp fuzz_sites >/dev/null
+for h in spec shp sites; do
+  # about 15 s each here (sites: GDAL's GeoJSON and CSV drivers through the allow-list)
+  runs=${BM_FUZZ_RUNS:-$(case $h in spec) echo 150000 ;; shp) echo 20000 ;; *) echo 5000 ;; esac)}
   corpus=$(mktemp -d)
   cp tests/fuzz/corpus/$h/* "$corpus"/
   LSAN_OPTIONS=suppressions=$PWD/tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 \

@@ -21,7 +21,24 @@ typedef struct {
   const char *labels_report; /* write a JSON label report here when set */
   const char *language;      /* overrides the spec's language when set */
   bool strict_language;      /* a label left untranslated is an error, not a warning */
+  bool strict_data;          /* any damaged record in a Natural Earth layer fails the map */
+  /* Folders, besides the spec's folder, the working directory, the data folder and
+   * bordermap's home (styles), that files named in a spec may be in (--allow-dir);
+   * NULL-terminated, may be NULL. See pl_confine. */
+  const char *const *allow_dirs;
+  /* Bounds on the files a spec names (0: the defaults of load/load.h, 32 MB per
+   * file, 10000 sites per site file, 10000 parts and 10^6 vertices per area feature). */
+  double max_file_mb;
+  long max_features, max_parts, max_vertices;
 } bm_render_options;
+
+/* A Natural Earth layer may lose at most this share of its records (damaged
+ * records in the map's box, skipped with a warning, or records a truncated .shp
+ * no longer holds) before the map fails with a data error; a layer the spec depends on (countries
+ * for highlight or extent: countries, provinces for highlighted provinces, boundary lines for
+ * borders) may lose none, and with strict_data no layer may. */
+#define BM_DATA_MAX_SKIP_SHARE 0.02
+#define BM_MAX_WARNINGS 16
 
 typedef struct {
   double t_plan, t_load, t_project, t_label, t_paint,
@@ -36,6 +53,11 @@ typedef struct {
   size_t n_untranslated;
   char untranslated[2048];
   bool no_catalogue; /* the language has no message catalogue: furniture stays English */
+  /* Data warnings, one per layer and kind (damaged records skipped, a missing
+   * .cpg, a layer transformed from another CRS), each one line naming the file.
+   * Filled also when the render fails; the library never prints them. */
+  char warnings[BM_MAX_WARNINGS][640];
+  size_t nwarnings;
 } bm_render_stats;
 
 /* One output of a render: a file (path set; written atomically) or memory

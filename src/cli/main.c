@@ -2,11 +2,16 @@
  * The only place that prints and chooses exit codes. */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "bordermap.h"
+#include "core/atomic.h"
 #include "core/util.h"
 #include "lang/lang.h"
 #include "load/catalog.h"
@@ -19,10 +24,35 @@
 /* Exit codes (also in --help and the README). */
 enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4, EXIT_OUTPUT = 5 };
 
-/* One help text per command: `bordermap CMD --help` prints its own, `bordermap --help` all. */
+enum {
+  OPT_FORMAT = 250,
+  OPT_WIDTH = 256,
+  OPT_HEIGHT,
+  OPT_DPI,
+  OPT_DATA,
+  OPT_REPORT,
+  OPT_DEBUG,
+  OPT_NAIVE,
+  OPT_TIMINGS,
+  OPT_FROM,
+  OPT_SCALES,
+  OPT_STRICT,
+  OPT_ALLOW,
+  OPT_TIMEOUT,
+  OPT_MAX_FILE,
+  OPT_MAX_FEATURES,
+  OPT_MAX_PARTS,
+  OPT_MAX_VERTICES,
+  OPT_LANGUAGE,
+  OPT_STRICT_LANGUAGE,
+  OPT_HELP = 'h',
+  OPT_QUIET = 'q'
+};
+
 #define LANGUAGE_HELP                                                                              \
   "      --language CODE       the map's language (overrides the spec's language:), e.g. fa, ru\n" \
   "      --strict-language     a base-map label with no name in that language is an error\n"
+/* One help text per command: `bordermap CMD --help` prints its own, `bordermap --help` all. */
 #define RENDER_HELP                                                                                \
   "  bordermap render [SPEC.yaml] [-o FILE]... [options]\n"                                        \
   "      Render a map spec. Without SPEC, renders the story map (maps/central-asia.yaml).\n"       \
@@ -37,8 +67,10 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "      --debug-labels        draw every candidate label box (grey) and the placed ones (blue)\n" \
   "      --naive-labels        place labels the naive way (greedy, one position each), to "        \
   "compare\n"                                                                                      \
-  "      --timings             print how long each stage took (standard error)\n" LANGUAGE_HELP    \
-  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      --timings             print how long each stage took (standard error)\n"                  \
+  "      --strict-data         any damaged record in a Natural Earth layer fails the map\n"        \
+  "                            (else it is skipped with a warning; see "                           \
+  "bordermap(1))\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors\n"         \
   "      -h, --help            this help\n"
 #define BATCH_HELP                                                                                 \
   "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--language "       \
@@ -48,8 +80,9 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"            \
   "      -o, --output DIR      output folder (default out/)\n"                                     \
   "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
-  "      --data DIR            Natural Earth data folder\n" LANGUAGE_HELP                          \
-  "      -q, --quiet           print nothing but errors\n"                                         \
+  "      --data DIR            Natural Earth data folder\n"                                        \
+  "      --strict-data         any damaged record in a Natural Earth layer fails the "             \
+  "map\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors and data warnings\n" \
   "      -h, --help            this help\n"
 #define FETCH_HELP                                                                                 \
   "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR] [--quiet]\n" \
@@ -72,7 +105,8 @@ enum { EXIT_OK = 0, EXIT_FAIL = 1, EXIT_USAGE = 2, EXIT_SPEC = 3, EXIT_DATA = 4,
   "\n"                                                                                             \
   "The data folder is --data DIR, else $BORDERMAP_DATA, else\n"                                    \
   "$XDG_DATA_HOME/bordermap/naturalearth (~/.local/share/bordermap/naturalearth).\n"               \
-  "Progress and \"wrote\" lines go to standard error.\n"                                           \
+  "Progress, \"wrote\" lines and data warnings (\"warning: ...\") go to standard error;\n"         \
+  "warnings are printed also with --quiet.\n"                                                      \
   "\n"                                                                                             \
   "Exit codes: 0 ok, 1 failure, 2 bad command line, 3 bad map spec or style,\n"                    \
   "4 missing or broken data, 5 cannot write the output.\n"                                         \
@@ -108,6 +142,78 @@ static int report(const bm_error *err) {
   return exit_code(err->code);
 }
 
+/* The data warnings of a render (damaged records skipped, guessed encodings),
+ * printed also with --quiet: a map drawn from damaged data must never be silent. */
+static void print_warnings(const bm_render_stats *stats) {
+  for (size_t i = 0; i < stats->nwarnings; i++)
+    fprintf(stderr, "bordermap: warning: %s\n", stats->warnings[i]);
+}
+
+/* Waits for the child that renders `what`, at most timeout seconds (0: no limit).
+ * A child that runs longer is killed, and one that dies of a signal is reported;
+ * either way the temp files it left in the output folders dirs are removed.
+ * Returns the child's exit code, or EXIT_FAIL. */
+static int wait_child(pid_t pid, double timeout, const char *what, const char *const *dirs,
+                      int ndirs) {
+  struct timespec t0, now, tick = {0, 5 * 1000 * 1000};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  int status = 0;
+  bool timed_out = false;
+  for (;;) {
+    pid_t r = waitpid(pid, &status, WNOHANG);
+    if (r == pid || (r < 0 && errno != EINTR)) break;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (timeout > 0 && (now.tv_sec - t0.tv_sec) + (now.tv_nsec - t0.tv_nsec) * 1e-9 > timeout) {
+      kill(pid, SIGKILL);
+      waitpid(pid, &status, 0);
+      timed_out = true;
+      break;
+    }
+    nanosleep(&tick, NULL);
+  }
+  if (!timed_out && WIFEXITED(status)) return WEXITSTATUS(status);
+  for (int i = 0; i < ndirs; i++)
+    if (dirs[i]) bm_atomic_clean_stale(dirs[i]);
+  if (timed_out)
+    fprintf(stderr,
+            "bordermap: %s: stopped after %g s, the --timeout; no file was written (raise "
+            "--timeout SECONDS for a map that needs longer)\n",
+            what, timeout);
+  else
+    fprintf(stderr, "bordermap: %s: the render died (signal %d); no file was written\n", what,
+            WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return EXIT_FAIL;
+}
+
+#define LIMIT_OPTIONS                                                                              \
+  {"max-file-mb", required_argument, 0, OPT_MAX_FILE},                                             \
+      {"max-features", required_argument, 0, OPT_MAX_FEATURES},                                    \
+      {"max-parts", required_argument, 0, OPT_MAX_PARTS}, {                                        \
+    "max-vertices", required_argument, 0, OPT_MAX_VERTICES                                         \
+  }
+
+/* --max-file-mb, --max-features, --max-parts, --max-vertices into ro; false: a bad value. */
+static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
+  char *end;
+  double v = strtod(arg, &end);
+  if (end == arg || *end || !(v >= 1 && v <= 1e9)) return false;
+  switch (opt) {
+  case OPT_MAX_FILE: ro->max_file_mb = v; break;
+  case OPT_MAX_FEATURES: ro->max_features = (long)v; break;
+  case OPT_MAX_PARTS: ro->max_parts = (long)v; break;
+  default: ro->max_vertices = (long)v; break;
+  }
+  return true;
+}
+
+static bool parse_timeout(const char *s, double *out) {
+  char *end;
+  double v = strtod(s, &end);
+  if (end == s || *end || !(v > 0 && v <= 86400)) return false;
+  *out = v;
+  return true;
+}
+
 static int usage_error(const char *fmt, const char *arg) {
   fprintf(stderr, "bordermap: ");
   fprintf(stderr, fmt, arg);
@@ -130,24 +236,6 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   if (dot) len = (size_t)(dot - base);
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
-
-enum {
-  OPT_FORMAT = 250,
-  OPT_WIDTH = 256,
-  OPT_HEIGHT,
-  OPT_DPI,
-  OPT_DATA,
-  OPT_REPORT,
-  OPT_DEBUG,
-  OPT_NAIVE,
-  OPT_TIMINGS,
-  OPT_FROM,
-  OPT_SCALES,
-  OPT_LANGUAGE,
-  OPT_STRICT_LANGUAGE,
-  OPT_HELP = 'h',
-  OPT_QUIET = 'q'
-};
 
 /* One warning for the labels a map shows in their default name, its language lacking one;
  * and one when the language has no message catalogue. */
@@ -175,6 +263,10 @@ static int cmd_render(int argc, char **argv) {
                                        {"debug-labels", no_argument, 0, OPT_DEBUG},
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
+                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       LIMIT_OPTIONS,
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"language", required_argument, 0, OPT_LANGUAGE},
@@ -187,6 +279,10 @@ static int cmd_render(int argc, char **argv) {
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   bm_render_options ro = {0};
+  const char *allow[17] = {0};
+  int nallow = 0;
+  ro.allow_dirs = allow;
+  double timeout = 0;
   int c, w;
   optind = 1;
   opterr = 0;
@@ -215,6 +311,26 @@ static int cmd_render(int argc, char **argv) {
     case OPT_REPORT: ro.labels_report = optarg; break;
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
+    case OPT_STRICT: ro.strict_data = true; break;
+    case OPT_MAX_FILE:
+    case OPT_MAX_FEATURES:
+    case OPT_MAX_PARTS:
+    case OPT_MAX_VERTICES:
+      if (!parse_limit(c, optarg, &ro))
+        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+                           "number from 1 to 10^9, not '%s'",
+                           optarg);
+      break;
+    case OPT_TIMEOUT:
+      if (!parse_timeout(optarg, &timeout))
+        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
+                           optarg);
+      break;
+    case OPT_ALLOW:
+      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
+      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
+      allow[nallow++] = optarg;
+      break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
     case OPT_FORMAT: format = optarg; break;
@@ -267,10 +383,31 @@ static int cmd_render(int argc, char **argv) {
   }
   if (rc == EXIT_OK && format && !to_stdout)
     rc = usage_error("%s", "--format is for '-o -'; a file's format follows its extension");
-  bm_render_stats stats;
-  if (rc == EXIT_OK && bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err))
-    rc = report(&err);
-  if (rc == EXIT_OK) language_warning(spec_path, &stats);
+  /* with --timeout the map is rendered in a child process that is killed when time runs out */
+  pid_t child = -1;
+  if (rc == EXIT_OK && timeout > 0) {
+    fflush(stdout);
+    fflush(stderr);
+    child = fork();
+    if (child > 0) {
+      char *dirs[16] = {0};
+      for (int i = 0; i < nout; i++)
+        if (outs[i].path) dirs[i] = bm_path_dirname(outs[i].path);
+      rc = wait_child(child, timeout, spec_path, (const char *const *)dirs, nout);
+      for (int i = 0; i < nout; i++)
+        free(dirs[i]);
+      bm_spec_free(spec);
+      free(spec_path);
+      return rc;
+    }
+  }
+  bm_render_stats stats = {0};
+  if (rc == EXIT_OK) {
+    bm_status st = bm_render_outputs(spec, outs, (size_t)nout, &ro, &stats, &err);
+    print_warnings(&stats);
+    if (st) rc = report(&err);
+    if (rc == EXIT_OK) language_warning(spec_path, &stats);
+  }
   for (int i = 0; i < nout; i++) {
     if (!outs[i].path && rc == EXIT_OK &&
         (fwrite(outs[i].data, 1, outs[i].len, stdout) != outs[i].len || fflush(stdout))) {
@@ -290,6 +427,11 @@ static int cmd_render(int argc, char **argv) {
             stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
   bm_spec_free(spec);
   free(spec_path);
+  if (child == 0) { /* the child of --timeout */
+    fflush(stdout);
+    fflush(stderr);
+    _exit(rc);
+  }
   return rc;
 }
 
@@ -321,12 +463,22 @@ static int cmd_batch(int argc, char **argv) {
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"data", required_argument, 0, OPT_DATA},
                                        {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
+                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       LIMIT_OPTIONS,
                                        {"language", required_argument, 0, OPT_LANGUAGE},
                                        {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png", *language = NULL;
-  bool quiet = false, strict_language = false;
+  bool strict_language = false;
+  bool strict = false;
+  const char *allow[17] = {0};
+  int nallow = 0;
+  double timeout = 0;
+  bm_render_options limits = {0};
+  bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   int c;
@@ -338,6 +490,7 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
+    case OPT_STRICT: strict = true; break;
     case OPT_LANGUAGE:
       if (!bm_lang_code_valid(optarg))
         return usage_error("--language takes a language code, two or three lower-case letters "
@@ -346,6 +499,25 @@ static int cmd_batch(int argc, char **argv) {
       language = optarg;
       break;
     case OPT_STRICT_LANGUAGE: strict_language = true; break;
+    case OPT_MAX_FILE:
+    case OPT_MAX_FEATURES:
+    case OPT_MAX_PARTS:
+    case OPT_MAX_VERTICES:
+      if (!parse_limit(c, optarg, &limits))
+        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+                           "number from 1 to 10^9, not '%s'",
+                           optarg);
+      break;
+    case OPT_TIMEOUT:
+      if (!parse_timeout(optarg, &timeout))
+        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
+                           optarg);
+      break;
+    case OPT_ALLOW:
+      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
+      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
+      allow[nallow++] = optarg;
+      break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
     }
@@ -365,10 +537,32 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {
-      .data_dir = data, .language = language, .strict_language = strict_language};
+  bm_render_options ro = {.data_dir = data,
+                          .language = language,
+                          .strict_language = strict_language,
+                          .strict_data = strict,
+                          .allow_dirs = allow,
+                          .max_file_mb = limits.max_file_mb,
+                          .max_features = limits.max_features,
+                          .max_parts = limits.max_parts,
+                          .max_vertices = limits.max_vertices};
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
+    /* each map in a process of its own: one that crashes, or runs past --timeout, fails
+     * alone while the others are written */
+    fflush(stdout);
+    fflush(stderr);
+    pid_t child = fork();
+    if (child > 0) {
+      const char *dirs[1] = {dir};
+      if (wait_child(child, timeout, argv[i], dirs, 1) == EXIT_OK) {
+        ok++;
+      } else {
+        failed++;
+        fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
+      }
+      continue;
+    }
     bm_spec *spec = bm_spec_load(argv[i], &err);
     bool good = spec != NULL;
     char paths[3][2048];
@@ -383,19 +577,25 @@ static int cmd_batch(int argc, char **argv) {
       bm_format_from_name(fmts[f], &outs[f].format);
     }
     /* the map is computed once and painted once per format */
-    bm_render_stats stats;
+    bm_render_stats stats = {0};
     if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
+    print_warnings(&stats);
     if (good) language_warning(argv[i], &stats);
     for (int f = 0; good && f < nfmt && !quiet; f++)
       fprintf(stderr, "wrote %s\n", paths[f]);
+    if (!good) report(&err);
+    bm_spec_free(spec);
+    if (child == 0) { /* the map's own process: the parent counts and reports */
+      fflush(stdout);
+      fflush(stderr);
+      _exit(good ? EXIT_OK : EXIT_FAIL);
+    }
     if (good)
       ok++;
     else {
       failed++;
-      report(&err);
       fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
     }
-    bm_spec_free(spec);
   }
   if (!quiet || failed)
     fprintf(stderr, "%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
@@ -411,14 +611,10 @@ static int cmd_data(int argc, char **argv) {
   }
   bool fetch = !strcmp(sub, "fetch"), list = !strcmp(sub, "list");
   if (!fetch && !list) return usage_error("unknown data subcommand '%s'; valid: fetch, list", sub);
-  static const struct option opts[] = {{"from", required_argument, 0, OPT_FROM},
-                                       {"scales", required_argument, 0, OPT_SCALES},
-                                       {"data", required_argument, 0, OPT_DATA},
-                                       {"quiet", no_argument, 0, OPT_QUIET},
-                                       {"language", required_argument, 0, OPT_LANGUAGE},
-                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
-                                       {"help", no_argument, 0, OPT_HELP},
-                                       {0, 0, 0, 0}};
+  static const struct option opts[] = {
+      {"from", required_argument, 0, OPT_FROM}, {"scales", required_argument, 0, OPT_SCALES},
+      {"data", required_argument, 0, OPT_DATA}, {"quiet", no_argument, 0, OPT_QUIET},
+      {"help", no_argument, 0, OPT_HELP},       {0, 0, 0, 0}};
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   const char *from = NULL, *scales = NULL;

@@ -7,6 +7,10 @@
  * and an older file there survives. Splitting commit into a check and a
  * rename lets several files (a map and its label report) be checked first
  * and then all put in place.
+ *
+ * Temp files are named  .{name}.bordermap-tmp-{host}-{pid}-{n}  so that anyone
+ * can tell what they are, and so that bm_atomic_clean_stale can remove those
+ * a killed render (kill -9, power loss) left behind.
  */
 #ifndef BM_CORE_ATOMIC_H
 #define BM_CORE_ATOMIC_H
@@ -19,6 +23,14 @@ typedef struct {
   char *path, *tmp; /* owned */
   FILE *f;          /* open until bm_atomic_close */
 } bm_atomic;
+
+#define BM_ATOMIC_TMP_MARK ".bordermap-tmp-"
+
+/* Removes from folder dir ("" or NULL: the working directory) the temp files
+ * of bordermap processes on this machine that no longer run; a file whose
+ * process still runs (or whose pid is in use again) is kept. Returns the
+ * number removed. Never fails: a folder that cannot be read is left alone. */
+size_t bm_atomic_clean_stale(const char *dir);
 
 /* Fails with BM_ERR_IO naming the folder when it is missing or not writable. */
 bm_status bm_atomic_open(bm_atomic *a, const char *path, bm_error *err);

@@ -130,3 +130,16 @@ bool bm_parse_color(const char *s, double rgba[4]) {
     rgba[i] = v[i] / 255.0;
   return true;
 }
+
+bool bm_path_inside(const char *path, const char *dir) {
+  if (!path || !dir || !*dir) return false;
+  char *rp = realpath(path, NULL), *rd = realpath(dir, NULL);
+  bool in = false;
+  if (rp && rd) {
+    size_t n = strlen(rd);
+    in = !strncmp(rp, rd, n) && (rp[n] == '\0' || rp[n] == '/' || (n == 1 && rd[0] == '/'));
+  }
+  free(rp);
+  free(rd);
+  return in;
+}

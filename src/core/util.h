@@ -22,6 +22,9 @@ bool bm_file_exists(const char *path);
 bool bm_dir_exists(const char *path);
 /* Lower-cased file extension without the dot, e.g. "png"; "" when none. */
 void bm_path_ext(const char *path, char *buf, size_t n);
+/* True when path, with every symlink resolved (realpath), is dir or lies inside dir
+ * (resolved the same way). False when either does not exist. */
+bool bm_path_inside(const char *path, const char *dir);
 /* Creates a folder and its parents (like mkdir -p). */
 bm_status bm_mkdir_p(const char *path, bm_error *err);
 

@@ -6,9 +6,14 @@
  * candidates come from the index; without one, from the record headers.
  * Attributes are read for the requested fields only, matched to the file's
  * field names case-insensitively, and returned as UTF-8: the .cpg file says
- * the encoding; without one, text is taken as Windows-1252.
+ * the encoding; without one, the text read decides (all of it valid UTF-8:
+ * UTF-8; else Windows-1252) and cpg_missing says so.
  * Bad records (unreadable, NaN or out-of-range coordinates) are skipped and
- * counted, never passed on.
+ * counted, never passed on; the first one's record number and reason (shapelib's
+ * own message when it refused the record) are kept for the warning.
+ * A .prj beside the .shp is read: a layer in geographic WGS84 is read as it
+ * is, a layer in any other CRS is transformed to lon/lat (reprojected says
+ * so), and a .prj that cannot be understood is a data error.
  *
  * bm_sites_read_ogr reads point sites from any allowed OGR vector format.
  */
@@ -32,10 +37,19 @@ typedef struct {
   bm_feature *f;
   size_t n;
   size_t nfields;
-  char **fields;  /* requested names, as given */
-  bool *present;  /* per requested field: the file has it (even when no record was read) */
-  size_t skipped; /* bad records left out */
-  size_t total;   /* records in the file */
+  char **fields;        /* requested names, as given */
+  bool *present;        /* per requested field: the file has it (even when no record was read) */
+  size_t skipped;       /* bad records left out */
+  size_t total;         /* records in the file */
+  size_t read;          /* records looked at for the query */
+  size_t past_end;      /* records of the whole file that the .shx places past the end of
+                           the .shp (a truncated file), in the query or not */
+  int first_bad;        /* record number (0-based) of the first skipped record; -1 when none */
+  char bad_reason[256]; /* why that record was skipped */
+  bool cpg_missing;     /* no .cpg: the encoding was decided by the text */
+  bool guessed_utf8;    /* with cpg_missing: the text was valid UTF-8 and read as UTF-8 */
+  bool reprojected;     /* the .prj named another CRS: coordinates were transformed */
+  char crs[128];        /* with reprojected: the name of the file's CRS */
 } bm_features;
 
 /* Reads the features of shp_path that meet query (pass an empty or NULL box for
@@ -51,6 +65,27 @@ const char *bm_feature_attr(const bm_features *fs, size_t i, const char *field);
 
 /* Writes {stem}.qix beside the .shp (temp file + rename). */
 bm_status bm_shp_index_build(const char *shp_path, bm_error *err);
+
+/* Bounds on what a file a spec names may make bordermap do (0 in a field: the default). */
+typedef struct {
+  double max_file_mb; /* size of a site or area file, checked before it is opened */
+  long max_features;  /* sites in one site file */
+  long max_parts;     /* rings of one area feature (holes and the parts of a MultiPolygon) */
+  long max_vertices;  /* points of one area feature */
+} bm_load_limits;
+#define BM_LIMIT_FILE_MB 32.0
+#define BM_LIMIT_FEATURES 10000L
+#define BM_LIMIT_PARTS 10000L
+#define BM_LIMIT_VERTICES 1000000L
+
+/* bm_sites_read_ogr and bm_areas_read_ogr with limits (NULL: the defaults).
+ * Going over one is a spec error at the spec's line:col that names the limit
+ * and the command-line option that raises it (--max-file-mb, --max-features,
+ * --max-parts, --max-vertices). */
+bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
+                                    const bm_load_limits *lim, bm_error *err);
+bm_status bm_areas_read_ogr_limited(const char *path, const char *spec_path, int line, int col,
+                                    const bm_load_limits *lim, bm_geom *out, bm_error *err);
 
 /* Appends the point sites of an OGR-readable file (GeoJSON, CSV with lon/lat
  * columns, GeoPackage, KML, GPX, FlatGeobuf, Shapefile) to spec->sites.

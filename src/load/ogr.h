@@ -3,8 +3,12 @@
 #ifndef BM_LOAD_OGR_H
 #define BM_LOAD_OGR_H
 
+#include <stddef.h>
+
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
+
+#include "load/load.h"
 
 /* Lon/lat WGS84 in traditional GIS axis order (lon first); caller destroys it
  * with OSRDestroySpatialReference. */
@@ -14,5 +18,15 @@ OGRSpatialReferenceH bm_ogr_wgs84_new(void);
  * order), or NULL when the layer is already in it or has no CRS. The caller
  * destroys it with OCTDestroyCoordinateTransformation. */
 OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenceH wgs84);
+
+/* GDAL's last error message on this thread as " (GDAL: <message>)", or "" when
+ * there is none; for "cannot be read" errors. Call CPLErrorReset before the call. */
+void bm_ogr_last_error(char *buf, size_t n);
+
+/* The limits with every 0 field set to its default. */
+bm_load_limits bm_load_limits_resolve(const bm_load_limits *lim);
+/* A spec error when the file at path is larger than lim->max_file_mb. */
+bm_status bm_ogr_check_size(const char *what, const char *path, const char *spec_path, int line,
+                            int col, const bm_load_limits *lim, bm_error *err);
 
 #endif

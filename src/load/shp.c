@@ -1,5 +1,7 @@
+#include <cpl_error.h>
 #include <glib.h>
 #include <math.h>
+#include <ogr_srs_api.h>
 #include <shapefil.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -78,6 +80,12 @@ static bool codepage_is_utf8(DBFHandle dbf) {
   return strstr(cp, "UTF") || strstr(cp, "utf") || strstr(cp, "65001");
 }
 
+/* {stem}.{ext} of a .shp path, into buf. */
+static void sibling(const char *shp_path, const char *ext, char *buf, size_t n) {
+  size_t len = strlen(shp_path);
+  snprintf(buf, n, "%.*s.%s", (int)(len > 4 ? len - 4 : len), shp_path, ext);
+}
+
 /* DBF text padded with spaces, and now and then with two inside a name
  * ("Syr  Darya"): trimmed, and runs of spaces made one. */
 static char *trim_dup(const char *s) {
@@ -94,12 +102,22 @@ static char *trim_dup(const char *s) {
   return out;
 }
 
-static void quiet_error(const char *message) { (void)message; }
+/* shapelib's last message on this thread. Its error hook takes no user
+ * pointer, so the message is kept here (per thread, so concurrent readers do
+ * not mix them) and read right after the call that may have set it. */
+static _Thread_local char shp_message[256];
+
+static void keep_error(const char *message) {
+  snprintf(shp_message, sizeof shp_message, "%s", message ? message : "");
+  size_t k = strlen(shp_message); /* one line: no trailing newline */
+  while (k && (shp_message[k - 1] == '\n' || shp_message[k - 1] == ' '))
+    shp_message[--k] = '\0';
+}
 
 static SAHooks quiet_hooks(void) {
   SAHooks h;
   SASetupDefaultHooks(&h);
-  h.Error = quiet_error; /* library code never prints; our own bm_error says what failed */
+  h.Error = keep_error; /* library code never prints; the message goes into the report */
   return h;
 }
 
@@ -167,10 +185,93 @@ static int *candidates_from_qix(const char *qix, SHPHandle shp, const bm_bbox *q
   return ids;
 }
 
-static bool coords_ok(const SHPObject *o) {
+static bool coords_ok(const SHPObject *o, char *why, size_t n) {
   for (int v = 0; v < o->nVertices; v++) {
     double x = o->padfX[v], y = o->padfY[v];
-    if (!isfinite(x) || !isfinite(y) || x < -181 || x > 181 || y < -91 || y > 91) return false;
+    if (!isfinite(x) || !isfinite(y) || x < -181 || x > 181 || y < -91 || y > 91) {
+      snprintf(why, n, "vertex %d at (%g, %g) is not a longitude/latitude", v, x, y);
+      return false;
+    }
+  }
+  return true;
+}
+
+static void note_skip(bm_features *out, int rec, const char *why) {
+  if (out->skipped++ == 0) {
+    out->first_bad = rec;
+    snprintf(out->bad_reason, sizeof out->bad_reason, "%s", why);
+  }
+}
+
+/* The .prj beside the .shp: *ct stays NULL when there is none or it says
+ * geographic WGS84 (semi-major axis 6378137 m, inverse flattening 298.257...,
+ * degrees); else a transformation to lon/lat WGS84. */
+static bm_status read_prj(const char *shp_path, OGRCoordinateTransformationH *ct, char *name,
+                          size_t nname, bm_error *err) {
+  *ct = NULL;
+  char prj[1100];
+  sibling(shp_path, "prj", prj, sizeof prj);
+  gchar *text = NULL;
+  if (!bm_file_exists(prj)) return BM_OK;
+  if (!g_file_get_contents(prj, &text, NULL, NULL))
+    return bm_error_set(err, BM_ERR_DATA, prj, 0, 0, "the layer's .prj cannot be read");
+  OGRSpatialReferenceH src = OSRNewSpatialReference(NULL);
+  CPLPushErrorHandler(CPLQuietErrorHandler);
+  OGRErr e = OSRSetFromUserInput(src, text);
+  CPLPopErrorHandler();
+  g_free(text);
+  bm_status st = BM_OK;
+  if (e != OGRERR_NONE || !(OSRIsGeographic(src) || OSRIsProjected(src))) {
+    st = bm_error_set(err, BM_ERR_DATA, prj, 0, 0,
+                      "the layer's .prj cannot be understood as a geographic or projected "
+                      "CRS; give the layer in longitude/latitude WGS84 (EPSG:4326), or remove "
+                      "the .prj if it is already");
+    OSRDestroySpatialReference(src);
+    return st;
+  }
+  OGRErr e1, e2;
+  bool wgs84 = OSRIsGeographic(src) && fabs(OSRGetSemiMajor(src, &e1) - 6378137.0) < 0.5 &&
+               fabs(OSRGetInvFlattening(src, &e2) - 298.257223563) < 1e-3 &&
+               fabs(OSRGetAngularUnits(src, NULL) - 0.0174532925199433) < 1e-9 &&
+               fabs(OSRGetPrimeMeridian(src, NULL)) < 1e-9;
+  if (!wgs84) {
+    const char *nm = OSRGetName(src);
+    snprintf(name, nname, "%s", nm ? nm : "unnamed CRS");
+    OGRSpatialReferenceH dst = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(dst, 4326);
+    OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
+    OSRSetAxisMappingStrategy(dst, OAMS_TRADITIONAL_GIS_ORDER);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    *ct = OCTNewCoordinateTransformation(src, dst);
+    CPLPopErrorHandler();
+    OSRDestroySpatialReference(dst);
+    if (!*ct)
+      st = bm_error_set(err, BM_ERR_DATA, prj, 0, 0,
+                        "the layer is in %s, which cannot be transformed to longitude/latitude "
+                        "WGS84; give the layer in EPSG:4326",
+                        name);
+  }
+  OSRDestroySpatialReference(src);
+  return st;
+}
+
+/* Transforms a record's vertices in place and sets its box; false when any fails. */
+static bool transform_object(OGRCoordinateTransformationH ct, SHPObject *o) {
+  if (o->nVertices == 0) return true;
+  int *ok = malloc((size_t)o->nVertices * sizeof *ok);
+  if (!ok) return false;
+  bool good = OCTTransformEx(ct, o->nVertices, o->padfX, o->padfY, NULL, ok) != 0;
+  for (int v = 0; good && v < o->nVertices; v++)
+    good = ok[v] != 0;
+  free(ok);
+  if (!good) return false;
+  o->dfXMin = o->dfXMax = o->padfX[0];
+  o->dfYMin = o->dfYMax = o->padfY[0];
+  for (int v = 1; v < o->nVertices; v++) {
+    o->dfXMin = fmin(o->dfXMin, o->padfX[v]);
+    o->dfXMax = fmax(o->dfXMax, o->padfX[v]);
+    o->dfYMin = fmin(o->dfYMin, o->padfY[v]);
+    o->dfYMax = fmax(o->dfYMax, o->padfY[v]);
   }
   return true;
 }
@@ -216,12 +317,15 @@ static bool to_geom(const SHPObject *o, bm_geom *g) {
 bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *const *fields,
                       bm_features *out, bm_error *err) {
   memset(out, 0, sizeof *out);
+  out->first_bad = -1;
   SAHooks hooks = quiet_hooks();
+  shp_message[0] = '\0';
   SHPHandle shp = SHPOpenLL(shp_path, "rb", &hooks);
   if (!shp)
     return bm_error_set(err, BM_ERR_DATA, shp_path, 0, 0,
                         "cannot open as a shapefile (the .shp and .shx must both exist and be "
-                        "valid); run `bordermap data fetch` to get it again");
+                        "valid%s%s); run `bordermap data fetch` to get it again",
+                        shp_message[0] ? "; shapelib: " : "", shp_message);
   DBFHandle dbf = DBFOpenLL(shp_path, "rb", &hooks);
   if (!dbf) {
     SHPClose(shp);
@@ -270,26 +374,59 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     field_idx[k] = DBFGetFieldIndex(dbf, fields[k]); /* case-insensitive in shapelib */
     out->present[k] = field_idx[k] >= 0;
   }
-  bool utf8 = codepage_is_utf8(dbf);
+  char cpg[1100];
+  sibling(shp_path, "cpg", cpg, sizeof cpg);
+  out->cpg_missing = !bm_file_exists(cpg);
+  bool utf8 = !out->cpg_missing && codepage_is_utf8(dbf);
+  OGRCoordinateTransformationH ct = NULL;
+  if ((st = read_prj(shp_path, &ct, out->crs, sizeof out->crs, err))) {
+    free(field_idx);
+    goto done;
+  }
+  out->reprojected = ct != NULL;
 
   bm_bbox all = {-1e300, -1e300, 1e300, 1e300};
   const bm_bbox *q = (query && !bm_bbox_is_empty(*query)) ? query : &all;
   int count = 0;
   char qix[1100];
   snprintf(qix, sizeof qix, "%.*s.qix", (int)(strlen(shp_path) - 4), shp_path);
-  int *ids = bm_file_exists(qix) ? candidates_from_qix(qix, shp, q, &count) : NULL;
-  if (!ids) ids = candidates_from_headers(shp, q, &count);
+  /* record boxes are in the file's CRS: a transformed layer is read whole */
+  const bm_bbox *cq = ct ? &all : q;
+  int *ids = !ct && bm_file_exists(qix) ? candidates_from_qix(qix, shp, cq, &count) : NULL;
+  if (!ids) ids = candidates_from_headers(shp, cq, &count);
   if (!ids) {
     free(field_idx);
+    if (ct) OCTDestroyCoordinateTransformation(ct);
     st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     goto done;
   }
+  out->read = (size_t)count;
+  shp->sHooks.FSeek(shp->fpSHP, 0, SEEK_END);
+  SAOffset shp_size = shp->sHooks.FTell(shp->fpSHP);
+  for (int i = 0; i < nrec; i++)
+    if ((SAOffset)shp->panRecOffset[i] + 8 + (SAOffset)shp->panRecSize[i] > shp_size)
+      out->past_end++;
+  bool all_utf8 = true; /* without a .cpg: is every value read valid UTF-8? */
   out->f = calloc((size_t)(count ? count : 1), sizeof *out->f);
   for (int c = 0; out->f && c < count; c++) {
+    shp_message[0] = '\0';
     SHPObject *o = SHPReadObject(shp, ids[c]);
-    if (!o || !coords_ok(o)) {
-      out->skipped++;
-      if (o) SHPDestroyObject(o);
+    char why[256];
+    if (!o) {
+      snprintf(why, sizeof why, "%s", shp_message[0] ? shp_message : "the record cannot be read");
+      note_skip(out, ids[c], why);
+      continue;
+    }
+    if (ct && !transform_object(ct, o)) {
+      snprintf(why, sizeof why, "its coordinates cannot be transformed from %s to lon/lat",
+               out->crs);
+      note_skip(out, ids[c], why);
+      SHPDestroyObject(o);
+      continue;
+    }
+    if (!coords_ok(o, why, sizeof why)) {
+      note_skip(out, ids[c], why);
+      SHPDestroyObject(o);
       continue;
     }
     bm_bbox ob = {o->dfXMin, o->dfYMin, o->dfXMax, o->dfYMax};
@@ -301,7 +438,7 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     bool ok = to_geom(o, &f->geom);
     SHPDestroyObject(o);
     if (!ok || f->geom.nparts == 0) {
-      if (!ok && f->geom.type == BM_GEOM_NONE) out->skipped++;
+      if (!ok && f->geom.type == BM_GEOM_NONE) note_skip(out, ids[c], "unsupported shape type");
       bm_geom_free(&f->geom);
       continue;
     }
@@ -317,6 +454,11 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
       const char *raw = DBFReadStringAttribute(dbf, ids[c], field_idx[k]);
       if (!raw) continue;
       char *t = trim_dup(raw);
+      if (t && out->cpg_missing) { /* decided below, once every value is read */
+        all_utf8 = all_utf8 && g_utf8_validate(t, -1, NULL);
+        f->attr[k] = t;
+        continue;
+      }
       if (t && !utf8) {
         char *u = cp1252_to_utf8(t);
         free(t);
@@ -328,6 +470,19 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
     }
     out->n++;
   }
+  if (ct) OCTDestroyCoordinateTransformation(ct);
+  /* no .cpg: text that is all valid UTF-8 is UTF-8 (Windows-1252 text with
+   * letters beyond ASCII almost never is), else Windows-1252 */
+  out->guessed_utf8 = out->cpg_missing && all_utf8;
+  for (size_t i = 0; out->cpg_missing && !all_utf8 && i < out->n; i++)
+    for (size_t k = 0; k < nf; k++) {
+      char *t = out->f[i].attr[k];
+      if (!t) continue;
+      char *u = cp1252_to_utf8(t);
+      out->f[i].attr[k] = u ? valid_utf8(u) : NULL;
+      free(u);
+      free(t);
+    }
   if (!out->f) st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   free(ids);
   free(field_idx);

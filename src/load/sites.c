@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "core/util.h"
 #include "load/load.h"
@@ -26,6 +27,65 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   return -1;
 }
 
+/* The header of a CSV file: a column named twice (say "lon,lon") is refused
+ * before GDAL sees the file, whose CSV driver (3.6) crashes on some such files
+ * when it looks for the lon/lat columns. False with the name in dup. */
+static bool csv_header_ok(const char *path, char *dup, size_t n) {
+  FILE *f = fopen(path, "rb");
+  if (!f) return true; /* GDAL says why it cannot be read */
+  char line[8192];
+  bool ok = true;
+  if (fgets(line, sizeof line, f)) {
+    line[strcspn(line, "\r\n")] = '\0';
+    char *cols[256];
+    int nc = 0;
+    for (char *save = NULL, *t = strtok_r(line, ",;\t", &save); t && nc < 256;
+         t = strtok_r(NULL, ",;\t", &save)) {
+      while (*t == ' ' || *t == '"')
+        t++;
+      size_t k = strlen(t);
+      while (k && (t[k - 1] == ' ' || t[k - 1] == '"'))
+        t[--k] = '\0';
+      for (int i = 0; ok && i < nc; i++)
+        if (*t && !bm_strcasecmp(cols[i], t)) {
+          snprintf(dup, n, "%s", t);
+          ok = false;
+        }
+      cols[nc++] = t;
+    }
+  }
+  fclose(f);
+  return ok;
+}
+
+bm_load_limits bm_load_limits_resolve(const bm_load_limits *lim) {
+  bm_load_limits l = lim ? *lim : (bm_load_limits){0};
+  if (l.max_file_mb <= 0) l.max_file_mb = BM_LIMIT_FILE_MB;
+  if (l.max_features <= 0) l.max_features = BM_LIMIT_FEATURES;
+  if (l.max_parts <= 0) l.max_parts = BM_LIMIT_PARTS;
+  if (l.max_vertices <= 0) l.max_vertices = BM_LIMIT_VERTICES;
+  return l;
+}
+
+bm_status bm_ogr_check_size(const char *what, const char *path, const char *spec_path, int line,
+                            int col, const bm_load_limits *lim, bm_error *err) {
+  struct stat sb;
+  if (stat(path, &sb) != 0 || (double)sb.st_size <= lim->max_file_mb * 1048576.0) return BM_OK;
+  return bm_error_set(err, BM_ERR_SPEC, spec_path, line, col,
+                      "%s '%s' is %.1f MB, over the limit of %g MB for a file a map spec names; "
+                      "raise it with --max-file-mb MB",
+                      what, path, (double)sb.st_size / 1048576.0, lim->max_file_mb);
+}
+
+void bm_ogr_last_error(char *buf, size_t n) {
+  const char *m = CPLGetLastErrorMsg();
+  if (CPLGetLastErrorType() == CE_None || !m || !*m) {
+    snprintf(buf, n, "%s", "");
+    return;
+  }
+  snprintf(buf, n, " (GDAL: %s)", m);
+}
+
 OGRSpatialReferenceH bm_ogr_wgs84_new(void) {
   OGRSpatialReferenceH wgs84 = OSRNewSpatialReference(NULL);
   OSRSetWellKnownGeogCS(wgs84, "WGS84");
@@ -44,28 +104,45 @@ OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenc
 }
 
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
+  return bm_sites_read_ogr_limited(file, spec, NULL, err);
+}
+
+bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
+                                    const bm_load_limits *limits, bm_error *err) {
   const char *path = file->path;
   const char *sf = spec->path;
   if (strstr(path, "://") || !strncmp(path, "/vsi", 4))
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s': only local files can be read, not URLs or /vsi paths",
                         path);
+  bm_load_limits lim = bm_load_limits_resolve(limits);
+  bm_status sst =
+      bm_ogr_check_size("site file", path, sf, file->pos.line, file->pos.col, &lim, err);
+  if (sst) return sst;
   GDALAllRegister();
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
                                          NULL};
-  char ext[16];
+  char ext[16], dup[128];
   bm_path_ext(path, ext, sizeof ext);
+  if (!strcmp(ext, "csv") && !csv_header_ok(path, dup, sizeof dup))
+    return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                        "site file '%s': its first line names the column '%s' twice; each "
+                        "column (name, lon, lat, kind, note, approximate) once",
+                        path, dup);
   /* GDAL would print its warnings to stderr; library code stays quiet */
   CPLPushErrorHandler(CPLQuietErrorHandler);
+  CPLErrorReset();
   GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers,
                                strcmp(ext, "csv") ? NULL : csv_opts, NULL);
   if (!ds) {
+    char why[400];
+    bm_ogr_last_error(why, sizeof why);
     CPLPopErrorHandler();
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                        "site file '%s' cannot be read; valid formats are GeoJSON, CSV with "
+                        "site file '%s' cannot be read%s; valid formats are GeoJSON, CSV with "
                         "lon/lat columns, GeoPackage, KML, GPX, FlatGeobuf and Shapefile",
-                        path);
+                        path, why);
   }
   bm_status st = BM_OK;
   OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();
@@ -91,6 +168,14 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
     long fid = 0;
     while (!st && (feat = OGR_L_GetNextFeature(layer))) {
       fid++;
+      if ((long)added >= lim.max_features) {
+        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
+                          "site file '%s' has more than %ld sites, the limit for one site file; "
+                          "raise it with --max-features N",
+                          path, lim.max_features);
+        OGR_F_Destroy(feat);
+        break;
+      }
       OGRGeometryH g = OGR_F_GetGeometryRef(feat);
       const char *name = OGR_F_GetFieldAsString(feat, fname);
       bm_site site = {.pos = file->pos};

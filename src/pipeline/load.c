@@ -3,6 +3,7 @@
  * and the highlights resolved against what was read. */
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,120 @@
 #include "spec/style.h"
 #include "story/story.h"
 #include "text/text.h"
+
+void pl_warn(map *m, const char *fmt, ...) {
+  char buf[sizeof m->stats->warnings[0]];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  for (size_t i = 0; i < m->stats->nwarnings; i++) /* a layer read twice warns once */
+    if (!strcmp(m->stats->warnings[i], buf)) return;
+  if (m->stats->nwarnings < BM_MAX_WARNINGS)
+    memcpy(m->stats->warnings[m->stats->nwarnings++], buf, sizeof buf);
+}
+
+/* Does the spec depend on every record of this layer? */
+static const char *needed_for(const map *m, const char *logical) {
+  const bm_spec *s = m->spec;
+  if (!strcmp(logical, "countries")) {
+    if (s->n_highlight_countries) return "highlight: countries";
+    if (s->extent_kind == BM_EXTENT_COUNTRIES) return "extent: countries";
+  }
+  if (!strcmp(logical, "provinces") && s->n_highlight_provinces) return "highlight: provinces";
+  if (!strcmp(logical, "boundaries") && s->n_borders) return "borders";
+  return NULL;
+}
+
+bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm_features *fs) {
+  if (fs->cpg_missing && fs->n)
+    pl_warn(m, "%s: layer %s has no .cpg file; its text was read as %s", path, logical,
+            fs->guessed_utf8 ? "UTF-8 (all of it is valid UTF-8)"
+                             : "Windows-1252 (it is not valid UTF-8)");
+  if (fs->reprojected)
+    pl_warn(m, "%s: layer %s is in %s (its .prj); transformed to longitude/latitude WGS84", path,
+            logical, fs->crs);
+  if (!fs->skipped && !fs->past_end) return BM_OK;
+  char what[600];
+  if (fs->skipped)
+    snprintf(
+        what, sizeof what,
+        "layer %s: %zu of the %zu records read for the map's box are damaged and were left out "
+        "(first: record %d, counting from 0: %s)",
+        logical, fs->skipped, fs->read, fs->first_bad, fs->bad_reason);
+  if (fs->skipped && fs->past_end) {
+    size_t k = strlen(what);
+    snprintf(what + k, sizeof what - k,
+             "; the .shp is truncated: %zu of its %zu records lie past its end", fs->past_end,
+             fs->total);
+  }
+  if (!fs->skipped)
+    snprintf(what, sizeof what,
+             "layer %s: the .shp is truncated: %zu of its %zu records lie past its end (none "
+             "in the map's box)",
+             logical, fs->past_end, fs->total);
+  const char *need = needed_for(m, logical);
+  size_t lost = fs->skipped > fs->past_end ? fs->skipped : fs->past_end;
+  bool too_many = (double)lost > BM_DATA_MAX_SKIP_SHARE * (double)fs->total;
+  char why[200];
+  if (need && fs->skipped)
+    snprintf(why, sizeof why, "the spec's %s needs every record of this layer", need);
+  else if (m->opt->strict_data)
+    snprintf(why, sizeof why, "--strict-data makes any damaged record an error");
+  else
+    snprintf(why, sizeof why,
+             "more than %g%% of a layer's records damaged is too many for a true map",
+             100 * BM_DATA_MAX_SKIP_SHARE);
+  if ((need && fs->skipped) || too_many || m->opt->strict_data)
+    return bm_error_set(m->err, BM_ERR_DATA, path, 0, 0,
+                        "%s; %s. The file is damaged: fetch it again with `bordermap data "
+                        "fetch` into a new folder",
+                        what, why);
+  pl_warn(m, "%s: %s", path, what);
+  return BM_OK;
+}
+
+static bm_status confine_one(map *m, const char *what, const char *path, bm_spec_pos pos) {
+  const bm_spec *s = m->spec;
+  char home[1024] = "", styles[1100] = "", geodata[1100] = "", up[1100];
+  if (bm_home_dir(home, sizeof home)) { /* bordermap's own styles and story files */
+    snprintf(styles, sizeof styles, "%s/styles", home);
+    snprintf(geodata, sizeof geodata, "%s/geodata", home);
+  }
+  snprintf(up, sizeof up, "%s/../styles", s->dir && *s->dir ? s->dir : ".");
+  const char *fixed[] = {s->dir && *s->dir ? s->dir : ".", ".", m->opt->data_dir, styles, geodata,
+                         getenv("BORDERMAP_STYLES"),       up};
+  for (size_t i = 0; i < sizeof fixed / sizeof *fixed; i++)
+    if (fixed[i] && bm_path_inside(path, fixed[i])) return BM_OK;
+  for (const char *const *d = m->opt->allow_dirs; d && *d; d++)
+    if (bm_path_inside(path, *d)) return BM_OK;
+  char *real = realpath(path, NULL);
+  char *dir = bm_path_dirname(real ? real : path);
+  bm_status st = bm_error_set(
+      m->err, BM_ERR_SPEC, s->path, pos.line, pos.col,
+      "%s '%s'%s%s%s is outside the folders a map spec may read from (the spec's folder, the "
+      "working directory, the data folder and bordermap's styles); to allow it, render with "
+      "--allow-dir %s",
+      what, path, real && strcmp(real, path) ? " (which is " : "",
+      real && strcmp(real, path) ? real : "", real && strcmp(real, path) ? ")" : "",
+      dir ? dir : "FOLDER");
+  free(real);
+  free(dir);
+  return st;
+}
+
+bm_status pl_confine(map *m) {
+  const bm_spec *s = m->spec;
+  bm_status st;
+  if (s->style_path && (st = confine_one(m, "style", s->style_path, s->style_pos))) return st;
+  for (size_t i = 0; i < s->n_site_files; i++)
+    if ((st = confine_one(m, "site file", s->site_files[i].path, s->site_files[i].pos))) return st;
+  for (size_t i = 0; i < s->n_areas; i++)
+    if (s->areas[i].kind == BM_AREA_FILE &&
+        (st = confine_one(m, "area file", s->areas[i].file, s->areas[i].pos)))
+      return st;
+  return BM_OK;
+}
 
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
                         const char *const *fields, bm_features *out) {
@@ -46,7 +161,8 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
   }
   char path[1024];
   bm_catalog_shp_path(m->opt->data_dir, e, path, sizeof path);
-  return bm_shp_read(path, query, fields, out, m->err);
+  bm_status st = bm_shp_read(path, query, fields, out, m->err);
+  return st ? st : pl_check_layer(m, logical, path, out);
 }
 
 double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt) {
@@ -132,7 +248,10 @@ static bm_status read_countries(map *m, const char *scale, const bm_bbox *q,
     char path[1200];
     snprintf(path, sizeof path, "%s/%s_%s/%s_%s.shp", m->opt->data_dir, e->stem, pov->layer,
              e->stem, pov->layer);
-    if (bm_file_exists(path)) return bm_shp_read(path, q, fields, out, m->err);
+    if (bm_file_exists(path)) {
+      bm_status st = bm_shp_read(path, q, fields, out, m->err);
+      return st ? st : pl_check_layer(m, "countries", path, out);
+    }
   }
   return pl_read_layer(m, "countries", scale, q, fields, out);
 }
@@ -212,7 +331,9 @@ bm_status pl_load_sites(map *m) {
     if (!bm_spec_add_site(m->sites, &s->sites[i]))
       return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < s->n_site_files; i++) {
-    bm_status st = bm_sites_read_ogr(&s->site_files[i], m->sites, m->err);
+    bm_load_limits lim = {m->opt->max_file_mb, m->opt->max_features, m->opt->max_parts,
+                          m->opt->max_vertices};
+    bm_status st = bm_sites_read_ogr_limited(&s->site_files[i], m->sites, &lim, m->err);
     if (st) return st;
   }
   return BM_OK;
@@ -235,8 +356,11 @@ bm_status pl_load_story(map *m, story_input *in) {
   for (size_t i = 0; i < spec->n_areas; i++) {
     const bm_area *a = &spec->areas[i];
     bm_geom_init(&in->area_file[i], BM_GEOM_POLYGON);
-    if (a->kind == BM_AREA_FILE && (st = bm_areas_read_ogr(a->file, spec->path, a->pos.line,
-                                                           a->pos.col, &in->area_file[i], m->err)))
+    bm_load_limits lim = {m->opt->max_file_mb, m->opt->max_features, m->opt->max_parts,
+                          m->opt->max_vertices};
+    if (a->kind == BM_AREA_FILE &&
+        (st = bm_areas_read_ogr_limited(a->file, spec->path, a->pos.line, a->pos.col, &lim,
+                                        &in->area_file[i], m->err)))
       return st;
   }
   return BM_OK;

@@ -113,8 +113,21 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
                         bool all_parts, bm_bbox *ll);
 
 /* ---- load.c: every read from disk ---- */
+/* Confinement: every file the spec names (style, site files, area files) must
+ * resolve, symlinks followed, inside the spec's folder, the working directory,
+ * the data folder, bordermap's own styles/ and geodata/ (bm_home_dir),
+ * $BORDERMAP_STYLES, the spec's ../styles or a folder of opt->allow_dirs; else a spec error at the
+ * spec's line:col that names --allow-dir. */
+bm_status pl_confine(map *m);
 /* The spec's sites plus those of its site files, into m->sites. */
 bm_status pl_load_sites(map *m);
+/* Adds a line to the render's data warnings (printf format); the same line once. */
+void pl_warn(map *m, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Reports what reading a Natural Earth layer skipped or decided (pl_warn), and
+ * fails with a data error naming path when the layer lost more than
+ * BM_DATA_MAX_SKIP_SHARE of its records, any record the spec depends on, or
+ * any record under --strict-data. */
+bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm_features *fs);
 /* Reads a logical layer ("rivers") at a scale (or the nearest finer one) for
  * query; a missing folder or layer is a data error that says how to fetch it. */
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,

@@ -29,6 +29,7 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   bm_status st;
   double t0 = now(), t;
   bm_error_clear(err);
+  if ((st = pl_confine(&m))) goto done; /* before any file the spec names is opened */
 
   const char *language = opt->language && *opt->language ? opt->language : spec->language;
   if (language && !bm_lang_code_valid(language)) {

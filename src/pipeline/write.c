@@ -131,6 +131,13 @@ static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out
   else
     fprintf(f, ",\n  \"lonlat_box\": [%.6f, %.6f, %.6f, %.6f]", ll.minx, ll.miny, ll.maxx, ll.maxy);
   fprintf(f, ",\n  \"earth_edge\": %s", m->earth_edge ? "true" : "false");
+  /* the data warnings standard error shows: damaged records skipped, guessed encodings */
+  fprintf(f, ",\n  \"data_warnings\": [");
+  for (size_t i = 0; i < m->stats->nwarnings; i++) {
+    fprintf(f, "%s\n    ", i ? "," : "");
+    json_str(f, m->stats->warnings[i]);
+  }
+  fprintf(f, "%s]", m->stats->nwarnings ? "\n  " : "");
   fprintf(f, ",\n  \"labels\": [");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
@@ -188,6 +195,10 @@ bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err) 
   if (!o->files || !o->sinks) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < n; i++) {
     if (!outs[i].path) continue;
+    /* temp files that killed renders left in this folder go first */
+    char *dir = bm_path_dirname(outs[i].path);
+    if (dir) bm_atomic_clean_stale(dir);
+    free(dir);
     bm_status st = bm_atomic_open(&o->files[i], outs[i].path, err);
     if (st) return st;
     o->sinks[i].f = o->files[i].f;

@@ -86,7 +86,7 @@ if [ "$want" != 0 ]; then
   for o in out.png out.pdf out.svg; do
     [ ! -e "$tmp/$o" ] || { echo "FAIL: a failed run left an output file $tmp/$o"; fail=1; }
   done
-  stray=$(find "$tmp" -name '.*.tmp-*' -o -name '*.json.tmp' 2>/dev/null)
+  stray=$(find "$tmp" -name '.*.tmp-*' -o -name '*.json.tmp' -o -name '.*.bordermap-tmp-*' 2>/dev/null)
   [ -z "$stray" ] || { echo "FAIL: temporary files left behind:"; echo "$stray"; fail=1; }
 fi
 

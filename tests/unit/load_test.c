@@ -455,6 +455,128 @@ static void test_dbf_with_utf8_cpg_is_kept(void **state) {
   bm_features_free(&fs);
 }
 
+/* No .cpg and text that is valid UTF-8 (Tajik Cyrillic, Persian): read as
+ * UTF-8, not as Windows-1252 mojibake, and the guess is reported. */
+static void test_dbf_without_cpg_utf8_content_is_utf8(void **state) {
+  (void)state;
+  char base[1200], shp[1300];
+  tmp_path(base, sizeof base, "nocpg-utf8");
+  const pt p[] = {{68.78, 38.56, "\xd0\x94\xd1\x83\xd1\x88\xd0\xb0\xd0\xbd\xd0\xb1\xd0\xb5"},
+                  {69.17, 34.53, "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84"}};
+  write_points(base, p, 2, NULL);
+  snprintf(shp, sizeof shp, "%s.shp", base);
+  static const char *const f[] = {"NAME", NULL};
+  bm_features fs;
+  bm_error err;
+  bm_error_clear(&err);
+  assert_int_equal(bm_shp_read(shp, NULL, f, &fs, &err), BM_OK);
+  assert_int_equal(fs.n, 2);
+  assert_true(fs.cpg_missing);
+  assert_true(fs.guessed_utf8);
+  assert_string_equal(bm_feature_attr(&fs, 0, "NAME"),
+                      "\xd0\x94\xd1\x83\xd1\x88\xd0\xb0\xd0\xbd\xd0\xb1\xd0\xb5"); /* Душанбе */
+  assert_string_equal(bm_feature_attr(&fs, 1, "NAME"), "\xda\xa9\xd8\xa7\xd8\xa8\xd9\x84");
+  bm_features_free(&fs);
+}
+
+/* A layer whose .prj says Web Mercator: its points come back in lon/lat, and
+ * the reader says it transformed them. */
+static void test_prj_web_mercator_is_transformed(void **state) {
+  (void)state;
+  char base[1200], path[1300];
+  tmp_path(base, sizeof base, "merc");
+  /* Dushanbe (68.78 E, 38.56 N) in EPSG:3857 metres */
+  const pt p[] = {{7656612.4, 4659298.3, "Dushanbe"}};
+  write_points(base, p, 1, "UTF-8\n");
+  snprintf(path, sizeof path, "%s.prj", base);
+  write_file(path, "PROJCS[\"WGS_1984_Web_Mercator_Auxiliary_Sphere\",GEOGCS[\"GCS_WGS_1984\","
+                   "DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,298.257223563]],"
+                   "PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]],"
+                   "PROJECTION[\"Mercator_Auxiliary_Sphere\"],PARAMETER[\"False_Easting\",0.0],"
+                   "PARAMETER[\"False_Northing\",0.0],PARAMETER[\"Central_Meridian\",0.0],"
+                   "PARAMETER[\"Standard_Parallel_1\",0.0],PARAMETER[\"Auxiliary_Sphere_Type\","
+                   "0.0],UNIT[\"Meter\",1.0]]");
+  snprintf(path, sizeof path, "%s.shp", base);
+  static const char *const f[] = {"NAME", NULL};
+  bm_features fs;
+  bm_error err;
+  bm_error_clear(&err);
+  bm_bbox q = {60, 30, 75, 45}; /* the query is in lon/lat, the file in metres */
+  assert_int_equal(bm_shp_read(path, &q, f, &fs, &err), BM_OK);
+  assert_true(fs.reprojected);
+  assert_int_equal(fs.skipped, 0);
+  assert_int_equal(fs.n, 1);
+  assert_true(fabs(fs.f[0].geom.xy[0] - 68.78) < 0.01);
+  assert_true(fabs(fs.f[0].geom.xy[1] - 38.56) < 0.01);
+  bm_features_free(&fs);
+  /* the same layer with a WGS84 .prj (Natural Earth's own) is read as it is */
+  const pt ll[] = {{68.78, 38.56, "Dushanbe"}};
+  write_points(base, ll, 1, "UTF-8\n");
+  snprintf(path, sizeof path, "%s.prj", base);
+  write_file(path, "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\","
+                   "6378137.0,298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\","
+                   "0.0174532925199433]]");
+  snprintf(path, sizeof path, "%s.shp", base);
+  assert_int_equal(bm_shp_read(path, &q, f, &fs, &err), BM_OK);
+  assert_false(fs.reprojected);
+  assert_int_equal(fs.n, 1);
+  assert_true(fs.f[0].geom.xy[0] == 68.78);
+  bm_features_free(&fs);
+}
+
+/* A .prj that is not a CRS: refused naming the .prj, never drawn as if lon/lat. */
+static void test_prj_garbage_is_data_error(void **state) {
+  (void)state;
+  char base[1200], path[1300];
+  tmp_path(base, sizeof base, "badprj");
+  const pt p[] = {{68.78, 38.56, "Dushanbe"}};
+  write_points(base, p, 1, "UTF-8\n");
+  snprintf(path, sizeof path, "%s.prj", base);
+  write_file(path, "this is not a CRS");
+  snprintf(path, sizeof path, "%s.shp", base);
+  static const char *const f[] = {"NAME", NULL};
+  bm_features fs;
+  bm_error err;
+  bm_error_clear(&err);
+  assert_int_equal(bm_shp_read(path, NULL, f, &fs, &err), BM_ERR_DATA);
+  assert_non_null(strstr(err.file, "badprj.prj"));
+  assert_non_null(strstr(err.msg, "cannot be understood"));
+  bm_features_free(&fs);
+}
+
+/* A record shapelib refuses: skipped, counted, with its number and shapelib's reason. */
+static void test_skipped_record_keeps_number_and_reason(void **state) {
+  (void)state;
+  char dir[1200], shp[1300];
+  tmp_path(dir, sizeof dir, "nparts");
+  copy_countries(dir, NULL, shp, sizeof shp);
+  /* record 5's nParts (byte 44 of the record, after the 8-byte header) := 0xFFFFFFFF */
+  char shx[1300];
+  snprintf(shx, sizeof shx, "%s/c.shx", dir);
+  FILE *f = fopen(shx, "rb");
+  assert_non_null(f);
+  unsigned char b[4];
+  assert_int_equal(fseek(f, 100 + 8 * 5, SEEK_SET), 0);
+  assert_int_equal(fread(b, 1, 4, f), 4);
+  fclose(f);
+  long off = 2L * (((long)b[0] << 24) | (b[1] << 16) | (b[2] << 8) | b[3]);
+  f = fopen(shp, "r+b");
+  assert_non_null(f);
+  assert_int_equal(fseek(f, off + 44, SEEK_SET), 0);
+  assert_int_equal(fwrite("\xff\xff\xff\xff", 1, 4, f), 4);
+  fclose(f);
+  bm_features fs;
+  bm_error err;
+  bm_error_clear(&err);
+  assert_int_equal(bm_shp_read(shp, NULL, fields_upper, &fs, &err), BM_OK);
+  assert_int_equal(fs.skipped, 1);
+  assert_int_equal(fs.first_bad, 5);
+  assert_non_null(strstr(fs.bad_reason, "nParts=4294967295"));
+  assert_int_equal(fs.n + fs.skipped, fs.total);
+  assert_int_equal(fs.past_end, 0);
+  bm_features_free(&fs);
+}
+
 /* ---- OGR site files ------------------------------------------------------- */
 
 static void test_site_url_is_refused(void **state) {
@@ -736,6 +858,10 @@ int main(void) {
       /* encodings */
       cmocka_unit_test(test_dbf_without_cpg_is_windows_1252),
       cmocka_unit_test(test_dbf_with_utf8_cpg_is_kept),
+      cmocka_unit_test(test_dbf_without_cpg_utf8_content_is_utf8),
+      cmocka_unit_test(test_prj_web_mercator_is_transformed),
+      cmocka_unit_test(test_prj_garbage_is_data_error),
+      cmocka_unit_test(test_skipped_record_keeps_number_and_reason),
       /* site files */
       cmocka_unit_test(test_site_geojson_appends_sites),
       cmocka_unit_test(test_site_csv_appends_sites),
