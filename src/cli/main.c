@@ -237,6 +237,44 @@ static void default_output(const char *spec_path, char *buf, size_t n) {
   snprintf(buf, n, "out/%.*s.png", (int)len, base);
 }
 
+/* The options render and batch share (damaged data, limits, time, confinement, language),
+ * into ro, allow (16 at most) and timeout. Returns -1 when c is none of them, else EXIT_OK
+ * or the exit code of the usage error it printed. */
+static int shared_option(int c, const char *arg, bm_render_options *ro, const char **allow,
+                         int *nallow, double *timeout) {
+  switch (c) {
+  case OPT_STRICT: ro->strict_data = true; return EXIT_OK;
+  case OPT_MAX_FILE:
+  case OPT_MAX_FEATURES:
+  case OPT_MAX_PARTS:
+  case OPT_MAX_VERTICES:
+    if (!parse_limit(c, arg, ro))
+      return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+                         "number from 1 to 10^9, not '%s'",
+                         arg);
+    return EXIT_OK;
+  case OPT_TIMEOUT:
+    if (!parse_timeout(arg, timeout))
+      return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
+                         arg);
+    return EXIT_OK;
+  case OPT_ALLOW:
+    if (*nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
+    if (!bm_dir_exists(arg)) return usage_error("--allow-dir '%s' is not a folder", arg);
+    allow[(*nallow)++] = arg;
+    return EXIT_OK;
+  case OPT_LANGUAGE:
+    if (!bm_lang_code_valid(arg))
+      return usage_error("--language takes a language code, two or three lower-case letters "
+                         "(ISO 639-1: en, fa, ru, ar, zh ...), not '%s'",
+                         arg);
+    ro->language = arg;
+    return EXIT_OK;
+  case OPT_STRICT_LANGUAGE: ro->strict_language = true; return EXIT_OK;
+  default: return -1;
+  }
+}
+
 /* One warning for the labels a map shows in their default name, its language lacking one;
  * and one when the language has no message catalogue. */
 static void language_warning(const char *spec_path, const bm_render_stats *st) {
@@ -311,39 +349,16 @@ static int cmd_render(int argc, char **argv) {
     case OPT_REPORT: ro.labels_report = optarg; break;
     case OPT_DEBUG: ro.debug_labels = true; break;
     case OPT_NAIVE: ro.label_naive = true; break;
-    case OPT_STRICT: ro.strict_data = true; break;
-    case OPT_MAX_FILE:
-    case OPT_MAX_FEATURES:
-    case OPT_MAX_PARTS:
-    case OPT_MAX_VERTICES:
-      if (!parse_limit(c, optarg, &ro))
-        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
-                           "number from 1 to 10^9, not '%s'",
-                           optarg);
-      break;
-    case OPT_TIMEOUT:
-      if (!parse_timeout(optarg, &timeout))
-        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
-                           optarg);
-      break;
-    case OPT_ALLOW:
-      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
-      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
-      allow[nallow++] = optarg;
-      break;
     case OPT_TIMINGS: timings = true; break;
     case OPT_QUIET: quiet = true; break;
     case OPT_FORMAT: format = optarg; break;
-    case OPT_LANGUAGE:
-      if (!bm_lang_code_valid(optarg))
-        return usage_error("--language takes a language code, two or three lower-case letters "
-                           "(ISO 639-1: en, fa, ru, ar, zh ...), not '%s'",
-                           optarg);
-      ro.language = optarg;
-      break;
-    case OPT_STRICT_LANGUAGE: ro.strict_language = true; break;
     case OPT_HELP: fputs(render_help, stdout); return EXIT_OK;
-    default: return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
+    default: {
+      int r = shared_option(c, optarg, &ro, allow, &nallow, &timeout);
+      if (r == EXIT_OK) break;
+      if (r > 0) return r;
+      return usage_error("unknown or incomplete option '%s' for render", argv[optind - 1]);
+    }
     }
   }
   if (argc - optind > 1)
@@ -471,13 +486,12 @@ static int cmd_batch(int argc, char **argv) {
                                        {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
-  const char *dir = "out", *formats = "png", *language = NULL;
-  bool strict_language = false;
-  bool strict = false;
+  const char *dir = "out", *formats = "png";
+  bm_render_options ro = {0};
   const char *allow[17] = {0};
   int nallow = 0;
+  ro.allow_dirs = allow;
   double timeout = 0;
-  bm_render_options limits = {0};
   bool quiet = false;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
@@ -490,36 +504,13 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
-    case OPT_STRICT: strict = true; break;
-    case OPT_LANGUAGE:
-      if (!bm_lang_code_valid(optarg))
-        return usage_error("--language takes a language code, two or three lower-case letters "
-                           "(ISO 639-1: en, fa, ru, ar, zh ...), not '%s'",
-                           optarg);
-      language = optarg;
-      break;
-    case OPT_STRICT_LANGUAGE: strict_language = true; break;
-    case OPT_MAX_FILE:
-    case OPT_MAX_FEATURES:
-    case OPT_MAX_PARTS:
-    case OPT_MAX_VERTICES:
-      if (!parse_limit(c, optarg, &limits))
-        return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
-                           "number from 1 to 10^9, not '%s'",
-                           optarg);
-      break;
-    case OPT_TIMEOUT:
-      if (!parse_timeout(optarg, &timeout))
-        return usage_error("--timeout must be a number of seconds above 0, at most 86400, not '%s'",
-                           optarg);
-      break;
-    case OPT_ALLOW:
-      if (nallow == 16) return usage_error("too many --allow-dir (%s at most)", "16");
-      if (!bm_dir_exists(optarg)) return usage_error("--allow-dir '%s' is not a folder", optarg);
-      allow[nallow++] = optarg;
-      break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
-    default: return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
+    default: {
+      int r = shared_option(c, optarg, &ro, allow, &nallow, &timeout);
+      if (r == EXIT_OK) break;
+      if (r > 0) return r;
+      return usage_error("unknown or incomplete option '%s' for batch", argv[optind - 1]);
+    }
     }
   }
   if (optind >= argc) return usage_error("%s", "batch needs at least one spec file");
@@ -537,15 +528,7 @@ static int cmd_batch(int argc, char **argv) {
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
   if (bm_mkdir_p(dir, &err)) return report(&err);
-  bm_render_options ro = {.data_dir = data,
-                          .language = language,
-                          .strict_language = strict_language,
-                          .strict_data = strict,
-                          .allow_dirs = allow,
-                          .max_file_mb = limits.max_file_mb,
-                          .max_features = limits.max_features,
-                          .max_parts = limits.max_parts,
-                          .max_vertices = limits.max_vertices};
+  ro.data_dir = data;
   int ok = 0, failed = 0;
   for (int i = optind; i < argc; i++) {
     /* each map in a process of its own: one that crashes, or runs past --timeout, fails
