@@ -30,7 +30,11 @@ typedef struct {
    * file, 10000 sites per site file, 10000 parts and 10^6 vertices per area feature). */
   double max_file_mb;
   long max_features, max_parts, max_vertices;
+  /* Output pixels, width x height (0: BM_LIMIT_PIXELS): a 20000x20000 map would need
+   * 1.6 GB for its image alone. */
+  double max_pixels;
 } bm_render_options;
+#define BM_LIMIT_PIXELS 100e6
 
 /* A Natural Earth layer may lose at most this share of its records (damaged
  * records in the map's box, skipped with a warning, or records a truncated .shp

@@ -82,8 +82,17 @@ typedef struct {
  * Going over one is a spec error at the spec's line:col that names the limit
  * and the command-line option that raises it (--max-file-mb, --max-features,
  * --max-parts, --max-vertices). */
+/* Rows of a site file that could not be read (a CSV row longer than
+ * BM_CSV_MAX_ROW bytes, a row or feature with no point or no name) are left out
+ * and counted in damage (may be NULL); the rest still load. */
+typedef struct {
+  size_t skipped;
+  char first[300]; /* the first one: "line 7: no point (lon and lat must be numbers)" */
+} bm_sites_damage;
+#define BM_CSV_MAX_ROW (1L << 20)
 bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
-                                    const bm_load_limits *lim, bm_error *err);
+                                    const bm_load_limits *lim, bm_sites_damage *damage,
+                                    bm_error *err);
 bm_status bm_areas_read_ogr_limited(const char *path, const char *spec_path, int line, int col,
                                     const bm_load_limits *lim, bm_geom *out, bm_error *err);
 

@@ -1,4 +1,5 @@
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <glib.h>
 #include <ogr_api.h>
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "core/util.h"
 #include "load/load.h"
@@ -58,6 +60,118 @@ static bool csv_header_ok(const char *path, char *dup, size_t n) {
   return ok;
 }
 
+/* The data rows of a CSV site file as GDAL's CSV driver will number them (FID 1 is
+ * the first non-blank row after the header; a quoted field may span lines), each
+ * with the line it starts on, so that a bad row is reported where the user can
+ * find it. GDAL stops reading a layer at a row longer than its line limit and
+ * loses every row after it: such rows are left out here instead, and `kept` is
+ * the file without them (NULL when no row was left out). */
+typedef struct {
+  long *line; /* line of row FID-1 */
+  size_t n;
+  size_t too_long;      /* rows left out for their length */
+  long first_too_long;  /* the line of the first of them */
+  size_t first_len;     /* and its length in bytes */
+  GString *kept;
+} csv_rows;
+
+static void csv_rows_free(csv_rows *r) {
+  free(r->line);
+  if (r->kept) g_string_free(r->kept, TRUE);
+}
+
+static bool csv_rows_scan(const char *path, csv_rows *r) {
+  gchar *buf;
+  gsize len;
+  if (!g_file_get_contents(path, &buf, &len, NULL)) return true; /* GDAL says why */
+  size_t cap = 0;
+  long line = 1;
+  bool header = true, ok = true;
+  for (size_t i = 0; ok && i < len;) {
+    size_t start = i;
+    long start_line = line;
+    bool quoted = false, blank = true;
+    for (; i < len; i++) {
+      char c = buf[i];
+      if (c == '"') quoted = !quoted;
+      if (c == '\n') {
+        line++;
+        if (!quoted) {
+          i++;
+          break;
+        }
+      } else if (c != ' ' && c != '\t' && c != '\r')
+        blank = false;
+    }
+    if (!header && !blank && i - start > BM_CSV_MAX_ROW) {
+      if (r->too_long++ == 0) {
+        r->first_too_long = start_line;
+        r->first_len = i - start;
+        r->kept = g_string_new_len(buf, (gssize)start);
+      }
+      continue;
+    }
+    if (r->kept) g_string_append_len(r->kept, buf + start, (gssize)(i - start));
+    if (header || blank) {
+      header = false;
+      continue;
+    }
+    if (r->n == cap) {
+      cap = cap ? 2 * cap : 64;
+      long *l = realloc(r->line, cap * sizeof *l);
+      if (!l) ok = false;
+      else r->line = l;
+    }
+    if (ok) r->line[r->n++] = start_line;
+  }
+  g_free(buf);
+  return ok;
+}
+
+/* Puts the rows GDAL should read (r->kept) and the file's .csvt and .prj into a
+ * /vsimem folder of their own, under the file's own name; writes its path to vpath. */
+static void csv_rows_to_vsimem(const char *path, csv_rows *r, char *vpath, size_t n) {
+  static int seq;
+  char dir[96];
+  snprintf(dir, sizeof dir, "/vsimem/bordermap-sites-%ld-%d", (long)getpid(),
+           g_atomic_int_add(&seq, 1));
+  const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+  snprintf(vpath, n, "%s/%s", dir, base);
+  VSIFCloseL(VSIFileFromMemBuffer(vpath, (GByte *)r->kept->str, (vsi_l_offset)r->kept->len,
+                                  FALSE));
+  static const char *const sidecars[] = {"csvt", "prj"};
+  for (size_t i = 0; i < 2; i++) {
+    char side[1200], vside[1300];
+    snprintf(side, sizeof side, "%.*s.%s", (int)(strlen(path) - 4), path, sidecars[i]);
+    gchar *text;
+    gsize len;
+    if (strlen(path) < 4 || !g_file_get_contents(side, &text, &len, NULL)) continue;
+    snprintf(vside, sizeof vside, "%.*s.%s", (int)(strlen(vpath) - 4), vpath, sidecars[i]);
+    VSIFCloseL(VSIFileFromMemBuffer(vside, (GByte *)text, (vsi_l_offset)len, TRUE));
+  }
+}
+
+static void csv_vsimem_remove(const char *vpath) {
+  char dir[1300];
+  snprintf(dir, sizeof dir, "%s", vpath);
+  char *slash = strrchr(dir, '/');
+  if (slash) *slash = '\0';
+  VSIRmdirRecursive(dir);
+}
+
+/* Where a feature is in its file, for messages: the line of a CSV row, else the
+ * feature's number. */
+static void feature_place(const csv_rows *r, bool csv, long fid, char *buf, size_t n) {
+  if (csv && fid >= 1 && (size_t)fid <= r->n)
+    snprintf(buf, n, "line %ld", r->line[fid - 1]);
+  else
+    snprintf(buf, n, "feature %ld", fid);
+}
+
+static void note_bad_row(bm_sites_damage *d, const char *place, const char *why) {
+  if (d && d->skipped++ == 0) snprintf(d->first, sizeof d->first, "%s: %s", place, why);
+}
+
 bm_load_limits bm_load_limits_resolve(const bm_load_limits *lim) {
   bm_load_limits l = lim ? *lim : (bm_load_limits){0};
   if (l.max_file_mb <= 0) l.max_file_mb = BM_LIMIT_FILE_MB;
@@ -104,11 +218,12 @@ OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenc
 }
 
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
-  return bm_sites_read_ogr_limited(file, spec, NULL, err);
+  return bm_sites_read_ogr_limited(file, spec, NULL, NULL, err);
 }
 
 bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
-                                    const bm_load_limits *limits, bm_error *err) {
+                                    const bm_load_limits *limits, bm_sites_damage *damage,
+                                    bm_error *err) {
   const char *path = file->path;
   const char *sf = spec->path;
   if (strstr(path, "://") || !strncmp(path, "/vsi", 4))
@@ -130,15 +245,34 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
                         "site file '%s': its first line names the column '%s' twice; each "
                         "column (name, lon, lat, kind, note, approximate) once",
                         path, dup);
+  bool csv = !strcmp(ext, "csv");
+  csv_rows rows = {0};
+  char vpath[1400] = "";
+  if (csv && !csv_rows_scan(path, &rows)) {
+    csv_rows_free(&rows);
+    return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  }
+  if (rows.kept) csv_rows_to_vsimem(path, &rows, vpath, sizeof vpath);
+  if (damage) *damage = (bm_sites_damage){0};
+  if (rows.too_long) {
+    char place[64], why[128];
+    snprintf(place, sizeof place, "line %ld", rows.first_too_long);
+    snprintf(why, sizeof why, "a row of %zu bytes, longer than the %ld a site row may have",
+             rows.first_len, (long)BM_CSV_MAX_ROW);
+    note_bad_row(damage, place, why);
+    if (damage) damage->skipped = rows.too_long;
+  }
   /* GDAL would print its warnings to stderr; library code stays quiet */
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
-  GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed_drivers,
-                               strcmp(ext, "csv") ? NULL : csv_opts, NULL);
+  GDALDatasetH ds = GDALOpenEx(*vpath ? vpath : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                               allowed_drivers, csv ? csv_opts : NULL, NULL);
   if (!ds) {
     char why[400];
     bm_ogr_last_error(why, sizeof why);
     CPLPopErrorHandler();
+    if (*vpath) csv_vsimem_remove(vpath);
+    csv_rows_free(&rows);
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s' cannot be read%s; valid formats are GeoJSON, CSV with "
                         "lon/lat columns, GeoPackage, KML, GPX, FlatGeobuf and Shapefile",
@@ -179,20 +313,28 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
       OGRGeometryH g = OGR_F_GetGeometryRef(feat);
       const char *name = OGR_F_GetFieldAsString(feat, fname);
       bm_site site = {.pos = file->pos};
-      if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || !name || !*name) {
-        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                          "site file '%s': feature %ld needs a point geometry and a name", path,
-                          fid);
+      char place[64];
+      feature_place(&rows, csv, csv ? OGR_F_GetFID(feat) : fid, place, sizeof place);
+      /* a row OGR could not make a named point of is left out and reported; the
+       * rows after it still load */
+      if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || OGR_G_IsEmpty(g)) {
+        note_bad_row(damage, place,
+                     csv ? "no point (lon and lat must be numbers)" : "no point geometry");
         OGR_F_Destroy(feat);
-        break;
+        continue;
+      }
+      if (!name || !*name) {
+        note_bad_row(damage, place, "no name");
+        OGR_F_Destroy(feat);
+        continue;
       }
       double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
       if (ct && !OCTTransform(ct, 1, &x, &y, NULL)) x = y = 1e9;
       if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) {
         st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                          "site file '%s': site '%s' has coordinates outside lon -180..180, "
+                          "site file '%s' %s: site '%s' has coordinates outside lon -180..180, "
                           "lat -90..90",
-                          path, name);
+                          path, place, name);
         OGR_F_Destroy(feat);
         break;
       }
@@ -203,8 +345,9 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
         const char *k = OGR_F_GetFieldAsString(feat, fkind);
         if (*k && !bm_site_kind_parse(k, &site.kind)) { /* an empty cell: generic */
           st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                            "site file '%s': site '%s' has unknown kind '%s'; valid kinds are: %s",
-                            path, name, k, bm_site_kind_list());
+                            "site file '%s' %s: site '%s' has unknown kind '%s'; valid kinds "
+                            "are: %s",
+                            path, place, name, k, bm_site_kind_list());
           OGR_F_Destroy(feat);
           break;
         }
@@ -234,9 +377,13 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   }
   if (!st && added == 0)
     st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                      "site file '%s' has no sites", path);
+                      "site file '%s' has no sites%s%s", path,
+                      damage && damage->skipped ? " it can read; first bad row: " : "",
+                      damage && damage->skipped ? damage->first : "");
   OSRDestroySpatialReference(wgs84);
   GDALClose(ds);
   CPLPopErrorHandler();
+  if (*vpath) csv_vsimem_remove(vpath);
+  csv_rows_free(&rows);
   return st;
 }

@@ -333,8 +333,19 @@ bm_status pl_load_sites(map *m) {
   for (size_t i = 0; i < s->n_site_files; i++) {
     bm_load_limits lim = {m->opt->max_file_mb, m->opt->max_features, m->opt->max_parts,
                           m->opt->max_vertices};
-    bm_status st = bm_sites_read_ogr_limited(&s->site_files[i], m->sites, &lim, m->err);
+    bm_sites_damage bad;
+    const bm_site_file *f = &s->site_files[i];
+    bm_status st = bm_sites_read_ogr_limited(f, m->sites, &lim, &bad, m->err);
     if (st) return st;
+    if (bad.skipped && m->opt->strict_data)
+      return bm_error_set(m->err, BM_ERR_SPEC, s->path, f->pos.line, f->pos.col,
+                          "site file '%s': %zu row%s cannot be read (first: %s); "
+                          "--strict-data makes that an error",
+                          f->path, bad.skipped, bad.skipped == 1 ? "" : "s", bad.first);
+    if (bad.skipped)
+      pl_warn(m, "%s: %zu row%s of the site file cannot be read and %s left out (first: %s)",
+              f->path, bad.skipped, bad.skipped == 1 ? "" : "s",
+              bad.skipped == 1 ? "was" : "were", bad.first);
   }
   return BM_OK;
 }

@@ -123,6 +123,13 @@ bm_status pl_plan(map *m) {
   const bm_spec *s = m->spec;
   int width = m->opt->width > 0 ? m->opt->width : s->width;
   int height = m->opt->height > 0 ? m->opt->height : s->height;
+  double max_px = m->opt->max_pixels > 0 ? m->opt->max_pixels : BM_LIMIT_PIXELS;
+  if ((double)width * height > max_px)
+    return bm_error_set(m->err, BM_ERR_SPEC, s->path, 0, 0,
+                        "the map would be %dx%d pixels (%.1f million), over the limit of %g "
+                        "million output pixels; make it smaller (size, --width, --height) or "
+                        "raise the limit with --max-pixels N",
+                        width, height, (double)width * height / 1e6, max_px / 1e6);
   bm_bbox ll;
   bm_status st = extent_lonlat(m, &ll);
   if (st) return st;

@@ -33,7 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   bm_site_file sf = {.path = path, .pos = {1, 1}};
   bm_error err;
   bm_load_limits lim = {.max_features = 50};
-  bm_sites_read_ogr_limited(&sf, &spec, &lim, &err);
+  bm_sites_damage bad;
+  bm_sites_read_ogr_limited(&sf, &spec, &lim, &bad, &err);
   for (size_t i = 0; i < spec.n_sites; i++) {
     free(spec.sites[i].name);
     free(spec.sites[i].note);
