@@ -3,7 +3,9 @@
  * bm_shp_read reads one shapefile with shapelib, keeping only records whose
  * bounding box meets the query box (lon/lat). With a .qix spatial index beside
  * the .shp (bm_shp_index_build writes one; `bordermap data fetch` does so) the
- * candidates come from the index; without one, from the record headers.
+ * candidates come from the index; without one, or when the index does not list
+ * every record exactly once (cut, overwritten, stale: index_damaged says why), from
+ * the record headers.
  * Attributes are read for the requested fields only, matched to the file's
  * field names case-insensitively, and returned as UTF-8: the .cpg file says
  * the encoding; without one, the text read decides (all of it valid UTF-8:
@@ -50,6 +52,7 @@ typedef struct {
   bool guessed_utf8;    /* with cpg_missing: the text was valid UTF-8 and read as UTF-8 */
   bool reprojected;     /* the .prj named another CRS: coordinates were transformed */
   char crs[128];        /* with reprojected: the name of the file's CRS */
+  char index_damaged[160]; /* why the .qix was not used (cut, overwritten, stale); "" if fine */
 } bm_features;
 
 /* Reads the features of shp_path that meet query (pass an empty or NULL box for

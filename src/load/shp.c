@@ -166,10 +166,45 @@ static int cmp_int(const void *a, const void *b) {
   return (x > y) - (x < y);
 }
 
-static int *candidates_from_qix(const char *qix, SHPHandle shp, const bm_bbox *q, int *count) {
+/* Does the index list every record of the .shp exactly once (as the tree data fetch
+ * writes does)? A cut, overwritten or stale index does not: why says how. */
+static bool index_complete(const int *ids, int n, int nrec, char *why, size_t len) {
+  if (n != nrec) {
+    snprintf(why, len, "it lists %d records, the .shp has %d", n, nrec);
+    return false;
+  }
+  unsigned char *seen = calloc((size_t)nrec + 1, 1);
+  bool ok = seen != NULL;
+  for (int i = 0; ok && i < n; i++) {
+    ok = ids[i] >= 0 && ids[i] < nrec && !seen[ids[i]];
+    if (ok) seen[ids[i]] = 1;
+    else snprintf(why, len, "it lists record %d twice or out of range", ids[i]);
+  }
+  free(seen);
+  return ok;
+}
+
+/* The candidates for q from the .qix, or NULL (with why set when the index is
+ * damaged) to read the record headers instead. The whole index is checked first:
+ * a damaged one would silently lose records, and with them, say, a country the
+ * spec highlights. */
+static int *candidates_from_qix(const char *qix, SHPHandle shp, const bm_bbox *q, int *count,
+                                char *why, size_t len) {
   SAHooks hooks = quiet_hooks();
   SHPTreeDiskHandle h = SHPOpenDiskTree(qix, &hooks);
-  if (!h) return NULL;
+  if (!h) {
+    snprintf(why, len, "it is not a shapelib spatial index");
+    return NULL;
+  }
+  double amn[2] = {-1e300, -1e300}, amx[2] = {1e300, 1e300};
+  int nall = 0;
+  int *all = SHPSearchDiskTreeEx(h, amn, amx, &nall);
+  bool ok = index_complete(all, all ? nall : 0, shp->nRecords, why, len);
+  free(all);
+  if (!ok) {
+    SHPCloseDiskTree(h);
+    return NULL;
+  }
   double mn[2] = {q->minx, q->miny}, mx[2] = {q->maxx, q->maxy};
   int *ids = SHPSearchDiskTreeEx(h, mn, mx, count);
   SHPCloseDiskTree(h);
@@ -392,7 +427,10 @@ bm_status bm_shp_read(const char *shp_path, const bm_bbox *query, const char *co
   snprintf(qix, sizeof qix, "%.*s.qix", (int)(strlen(shp_path) - 4), shp_path);
   /* record boxes are in the file's CRS: a transformed layer is read whole */
   const bm_bbox *cq = ct ? &all : q;
-  int *ids = !ct && bm_file_exists(qix) ? candidates_from_qix(qix, shp, cq, &count) : NULL;
+  int *ids = !ct && bm_file_exists(qix) ? candidates_from_qix(qix, shp, cq, &count,
+                                                              out->index_damaged,
+                                                              sizeof out->index_damaged)
+                                        : NULL;
   if (!ids) ids = candidates_from_headers(shp, cq, &count);
   if (!ids) {
     free(field_idx);

@@ -53,6 +53,11 @@ bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm
     pl_warn(m, "%s: layer %s has no .cpg file; its text was read as %s", path, logical,
             fs->guessed_utf8 ? "UTF-8 (all of it is valid UTF-8)"
                              : "Windows-1252 (it is not valid UTF-8)");
+  if (fs->index_damaged[0])
+    pl_warn(m,
+            "%.*s.qix: the spatial index of layer %s is damaged (%s); the layer was read "
+            "without it. Delete the .qix or fetch the layer again",
+            (int)strlen(path) - 4, path, logical, fs->index_damaged);
   if (fs->reprojected)
     pl_warn(m, "%s: layer %s is in %s (its .prj); transformed to longitude/latitude WGS84", path,
             logical, fs->crs);
