@@ -14,7 +14,8 @@ static char dir[64];
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!dir[0]) {
-    snprintf(dir, sizeof dir, "/tmp/bm-fuzz-sites-%d", (int)getpid());
+    snprintf(dir, sizeof dir, "%s/bm-fuzz-sites-%d",
+             access("/dev/shm", W_OK) ? "/tmp" : "/dev/shm", (int)getpid());
     char cmd[96];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", dir);
     if (system(cmd) != 0) return 0;
