@@ -30,6 +30,9 @@ typedef struct {
    * file, 10000 sites per site file, 10000 parts and 10^6 vertices per area feature). */
   double max_file_mb;
   long max_features, max_parts, max_vertices;
+  /* megapixels a relief raster read may take from its file (0: BM_LIMIT_RELIEF_MPX of
+   * load/relief.h, 250; --max-relief-mpx) */
+  double max_relief_mpx;
 } bm_render_options;
 
 /* A Natural Earth layer may lose at most this share of its records (damaged

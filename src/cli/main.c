@@ -43,6 +43,7 @@ enum {
   OPT_MAX_FEATURES,
   OPT_MAX_PARTS,
   OPT_MAX_VERTICES,
+  OPT_MAX_RELIEF,
   OPT_LANGUAGE,
   OPT_STRICT_LANGUAGE,
   OPT_HELP = 'h',
@@ -188,11 +189,13 @@ static int wait_child(pid_t pid, double timeout, const char *what, const char *c
 #define LIMIT_OPTIONS                                                                              \
   {"max-file-mb", required_argument, 0, OPT_MAX_FILE},                                             \
       {"max-features", required_argument, 0, OPT_MAX_FEATURES},                                    \
-      {"max-parts", required_argument, 0, OPT_MAX_PARTS}, {                                        \
-    "max-vertices", required_argument, 0, OPT_MAX_VERTICES                                         \
+      {"max-parts", required_argument, 0, OPT_MAX_PARTS},                                          \
+      {"max-vertices", required_argument, 0, OPT_MAX_VERTICES}, {                                  \
+    "max-relief-mpx", required_argument, 0, OPT_MAX_RELIEF                                         \
   }
 
-/* --max-file-mb, --max-features, --max-parts, --max-vertices into ro; false: a bad value. */
+/* --max-file-mb, --max-features, --max-parts, --max-vertices, --max-relief-mpx into ro;
+ * false: a bad value. */
 static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
   char *end;
   double v = strtod(arg, &end);
@@ -201,6 +204,7 @@ static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
   case OPT_MAX_FILE: ro->max_file_mb = v; break;
   case OPT_MAX_FEATURES: ro->max_features = (long)v; break;
   case OPT_MAX_PARTS: ro->max_parts = (long)v; break;
+  case OPT_MAX_RELIEF: ro->max_relief_mpx = v; break;
   default: ro->max_vertices = (long)v; break;
   }
   return true;
@@ -248,8 +252,10 @@ static int shared_option(int c, const char *arg, bm_render_options *ro, const ch
   case OPT_MAX_FEATURES:
   case OPT_MAX_PARTS:
   case OPT_MAX_VERTICES:
+  case OPT_MAX_RELIEF:
     if (!parse_limit(c, arg, ro))
-      return usage_error("--max-file-mb, --max-features, --max-parts and --max-vertices take a "
+      return usage_error("--max-file-mb, --max-features, --max-parts, --max-vertices and "
+                         "--max-relief-mpx take a "
                          "number from 1 to 10^9, not '%s'",
                          arg);
     return EXIT_OK;
