@@ -74,7 +74,8 @@ bm_status bm_raster_read(const bm_raster_request *rq, const double *lonlat, size
   int *ok = NULL;
   float *buf = NULL;
   char why[600];
-  GDALDatasetH ds = GDALOpenEx(rq->path, GDAL_OF_RASTER | GDAL_OF_READONLY, NULL, NULL, NULL);
+  GDALDatasetH ds = GDALOpenEx(rq->path, GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
+                               NULL, NULL, NULL);
   if (!ds) {
     bm_ogr_last_error(why, sizeof why);
     st = fail(rq, err, "GDAL cannot open it as a raster%s", why);

@@ -61,21 +61,25 @@ static bm_color tint_at(const bm_style *st, double e) {
                     a.a + (b.a - a.a) * t};
 }
 
-enum { SHADE_STEPS = 1024, TINT_STEP_M = 10, TINT_STEPS = 5000 / TINT_STEP_M + 1 };
+enum { SHADE_STEPS = 4096, TINT_STEP_M = 10, TINT_STEPS = 5000 / TINT_STEP_M + 1 };
 
 /* The shading s (0..1, flat ground = sin(altitude)) as a premultiplied colour, for every
- * step of s: shadow below flat, highlight above, each at most the opacity. */
+ * step of s: shadow below flat, highlight above, each at most the opacity; flat ground is
+ * its own step, so that it gets no shade at all. */
+static int flat_index(double flat) { return (int)lround(flat * (SHADE_STEPS - 1)); }
+
 static void shade_table(const bm_relief_look *look, double flat, premul *lut) {
   const bm_style *st = look->style;
+  int fi = flat_index(flat); /* flat ground: exactly no shade */
   for (int i = 0; i < SHADE_STEPS; i++) {
-    double s = (double)i / (SHADE_STEPS - 1), a;
+    double a;
     bm_color c;
-    if (s < flat) {
+    if (i < fi) {
       c = st->relief_shadow;
-      a = (flat - s) / flat;
+      a = (double)(fi - i) / fi;
     } else {
       c = st->relief_highlight;
-      a = flat < 1 ? (s - flat) / (1 - flat) : 0;
+      a = fi < SHADE_STEPS - 1 ? (double)(i - fi) / (SHADE_STEPS - 1 - fi) : 0;
     }
     /* a gentle curve: faint slopes still show, steep ones do not go black */
     lut[i] = pm(c, look->opacity * c.a * sqrt(fmin(1, fmax(0, a))));
@@ -139,7 +143,7 @@ bm_status bm_relief_from_dem(const float *elev, int w, int h, double cell_m,
         }
         s /= 2; /* the four weights sum to 2 */
       }
-      int si = (int)(fmin(1, fmax(0, s)) * (SHADE_STEPS - 1) + 0.5);
+      int si = g2 == 0 ? flat_index(flat) : (int)(fmin(1, fmax(0, s)) * (SHADE_STEPS - 1) + 0.5);
       int ti = (int)fmin(TINT_STEPS - 1, fmax(0, e / TINT_STEP_M + 0.5));
       row[x] = pack(shade[si], look->tint ? tint[ti] : none);
     }
