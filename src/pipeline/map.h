@@ -161,7 +161,7 @@ size_t pl_project_base(map *m, base *b);
 bm_status pl_project_sites(map *m, story_px *sp);
 /* The relief's grid: the frame's size, or fewer cells of more pixels each so that it has at
  * most BM_RELIEF_GRID_PX cells (the image is drawn smoothly scaled to the frame). */
-#define BM_RELIEF_GRID_PX 1.5e6
+#define BM_RELIEF_GRID_PX 1.0e6
 void pl_relief_grid(const map *m, int *w, int *h);
 /* The relief window warped into the map's grid by GDAL's warper and shaded (nothing when
  * the spec has no relief or its raster misses the map). */

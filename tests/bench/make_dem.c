@@ -7,7 +7,7 @@
  *       of RES_DEG cells, 2.5 radii on each side
  *   make_dem region OUT.tif WEST SOUTH EAST NORTH RES_DEG
  *       a synthetic terrain (value-noise hills, ridged ranges along the lines of the Pamirs,
- *       the Hindu Kush, the Tian Shan and their neighbours) at RES_DEG (1/120 = 30", about
+ *       the Hindu Kush, the Tian Shan and their neighbours, nearly flat lowlands) at RES_DEG (1/120 = 30", about
  *       1 km: the size of GMTED2010's or SRTM30's grid), Int16 metres, deflate-compressed.
  *       Not real terrain: it is the size and texture of a real 1 km DEM, for timing.
  */
@@ -121,13 +121,16 @@ static int region(const char *path, double w0, double s0, double e0, double n0, 
       amp = 1, f = 3;
       for (int o = 0; o < 5; o++, amp *= 0.5, f *= 2.2)
         ridged += amp * (1 - fabs(2 * noise(lon * f, lat * f, 10 + o) - 1));
-      double mask = 0, top = 0;
+      double mask = 0, top = 0, foothills = 0;
       for (size_t r = 0; r < sizeof ranges / sizeof ranges[0]; r++) {
         double d = seg_dist(lon, lat, ranges[r]) / ranges[r][4];
         double m = exp(-d * d * 1.5);
         if (m > mask) mask = m, top = ranges[r][5];
+        foothills = fmax(foothills, exp(-d * d * 0.25));
       }
-      double e = 250 + 500 * hills + mask * top * (0.35 + 0.45 * ridged);
+      /* lowlands nearly flat (a real 1 km DEM of the Turan lowland or the Indus plain is),
+       * hills rising towards the ranges */
+      double e = 150 + (40 + 900 * foothills) * hills + mask * top * (0.35 + 0.45 * ridged);
       row[x] = (int16_t)fmin(8000, e);
     }
     if (GDALRasterIO(GDALGetRasterBand(ds, 1), GF_Write, 0, y, w, 1, row, w, 1, GDT_Int16, 0,
