@@ -352,8 +352,11 @@ bm_status pl_project_relief(map *m, const story_input *in, bm_relief *out) {
   double gt[6] = {m->view.proj.minx, cx, 0, m->view.proj.maxy, 0, -cy};
   float *grid = malloc((size_t)w * h * sizeof *grid);
   if (!grid) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory (relief)");
-  bm_status st = bm_warp_to_grid(in->relief.ds, bm_proj_definition(m->proj), gt, w, h,
-                                 r->kind == BM_RELIEF_DEM, grid, m->err);
+  /* cubic where the DEM is coarser than the grid (bilinear would leave facets in the
+   * slopes), bilinear where the load stage already averaged it down to about the grid */
+  bool cubic = r->kind == BM_RELIEF_DEM && (in->relief.w < w || in->relief.h < h);
+  bm_status st = bm_warp_to_grid(in->relief.ds, bm_proj_definition(m->proj), gt, w, h, cubic,
+                                 grid, m->err);
   if (!st) {
     bm_relief_look look = {r->opacity >= 0 ? r->opacity : m->style.relief_opacity, r->azimuth,
                            r->altitude, r->tint == BM_RELIEF_TINT_HYPSOMETRIC, &m->style};

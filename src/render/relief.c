@@ -61,6 +61,8 @@ static bm_color tint_at(const bm_style *st, double e) {
                     a.a + (b.a - a.a) * t};
 }
 
+#define RELIEF_DEAD 0.02
+
 enum { SHADE_STEPS = 4096, TINT_STEP_M = 10, TINT_STEPS = 5000 / TINT_STEP_M + 1 };
 
 /* The shading s (0..1, flat ground = sin(altitude)) as a premultiplied colour, for every
@@ -81,8 +83,11 @@ static void shade_table(const bm_relief_look *look, double flat, premul *lut) {
       c = st->relief_highlight;
       a = fi < SHADE_STEPS - 1 ? (double)(i - fi) / (SHADE_STEPS - 1 - fi) : 0;
     }
-    /* a gentle curve: faint slopes still show, steep ones do not go black */
-    lut[i] = pm(c, look->opacity * c.a * sqrt(fmin(1, fmax(0, a))));
+    /* a gentle curve: faint slopes still show, steep ones do not go black; below a small
+     * threshold (about 1 degree of slope facing the light or away from it) nothing, so the
+     * plains stay plain instead of speckled */
+    a = fmax(0, a - RELIEF_DEAD) / (1 - RELIEF_DEAD);
+    lut[i] = pm(c, look->opacity * c.a * sqrt(fmin(1, a)));
   }
 }
 

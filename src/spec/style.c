@@ -86,7 +86,7 @@ void bm_style_defaults(bm_style *st) {
   st->relief_opacity = 0.45;
   st->relief_tint_opacity = 0.6;
   st->relief_shadow = hex("#5b4d3c");
-  st->relief_highlight = hex("#ffffffcc");
+  st->relief_highlight = hex("#ffffff99");
   st->relief_tint_low = hex("#e6dcc600");
   st->relief_tint_mid = hex("#e3d7bf");
   st->relief_tint_high = hex("#d3c3a8");

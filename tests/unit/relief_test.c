@@ -88,7 +88,7 @@ static float cone(double lon, double lat, const void *ctx) {
 /* Hills everywhere, sea included: a DEM that knows nothing of the coast. */
 static float hills(double lon, double lat, const void *ctx) {
   (void)ctx;
-  return (float)(600 + 500 * sin(lon * 9) * cos(lat * 7));
+  return (float)(900 + 800 * sin(lon * 40) * cos(lat * 30));
 }
 
 /* A hillshade: white, one black cell at (col, row). */
