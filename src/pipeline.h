@@ -33,6 +33,9 @@ typedef struct {
   /* Output pixels, width x height (0: BM_LIMIT_PIXELS): a 20000x20000 map would need
    * 1.6 GB for its image alone. */
   double max_pixels;
+  /* megapixels a relief raster read may take from its file (0: BM_LIMIT_RELIEF_MPX of
+   * load/relief.h, 250; --max-relief-mpx) */
+  double max_relief_mpx;
 } bm_render_options;
 #define BM_LIMIT_PIXELS 100e6
 

@@ -44,6 +44,7 @@ enum {
   OPT_MAX_PARTS,
   OPT_MAX_VERTICES,
   OPT_MAX_PIXELS,
+  OPT_MAX_RELIEF,
   OPT_LANGUAGE,
   OPT_STRICT_LANGUAGE,
   OPT_HELP = 'h',
@@ -190,12 +191,12 @@ static int wait_child(pid_t pid, double timeout, const char *what, const char *c
   {"max-file-mb", required_argument, 0, OPT_MAX_FILE},                                             \
       {"max-features", required_argument, 0, OPT_MAX_FEATURES},                                    \
       {"max-parts", required_argument, 0, OPT_MAX_PARTS},                                          \
-      {"max-vertices", required_argument, 0, OPT_MAX_VERTICES}, {                                  \
-    "max-pixels", required_argument, 0, OPT_MAX_PIXELS                                             \
-  }
+      {"max-vertices", required_argument, 0, OPT_MAX_VERTICES},                                    \
+      {"max-pixels", required_argument, 0, OPT_MAX_PIXELS},                                        \
+      {"max-relief-mpx", required_argument, 0, OPT_MAX_RELIEF}
 
-/* --max-file-mb, --max-features, --max-parts, --max-vertices, --max-pixels into ro; false: a
- * bad value. */
+/* --max-file-mb, --max-features, --max-parts, --max-vertices, --max-pixels, --max-relief-mpx
+ * into ro; false: a bad value. */
 static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
   char *end;
   double v = strtod(arg, &end);
@@ -205,6 +206,7 @@ static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
   case OPT_MAX_FEATURES: ro->max_features = (long)v; break;
   case OPT_MAX_PARTS: ro->max_parts = (long)v; break;
   case OPT_MAX_PIXELS: ro->max_pixels = v; break;
+  case OPT_MAX_RELIEF: ro->max_relief_mpx = v; break;
   default: ro->max_vertices = (long)v; break;
   }
   return true;
@@ -253,9 +255,10 @@ static int shared_option(int c, const char *arg, bm_render_options *ro, const ch
   case OPT_MAX_PARTS:
   case OPT_MAX_VERTICES:
   case OPT_MAX_PIXELS:
+  case OPT_MAX_RELIEF:
     if (!parse_limit(c, arg, ro))
-      return usage_error("--max-file-mb, --max-features, --max-parts, --max-vertices and "
-                         "--max-pixels take a "
+      return usage_error("--max-file-mb, --max-features, --max-parts, --max-vertices, "
+                         "--max-pixels and --max-relief-mpx take a "
                          "number from 1 to 10^9, not '%s'",
                          arg);
     return EXIT_OK;

@@ -953,8 +953,10 @@ bool bm_labeler_place(bm_labeler *lb) {
     ls[i] = lb->labels[keys[i].index];
     es[i] = lb->entries[keys[i].index];
   }
-  memcpy(lb->labels, ls, n * sizeof *ls);
-  memcpy(lb->entries, es, n * sizeof *es);
+  if (n) { /* a map with no label at all has no arrays to copy into (memcpy of NULL is UB) */
+    memcpy(lb->labels, ls, n * sizeof *ls);
+    memcpy(lb->entries, es, n * sizeof *es);
+  }
   free(keys);
   free(ls);
   free(es);

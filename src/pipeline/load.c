@@ -140,6 +140,8 @@ bm_status pl_confine(map *m) {
     if (s->areas[i].kind == BM_AREA_FILE &&
         (st = confine_one(m, "area file", s->areas[i].file, s->areas[i].pos)))
       return st;
+  if (s->relief.kind && (st = confine_one(m, "relief file", s->relief.file, s->relief.file_pos)))
+    return st;
   return BM_OK;
 }
 
@@ -355,6 +357,29 @@ bm_status pl_load_sites(map *m) {
   return BM_OK;
 }
 
+/* The window of the relief raster under the frame, at the map's resolution. */
+static bm_status load_relief(map *m, bm_raster_window *out) {
+  const bm_relief_spec *r = &m->spec->relief;
+  enum { N = 33 }; /* the frame sampled on an N x N grid */
+  double *ll = malloc(2 * N * N * sizeof *ll);
+  if (!ll) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  size_t n = 0;
+  for (int i = 0; i < N; i++)
+    for (int j = 0; j < N; j++) {
+      double x = m->view.width * (double)i / (N - 1), y = m->view.height * (double)j / (N - 1);
+      if (bm_view_px_lonlat(m->proj, &m->view, x, y, &ll[2 * n], &ll[2 * n + 1])) n++;
+    }
+  bm_raster_request rq = {r->file, m->spec->path, r->file_pos.line, r->file_pos.col,
+                          m->opt->max_relief_mpx};
+  int gw, gh;
+  pl_relief_grid(m, &gw, &gh);
+  bm_status st = bm_raster_read(&rq, ll, n, gw, gh, out, m->err);
+  free(ll);
+  for (int i = 0; i < out->nwarnings; i++)
+    pl_warn(m, "%s", out->warning[i]);
+  return st;
+}
+
 bm_status pl_load_story(map *m, story_input *in) {
   const bm_spec *spec = m->spec;
   in->area_file = calloc(spec->n_areas + 1, sizeof(bm_geom));
@@ -379,6 +404,7 @@ bm_status pl_load_story(map *m, story_input *in) {
                                         &in->area_file[i], m->err)))
       return st;
   }
+  if (spec->relief.kind && (st = load_relief(m, &in->relief))) return st;
   return BM_OK;
 }
 
@@ -388,4 +414,5 @@ void pl_story_input_free(story_input *in, const bm_spec *spec) {
   for (size_t i = 0; in->area_file && i < spec->n_areas; i++)
     bm_geom_free(&in->area_file[i]);
   free(in->area_file);
+  bm_raster_window_free(&in->relief);
 }

@@ -21,9 +21,11 @@
 #include "layout/furniture.h"
 #include "load/catalog.h"
 #include "load/load.h"
+#include "load/relief.h"
 #include "pipeline.h"
 #include "proj/proj.h"
 #include "render/backend.h"
+#include "render/relief.h"
 #include "spec/spec.h"
 #include "spec/style.h"
 #include "text/text.h"
@@ -70,6 +72,7 @@ typedef struct {
   bm_features lines; /* 10m boundary lines, when a border or a buffer along one needs them */
   unsigned char *line_class; /* per line: its bm_boundary_class in the map's point of view */
   bm_geom *area_file;        /* per spec area: its file's polygons (lon/lat), empty for buffers */
+  bm_raster_window relief;   /* the window of the spec's relief raster under the map */
 } story_input;
 
 typedef struct {
@@ -101,6 +104,7 @@ typedef struct {
   story_px sites;
   bm_furniture furniture;
   bm_labeler *labels;
+  bm_relief relief; /* shaded relief over the land (argb NULL: none) */
 } computed;
 
 /* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
@@ -155,6 +159,13 @@ bool pl_to_pixels(map *m, bm_geom *g);
 /* Returns the number of base features. */
 size_t pl_project_base(map *m, base *b);
 bm_status pl_project_sites(map *m, story_px *sp);
+/* The relief's grid: the frame's size, or fewer cells of more pixels each so that it has at
+ * most BM_RELIEF_GRID_PX cells (the image is drawn smoothly scaled to the frame). */
+#define BM_RELIEF_GRID_PX 1.0e6
+void pl_relief_grid(const map *m, int *w, int *h);
+/* The relief window warped into the map's grid by GDAL's warper and shaded (nothing when
+ * the spec has no relief or its raster misses the map). */
+bm_status pl_project_relief(map *m, const story_input *in, bm_relief *out);
 /* The story's geometry (rings, routes, borders, areas, callouts, graticule) in pixels. */
 bm_status pl_story_build(map *m, const story_input *in, story *s);
 void pl_story_to_pixels(map *m, bm_geom *g);

@@ -2,6 +2,7 @@
  * backend, one named layer per kind of content, in paint order. It reads the
  * computed map and never changes it, so it runs once per output format. */
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "pipeline/map.h"
@@ -25,7 +26,29 @@ static void end_layer(const map *m, bm_backend *be) {
   bm_be_end_layer(be);
 }
 
-static void paint_base(const map *m, const base *b, bm_backend *be) {
+/* The shaded relief over the land and its tints (highlighted provinces included, so that
+ * the mountains of a highlighted province still show), under every line, label and the
+ * story; the sea and the lakes stay untouched. */
+static void paint_relief(const map *m, const base *b, const bm_relief *r, bm_backend *be) {
+  if (!r->argb) return;
+  const bm_geom **land = malloc((b->land.n + 1) * sizeof *land);
+  const bm_geom **lakes = malloc((b->lakes.n + 1) * sizeof *lakes);
+  if (land && lakes) {
+    for (size_t i = 0; i < b->land.n; i++)
+      land[i] = &b->land.f[i].geom;
+    for (size_t i = 0; i < b->lakes.n; i++)
+      lakes[i] = &b->lakes.f[i].geom;
+    layer(m, be, "relief");
+    bm_paint_relief(be, r, land, b->land.n, lakes, b->lakes.n, m->style.lake);
+    end_layer(m, be);
+  } else {
+    bm_backend_fail(be, BM_ERR_NOMEM, "out of memory (relief)");
+  }
+  free(land);
+  free(lakes);
+}
+
+static void paint_base(const map *m, const base *b, const bm_relief *relief, bm_backend *be) {
   const bm_style *st = &m->style;
   double k = m->k;
   bm_path frame;
@@ -68,6 +91,8 @@ static void paint_base(const map *m, const base *b, bm_backend *be) {
   for (size_t i = 0; i < b->provinces.n; i++)
     if (b->hl_province[i]) bm_paint_fill(be, &b->provinces.f[i].geom, st->highlight_province);
   end_layer(m, be);
+
+  paint_relief(m, b, relief, be);
 
   layer(m, be, "provinces");
   for (size_t i = 0; i < b->provinces.n; i++)
@@ -190,7 +215,7 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
   const story_px *sp = &c->sites;
   const bm_labeler *lb = c->labels;
   const bm_furniture *fur = &c->furniture;
-  paint_base(m, &c->base, be);
+  paint_base(m, &c->base, &c->relief, be);
   paint_story(m, &c->base, s, be);
   if (m->earth_edge) {
     bm_be_layer(be, "earth-outline");

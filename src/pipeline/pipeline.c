@@ -57,7 +57,8 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   t = now();
 
   stats->features = pl_project_base(&m, &c.base);
-  if ((st = pl_project_sites(&m, &c.sites)) || (st = pl_story_build(&m, &story_in, &c.story)))
+  if ((st = pl_project_sites(&m, &c.sites)) || (st = pl_story_build(&m, &story_in, &c.story)) ||
+      (st = pl_project_relief(&m, &story_in, &c.relief)))
     goto done;
   stats->t_project = now() - t;
   t = now();
@@ -79,6 +80,7 @@ done:
   pl_outputs_free(&files, nouts);
   bm_labeler_destroy(c.labels);
   bm_furniture_free(&c.furniture);
+  bm_relief_free(&c.relief);
   pl_story_free(&c.story, spec);
   free(c.sites.site_xy);
   free(c.sites.site_at);

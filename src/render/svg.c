@@ -8,6 +8,7 @@
  * of locale, exponent and "-0" surprises; ids count per document, so the same
  * calls give the same bytes whatever ran before in the process.
  */
+#include <cairo.h>
 #include <glib.h>
 #include <math.h>
 #include <stdarg.h>
@@ -585,14 +586,22 @@ static bm_status text_on_path(bm_backend *b, const bm_text_path *t) {
 
 /* ---- images -------------------------------------------------------------- */
 
+static cairo_status_t to_sink(void *closure, const unsigned char *data, unsigned int n) {
+  return bm_sink_write(closure, data, n) ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* The raster as a PNG with its alpha (Cairo's encoder: a translucent relief must stay
+ * translucent over what is under it), base64 in the document. */
 static bm_status image(bm_backend *b, const bm_image *im) {
   svg_backend *s = svg(b);
   bm_sink png = {0};
-  bm_error err;
-  bm_error_clear(&err);
-  if (bm_png_encode(im->data, im->pw, im->ph, im->stride, &png, &err)) {
+  cairo_surface_t *surf = cairo_image_surface_create_for_data(
+      (unsigned char *)im->data, CAIRO_FORMAT_ARGB32, im->pw, im->ph, im->stride);
+  cairo_status_t cs = cairo_surface_write_to_png_stream(surf, to_sink, &png);
+  cairo_surface_destroy(surf);
+  if (cs != CAIRO_STATUS_SUCCESS || png.failed) {
     free(png.data);
-    return bm_backend_fail(b, err.code ? err.code : BM_ERR_NOMEM, "encoding an image: %s", err.msg);
+    return bm_backend_fail(b, BM_ERR_NOMEM, "encoding an image: %s", cairo_status_to_string(cs));
   }
   gchar *b64 = g_base64_encode(png.data, png.len);
   free(png.data);

@@ -60,6 +60,7 @@ void bm_spec_free(bm_spec *s) {
   free(s->site_files);
   bm_spec_free_story(s);
   bm_spec_free_labels(s);
+  free(s->relief.file);
   free(s);
 }
 
@@ -438,7 +439,7 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
   static const char *const keys[] = {"title",  "subtitle",  "credit",     "size",
                                      "page",   "extent",    "projection", "scale",
                                      "style",  "highlight", "sites",      "places",
-                                     "labels", "language",  "messages",   BM_SPEC_STORY_KEYS,
+                                     "labels", "language",  "messages",   "relief", BM_SPEC_STORY_KEYS,
                                      NULL};
   bm_spec *s = c->s;
   if (bm_yaml_check_keys(root, keys, "the map spec", c->file, c->err)) return BM_ERR_SPEC;
@@ -523,6 +524,8 @@ static bm_status parse_root(ctx *c, const bm_yaml *root) {
     }
   }
   if ((v = bm_yaml_get(root, "labels")) && bm_spec_parse_labels(s, v, c->file, c->err))
+    return BM_ERR_SPEC;
+  if ((v = bm_yaml_get(root, "relief")) && bm_spec_parse_relief(s, v, c->file, c->err))
     return BM_ERR_SPEC;
   return bm_spec_parse_story(s, root, c->file, c->err);
 }

@@ -278,6 +278,23 @@ typedef struct {
   bm_spec_pos pos;
 } bm_graticule_spec;
 
+/* ---- relief: terrain under the map, from a GDAL raster ------------------ */
+
+typedef enum { BM_RELIEF_NONE = 0, BM_RELIEF_DEM, BM_RELIEF_SHADED } bm_relief_kind;
+typedef enum { BM_RELIEF_TINT_NONE = 0, BM_RELIEF_TINT_HYPSOMETRIC } bm_relief_tint;
+
+/* relief: {dem: FILE} (elevations in metres) or {shaded: FILE} (a ready hillshade, dark =
+ * shadow), opacity, light: {azimuth, altitude}, tint: hypsometric | none. */
+typedef struct {
+  bm_relief_kind kind; /* NONE: no relief key */
+  char *file;          /* resolved against the spec's folder */
+  double opacity;      /* 0..1; < 0: the style's relief.opacity */
+  double azimuth;      /* degrees clockwise from north the light comes from (default 315) */
+  double altitude;     /* degrees above the horizon (default 45) */
+  bm_relief_tint tint;
+  bm_spec_pos pos, file_pos;
+} bm_relief_spec;
+
 typedef struct bm_spec {
   char *path; /* the spec file ("<built-in>" for the default) */
   char *dir;  /* its folder */
@@ -350,6 +367,8 @@ typedef struct bm_spec {
   bm_spec_pos language_pos;
   bm_lang_pair *messages;
   size_t n_messages;
+
+  bm_relief_spec relief;
 } bm_spec;
 
 /* Reads and validates a spec. On failure returns NULL with err naming file:line:col. */

@@ -20,6 +20,9 @@ void bm_spec_story_defaults(bm_spec *s);
 bm_status bm_spec_parse_story(bm_spec *s, const bm_yaml *root, const char *file, bm_error *err);
 void bm_spec_free_story(bm_spec *s);
 
+/* The `relief:` key, into s->relief (spec_relief.c). */
+bm_status bm_spec_parse_relief(bm_spec *s, const bm_yaml *y, const char *file, bm_error *err);
+
 /* The `labels:` key (spec_labels.c). */
 bm_status bm_spec_parse_labels(bm_spec *s, const bm_yaml *y, const char *file, bm_error *err);
 void bm_spec_free_labels(bm_spec *s);

@@ -83,6 +83,13 @@ void bm_style_defaults(bm_style *st) {
   st->graticule_width = 0.6;
   st->legend_size = 11;
   st->furniture_size = 10;
+  st->relief_opacity = 0.45;
+  st->relief_tint_opacity = 0.6;
+  st->relief_shadow = hex("#5b4d3c");
+  st->relief_highlight = hex("#ffffff99");
+  st->relief_tint_low = hex("#e6dcc600");
+  st->relief_tint_mid = hex("#e3d7bf");
+  st->relief_tint_high = hex("#d3c3a8");
 }
 
 typedef enum { F_COLOR, F_NUMBER, F_DASH, F_PATTERN, F_FONT, F_ORDER } field_kind;
@@ -162,6 +169,13 @@ static const field fields[] = {
     N("lines", "earth_outline", earth_outline_width),
     N("text", "legend", legend_size),
     N("text", "furniture", furniture_size),
+    N("relief", "opacity", relief_opacity),
+    N("relief", "tint_opacity", relief_tint_opacity),
+    C("relief", "shadow", relief_shadow),
+    C("relief", "highlight", relief_highlight),
+    C("relief", "tint_low", relief_tint_low),
+    C("relief", "tint_mid", relief_tint_mid),
+    C("relief", "tint_high", relief_tint_high),
 };
 #define NFIELDS (sizeof fields / sizeof fields[0])
 
@@ -197,7 +211,9 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
       break;
     }
     case F_NUMBER:
-      if (bm_yaml_number(v, file, what, 0, 200, (double *)base, err)) return BM_ERR_SPEC;
+      /* relief numbers are opacities, 0..1 */
+      if (bm_yaml_number(v, file, what, 0, strcmp(name, "relief") ? 200 : 1, (double *)base, err))
+        return BM_ERR_SPEC;
       break;
     case F_DASH: {
       double *d = (double *)base;
@@ -258,8 +274,8 @@ static bm_status parse_section(const bm_yaml *sec, const char *name, const char 
 }
 
 bm_status bm_style_load(const char *path, bm_style *st, bm_error *err) {
-  static const char *const sections[] = {"name",    "colors", "lines", "text",
-                                         "symbols", "labels", NULL};
+  static const char *const sections[] = {"name",   "colors", "lines",  "text",
+                                         "symbols", "labels", "relief", NULL};
   bm_yaml *root = bm_yaml_load_file(path, err);
   if (!root) return err ? err->code : BM_ERR_SPEC;
   bm_status s = bm_yaml_check_keys(root, sections, "the style", path, err);

@@ -54,6 +54,11 @@ typedef struct bm_style {
   double ring_width, route_width, story_border_width, graticule_width;
   double ring_dash[2];
   double legend_size, furniture_size; /* legend text; scale bar, inset, graticule text */
+  /* relief (section relief:): slopes turned from the light darken towards shadow, slopes
+   * facing it lighten towards highlight, flat ground is left as it is; opacity is the
+   * strongest either gets (0..1), tint_* the hypsometric ramp at 0, 2000 and 5000 m */
+  double relief_opacity, relief_tint_opacity;
+  bm_color relief_shadow, relief_highlight, relief_tint_low, relief_tint_mid, relief_tint_high;
 } bm_style;
 
 /* The built-in newsroom defaults. */

@@ -89,7 +89,8 @@ static void test_unknown_top_level_key_lists_valid_keys(void **state) {
       2, 1,
       "unknown key 'colour' in the map spec; valid keys are: title, subtitle, "
       "credit, size, page, extent, projection, scale, style, highlight, sites, "
-      "places, labels, language, messages, date, rings, routes, areas, borders, callouts, legend, scale_bar, "
+      "places, labels, language, messages, relief, date, rings, routes, areas, borders, callouts, "
+      "legend, scale_bar, "
       "north_arrow, inset, graticule, point_of_view");
 }
 
@@ -551,7 +552,7 @@ static void test_style_unknown_section(void **state) {
   assert_int_equal(err.line, 2);
   assert_int_equal(err.col, 1);
   assert_string_equal(err.msg, "unknown key 'colours' in the style; valid keys are: name, colors, "
-                               "lines, text, symbols, labels");
+                               "lines, text, symbols, labels, relief");
 }
 
 static void test_style_unknown_key(void **state) {
