@@ -30,6 +30,7 @@ extern const char bm_serve_page[]; /* serve/page.html, compiled in (page.c.in) *
 #define CONNECTION_TIMEOUT_S 30 /* an idle connection is closed after this */
 #define REQUEST_MEMORY (32 * 1024) /* a request's line and headers (and nothing else) */
 #define DOWNLOAD_WAIT_S 60 /* a download waits this long for the render under way */
+#define STATE_WAIT_S 20    /* /state?since= waits this long for a change (below the timeout) */
 /* A burst of writes (an editor saving in pieces) is one change: the render starts once the
  * files have been quiet this long. */
 #define SETTLE_MS 60
@@ -214,6 +215,20 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     return send_bytes(c, MHD_HTTP_OK, bm_serve_page, strlen(bm_serve_page),
                       MHD_RESPMEM_PERSISTENT, "text/html; charset=utf-8", NULL);
   if (!strcmp(url, "/state")) {
+    /* ?since=SEQ waits (a bounded time) for a change: the page learns of a new map at once */
+    const char *since = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "since");
+    if (since) {
+      char *end;
+      unsigned long seen = strtoul(since, &end, 10);
+      struct timespec until;
+      clock_gettime(CLOCK_REALTIME, &until);
+      until.tv_sec += STATE_WAIT_S;
+      pthread_mutex_lock(&s->mu);
+      while (!*end && s->seq == seen && !s->stopping &&
+             pthread_cond_timedwait(&s->changed, &s->mu, &until) == 0) {
+      }
+      pthread_mutex_unlock(&s->mu);
+    }
     size_t len = 0;
     char *json = state_json(s, &len);
     if (!json) return send_text(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");

@@ -4,11 +4,13 @@
  * it again whenever the spec, its style or a file it names is saved (serve/watch.h). Each
  * render runs in a child process (serve/worker.h) that draws into memory, so a render that
  * crashes or runs past its time costs only that render, and a newer save simply kills the
- * one under way. The page (serve/page.html, compiled in) polls /state and swaps the map.
+ * one under way. The page (serve/page.html, compiled in) asks /state for changes and swaps
+ * the map in once its new picture has loaded.
  *
  * Endpoints, all fixed: no request names a file.
  *   GET  /                 the page
- *   GET  /state            JSON: versions, rendering, the error line, title, debug view
+ *   GET  /state[?since=N]  JSON: versions, rendering, the error line, title, debug view; with
+ *                          since, it answers when the state differs from N (or after 20 s)
  *   GET  /map.png          the map at its size (screen resolution)
  *   GET  /phone.png        the map at 600 px wide
  *   GET  /report.json      the map report (every label, placed or dropped and why)
