@@ -8,7 +8,8 @@
       600 px wide; a broken spec shows the CLI's very error line over the last good map and
       the server still answers; restoring the spec brings the map back.
   serve_test.py http BIN DATA SRC TMP      the same loop over plain HTTP with --poll (the
-      watcher without inotify), and the request bounds: bodies, foreign Host headers, unknown
+      watcher without inotify), a save that cancels a slow render under way, and the request
+      bounds: bodies, foreign Host headers, unknown
       paths and paths in the URL are refused, nothing is read from the request.
 
 The server runs in its own process group, killed (and checked gone) whatever happens.
@@ -51,12 +52,20 @@ def wait_for(what, cond, timeout, step=0.05):
     fail("%s: not within %.1f s (last: %r)" % (what, timeout, last))
 
 
+def die_with_parent():
+    """In the server's process: SIGKILL when this test dies, even killed outright (a ctest
+    timeout), so no server is ever left behind (its render children die with it)."""
+    import ctypes
+    ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 class Server:
     def __init__(self, binary, spec, data, cwd, *extra):
         self.log = open(os.path.join(cwd, "serve.log"), "w+")
         self.proc = subprocess.Popen(
             [binary, "serve", spec, "--port", "0", "--data", data] + list(extra),
-            cwd=cwd, stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True)
+            cwd=cwd, stdout=subprocess.PIPE, stderr=self.log, text=True, start_new_session=True,
+            preexec_fn=die_with_parent)
         line = self.proc.stdout.readline()  # the address, printed once listening
         m = re.search(r"(http://127\.0\.0\.1:\d+/)", line)
         if not m:
@@ -172,6 +181,26 @@ def run_http(binary, data, src, tmp):
         save(spec, make_spec(src, tmp, "Polled title three"))
         wait_for("recovery", lambda: (lambda n: not n["error"] and n["map"] > s2["map"]
                                       and n["title"] == "Polled title three")(srv.state()), 10)
+
+        # a newer save cancels the render under way: a slow one (a huge map) must not hold
+        # up the next, which shows within the budget
+        before = srv.state()
+        save(spec, make_spec(src, tmp, "Huge and slow").replace(
+            "size: {width: 1200, height: 800}", "size: {width: 12000, height: 8000}"))
+        wait_for("the huge render to start", lambda: srv.state()["render"] > before["render"], 10)
+        time.sleep(0.3)
+        t0 = time.monotonic()
+        save(spec, make_spec(src, tmp, "After the huge one"))
+        s4 = wait_for("the map after a save that superseded a slow render",
+                      lambda: (lambda n: n["title"] == "After the huge one" and n["map"] ==
+                               n["render"] and n)(srv.state()), BUDGET + 3)
+        print("polling: superseding save shown %.2f s after it" % (time.monotonic() - t0))
+        if time.monotonic() - t0 > BUDGET:
+            fail("the save after a slow render took %.2f s: the slow render was not cancelled"
+                 % (time.monotonic() - t0))
+        code, _, png4 = srv.get("/map.png")
+        if not png4.startswith(b"\x89PNG") or png4[16:24] != bytes.fromhex("000004b000000320"):
+            fail("the map shown is not the 1200 x 800 one of the last save")
 
         # bounds: nothing but fixed paths, no bodies, only this machine's names
         for path in ("/../../etc/passwd", "/download/../../etc/passwd", "/map.png/..", "/etc/passwd",
