@@ -49,6 +49,7 @@ enum {
   OPT_PORT,
   OPT_BIND,
   OPT_POLL,
+  OPT_RENDER_CHILD,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -695,6 +696,8 @@ static int cmd_serve(int argc, char **argv) {
                                        {"data", required_argument, 0, OPT_DATA},
                                        {"debug-labels", no_argument, 0, OPT_DEBUG},
                                        {"poll", no_argument, 0, OPT_POLL},
+                                       /* internal: a render worker of the server */
+                                       {"render-child", no_argument, 0, OPT_RENDER_CHILD},
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"strict-data", no_argument, 0, OPT_STRICT},
                                        {"allow-dir", required_argument, 0, OPT_ALLOW},
@@ -725,6 +728,7 @@ static int cmd_serve(int argc, char **argv) {
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_DEBUG: so.ro.debug_labels = true; break;
     case OPT_POLL: so.force_polling = true; break;
+    case OPT_RENDER_CHILD: so.render_child = true; break;
     case OPT_QUIET: so.quiet = true; break;
     case OPT_HELP: fputs(serve_help, stdout); return EXIT_OK;
     default: {
@@ -739,9 +743,11 @@ static int cmd_serve(int argc, char **argv) {
   if (argc - optind > 1)
     return usage_error("serve takes one spec file; got also '%s'", argv[optind + 1]);
   so.spec_path = argv[optind];
+  so.argv = argv + 1;
+  so.ro.data_dir = data;
+  if (so.render_child) return bm_serve_run(&so); /* the spec may be mid-save: it reports */
   if (!bm_file_exists(so.spec_path))
     return usage_error("serve: the spec '%s' does not exist", so.spec_path);
-  so.ro.data_dir = data;
   return bm_serve_run(&so);
 }
 

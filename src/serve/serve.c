@@ -375,20 +375,26 @@ static void on_message(void *user, bm_msg_kind kind, unsigned char *data, size_t
   free(data);
 }
 
-/* Starts a render of the spec as it is now, killing the one under way. */
-static void start_render(server *s, bm_worker *w, int listen_fd) {
+/* Starts a render of the spec as it is now, killing the one under way: the worker standing
+ * by renders, and a new one is started to stand by for the next save. */
+static void start_render(server *s, bm_worker *w, bm_worker *standby) {
   bm_worker_stop(w);
   pthread_mutex_lock(&s->mu);
   s->render++;
   s->rendering = true;
   s->started = now_s();
   s->warnings[0] = 0;
-  bm_render_options ro = s->opt->ro;
-  ro.debug_labels = s->debug;
+  bool debug = s->debug;
   s->seq++;
   pthread_cond_broadcast(&s->changed);
   pthread_mutex_unlock(&s->mu);
-  if (!bm_worker_start(w, s->opt->spec_path, &ro, listen_fd)) {
+  if (!standby->pid) bm_worker_spawn(standby, s->opt->argv);
+  *w = *standby;
+  *standby = (bm_worker){.fd = -1, .cmd = -1};
+  bool started = bm_worker_go(w, debug);
+  bm_worker_spawn(standby, s->opt->argv);
+  if (!started) {
+    bm_worker_stop(w);
     pthread_mutex_lock(&s->mu);
     snprintf(s->error, sizeof s->error, "bordermap: cannot start a render: %s", strerror(errno));
     s->rendering = false;
@@ -410,6 +416,12 @@ static void render_ended(server *s, int status, const char *stopped) {
              "bordermap: %s: the render died (signal %d); the page keeps the last good map",
              s->opt->spec_path, WTERMSIG(status));
     fprintf(stderr, "%s\n", s->error);
+  } else if (status != -1 && WIFEXITED(status) && WEXITSTATUS(status)) {
+    snprintf(s->error, sizeof s->error,
+             "bordermap: %s: the render process ended with exit code %d; the page keeps the "
+             "last good map",
+             s->opt->spec_path, WEXITSTATUS(status));
+    fprintf(stderr, "%s\n", s->error);
   }
   s->seq++;
   pthread_cond_broadcast(&s->changed);
@@ -417,6 +429,7 @@ static void render_ended(server *s, int status, const char *stopped) {
 }
 
 int bm_serve_run(const bm_serve_options *opt) {
+  if (opt->render_child) return bm_worker_main(opt->spec_path, opt->ro);
   bool ipv6 = false, loopback = false;
   int port = 0;
   int lfd = listen_on(opt, &ipv6, &loopback, &port);
@@ -484,8 +497,8 @@ int bm_serve_run(const bm_serve_options *opt) {
   if (!opt->quiet)
     fprintf(stderr, "watching %s and the files it names (%s)\n", opt->spec_path,
             bm_watch_uses_inotify(l.watch) ? "inotify" : "polling");
-  bm_worker w = {.fd = -1};
-  start_render(&s, &w, lfd);
+  bm_worker w = {.fd = -1, .cmd = -1}, standby = {.fd = -1, .cmd = -1};
+  start_render(&s, &w, &standby);
   double settle_at = 0, next_poll = now_s();
   for (;;) {
     struct pollfd pf[4];
@@ -508,7 +521,7 @@ int bm_serve_run(const bm_serve_options *opt) {
       char buf[64];
       while (read(wake[0], buf, sizeof buf) > 0) {
       }
-      start_render(&s, &w, lfd);
+      start_render(&s, &w, &standby);
     }
     if ((wfd >= 0 && pf[2].revents) || (wfd < 0 && t >= next_poll)) {
       if (bm_watch_changed(l.watch)) settle_at = t + SETTLE_MS / 1000.0;
@@ -517,7 +530,7 @@ int bm_serve_run(const bm_serve_options *opt) {
     if (settle_at > 0 && t >= settle_at) {
       settle_at = 0;
       if (!opt->quiet) fprintf(stderr, "changed: rendering %s again\n", opt->spec_path);
-      start_render(&s, &w, lfd);
+      start_render(&s, &w, &standby);
     }
     if (w.pid && (pf[3].revents || (opt->timeout > 0 && t > s.started + opt->timeout))) {
       int status = 0;
@@ -536,6 +549,7 @@ int bm_serve_run(const bm_serve_options *opt) {
   }
   if (!opt->quiet) fprintf(stderr, "stopping\n");
   bm_worker_stop(&w);
+  bm_worker_stop(&standby);
   pthread_mutex_lock(&s.mu);
   s.stopping = true;
   pthread_cond_broadcast(&s.changed);

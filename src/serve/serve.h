@@ -2,9 +2,9 @@
  *
  * bm_serve_run listens on one local address (libmicrohttpd), renders the spec, and renders
  * it again whenever the spec, its style or a file it names is saved (serve/watch.h). Each
- * render runs in a child process (serve/worker.h) that draws into memory, so a render that
- * crashes or runs past its time costs only that render, and a newer save simply kills the
- * one under way. The page (serve/page.html, compiled in) asks /state for changes and swaps
+ * render runs in a process of its own (serve/worker.h) that draws into memory, so a render
+ * that crashes or runs past its time costs only that render, and a newer save simply kills
+ * the one under way. The page (serve/page.html, compiled in) asks /state for changes and swaps
  * the map in once its new picture has loaded.
  *
  * Endpoints, all fixed: no request names a file.
@@ -35,6 +35,10 @@ typedef struct {
   bool quiet;             /* print nothing but the address and errors */
   bool force_polling;     /* watch files by polling their status even where inotify works */
   bm_render_options ro;   /* data folder, confinement, limits, language (as render takes) */
+  /* the serve command's arguments as given, less the program name, NULL-terminated: each
+   * render runs in a fresh `bordermap serve <argv> --render-child` (serve/worker.h) */
+  char *const *argv;
+  bool render_child; /* this process is such a worker: render once, as told on stdin */
 } bm_serve_options;
 
 /* Exit codes bm_serve_run returns (those of cli/main.c). */

@@ -130,36 +130,69 @@ static void child_main(int fd, const char *spec_path, bm_render_options ro) {
   _exit(0);
 }
 
-bool bm_worker_start(bm_worker *w, const char *spec_path, const bm_render_options *ro,
-                     int close_fd) {
-  int p[2];
-  if (pipe2(p, O_CLOEXEC)) return false;
-  pid_t parent = getpid();
-  fflush(stdout);
-  fflush(stderr);
-  pid_t pid = fork();
-  if (pid < 0) {
-    close(p[0]);
-    close(p[1]);
+bool bm_worker_spawn(bm_worker *w, char *const *argv) {
+  size_t n = 0;
+  while (argv[n])
+    n++;
+  char **args = calloc(n + 4, sizeof *args);
+  if (!args) return false;
+  args[0] = "bordermap";
+  args[1] = "serve";
+  for (size_t i = 0; i < n; i++)
+    args[2 + i] = argv[i];
+  args[2 + n] = "--render-child";
+  int out[2], in[2];
+  if (pipe2(out, O_CLOEXEC)) {
+    free(args);
     return false;
   }
-  if (pid == 0) {
-    /* dies with the server, whatever kills it */
-    prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (getppid() != parent) _exit(1);
-    signal(SIGINT, SIG_DFL);
-    signal(SIGTERM, SIG_DFL);
-    signal(SIGPIPE, SIG_DFL);
-    if (close_fd >= 0) close(close_fd);
-    close(p[0]);
-    child_main(p[1], spec_path, *ro);
+  if (pipe2(in, O_CLOEXEC)) {
+    close(out[0]);
+    close(out[1]);
+    free(args);
+    return false;
   }
-  close(p[1]);
-  fcntl(p[0], F_SETFL, fcntl(p[0], F_GETFL) | O_NONBLOCK);
+  pid_t parent = getpid();
+  pid_t pid = fork();
+  if (pid == 0) {
+    /* only async-signal-safe calls until exec: the server has threads */
+    prctl(PR_SET_PDEATHSIG, SIGKILL); /* dies with the server, whatever kills it */
+    if (getppid() != parent) _exit(1);
+    if (dup2(in[0], 0) < 0 || dup2(out[1], 1) < 0) _exit(1);
+    execv("/proc/self/exe", args);
+    _exit(127);
+  }
+  free(args);
+  close(out[1]);
+  close(in[0]);
+  if (pid < 0) {
+    close(out[0]);
+    close(in[1]);
+    return false;
+  }
+  fcntl(out[0], F_SETFL, fcntl(out[0], F_GETFL) | O_NONBLOCK);
   w->pid = pid;
-  w->fd = p[0];
+  w->fd = out[0];
+  w->cmd = in[1];
   w->len = 0;
   return true;
+}
+
+bool bm_worker_go(bm_worker *w, bool debug_labels) {
+  char c = debug_labels ? 'd' : 'r';
+  return w->pid > 0 && write(w->cmd, &c, 1) == 1;
+}
+
+int bm_worker_main(const char *spec_path, bm_render_options ro) {
+  char c;
+  ssize_t k;
+  while ((k = read(0, &c, 1)) < 0 && errno == EINTR) {
+  }
+  if (k != 1) return 0; /* the server went away, or stood this worker down */
+  ro.debug_labels = c == 'd';
+  signal(SIGPIPE, SIG_DFL);
+  child_main(1, spec_path, ro);
+  return 0;
 }
 
 void bm_worker_stop(bm_worker *w) {
@@ -167,11 +200,11 @@ void bm_worker_stop(bm_worker *w) {
     kill(w->pid, SIGKILL);
     while (waitpid(w->pid, NULL, 0) < 0 && errno == EINTR) {
     }
+    close(w->fd);
+    close(w->cmd);
   }
-  if (w->pid > 0) close(w->fd);
-  w->pid = 0;
-  w->fd = -1;
-  w->len = 0;
+  free(w->buf);
+  *w = (bm_worker){.fd = -1, .cmd = -1};
 }
 
 /* Hands over every whole message at the front of the buffer. */
@@ -224,9 +257,9 @@ bool bm_worker_read(bm_worker *w, bm_worker_msg_fn on_msg, void *user, int *stat
   while (waitpid(w->pid, &st, 0) < 0 && errno == EINTR) {
   }
   close(w->fd);
-  w->pid = 0;
-  w->fd = -1;
-  w->len = 0;
+  close(w->cmd);
+  free(w->buf);
+  *w = (bm_worker){.fd = -1, .cmd = -1};
   *status = st;
   return false;
 }
