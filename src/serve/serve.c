@@ -392,6 +392,10 @@ static void start_render(server *s, bm_worker *w, bm_worker *standby) {
   *w = *standby;
   *standby = (bm_worker){.fd = -1, .cmd = -1};
   bool started = bm_worker_go(w, debug);
+  if (!started) { /* the one standing by has died (killed, out of memory): a fresh one */
+    bm_worker_stop(w);
+    started = bm_worker_spawn(w, s->opt->argv) && bm_worker_go(w, debug);
+  }
   bm_worker_spawn(standby, s->opt->argv);
   if (!started) {
     bm_worker_stop(w);

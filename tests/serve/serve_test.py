@@ -8,8 +8,8 @@
       600 px wide; a broken spec shows the CLI's very error line over the last good map and
       the server still answers; restoring the spec brings the map back.
   serve_test.py http BIN DATA SRC TMP      the same loop over plain HTTP with --poll (the
-      watcher without inotify), a save that cancels a slow render under way, and the request
-      bounds: bodies, foreign Host headers, unknown
+      watcher without inotify), a save that cancels a slow render under way, a render
+      process that crashes, and the request bounds: bodies, foreign Host headers, unknown
       paths and paths in the URL are refused, nothing is read from the request.
 
 The server runs in its own process group, killed (and checked gone) whatever happens.
@@ -201,6 +201,29 @@ def run_http(binary, data, src, tmp):
         code, _, png4 = srv.get("/map.png")
         if not png4.startswith(b"\x89PNG") or png4[16:24] != bytes.fromhex("000004b000000320"):
             fail("the map shown is not the 1200 x 800 one of the last save")
+
+        # a render process that dies (here: killed with SIGSEGV in a slow render) is an error
+        # line on the page; the server answers and the next save renders
+        before = srv.state()
+        save(spec, make_spec(src, tmp, "Huge and slow").replace(
+            "size: {width: 1200, height: 800}", "size: {width: 12000, height: 8000}"))
+        wait_for("the huge render to start", lambda: srv.state()["render"] > before["render"], 10)
+        time.sleep(0.5)
+        workers = subprocess.run(["pgrep", "-P", str(srv.proc.pid), "-f", "render-child"],
+                                 capture_output=True, text=True).stdout.split()
+        if len(workers) != 2:  # the one rendering and the one standing by
+            fail("expected 2 render workers, found %r" % workers)
+        for pid in workers:
+            os.kill(int(pid), signal.SIGSEGV)
+        s5 = wait_for("the error of a crashed render", lambda: (lambda n: "the render died (signal "
+                      "11)" in n["error"] and n)(srv.state()), 10)
+        code, _, png5 = srv.get("/map.png")
+        if code != 200 or png5 != png4:
+            fail("the last good map is not kept after a crashed render")
+        save(spec, make_spec(src, tmp, "After the crash"))
+        wait_for("a map after the crash", lambda: (lambda n: n["title"] == "After the crash" and
+                                                   n["map"] > s5["map"] and not n["error"])(
+                                                       srv.state()), 10)
 
         # bounds: nothing but fixed paths, no bodies, only this machine's names
         for path in ("/../../etc/passwd", "/download/../../etc/passwd", "/map.png/..", "/etc/passwd",
