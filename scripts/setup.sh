@@ -13,7 +13,8 @@ cd "$(dirname "$0")/.."
 # To build: a C compiler, CMake and the -dev packages of the libraries bordermap links.
 build_packages=(build-essential cmake pkg-config libshp-dev libgdal-dev libproj-dev
                 libgeos-dev libcairo2-dev libpango1.0-dev libfyaml-dev
-                libcurl4-openssl-dev libzip-dev zlib1g-dev)
+                libcurl4-openssl-dev libzip-dev zlib1g-dev
+                libmicrohttpd-dev) # the HTTP server of `bordermap serve` (pulls libmicrohttpd12)
 # To run: the packages whose files bordermap opens at run time (the shared libraries come with
 # the -dev packages above). Noto Sans Regular/Bold/Italic and Noto Sans Arabic are in
 # fonts-noto-core, the SemiBold faces only in fonts-noto-extra; PROJ's database is proj-data,

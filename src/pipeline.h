@@ -19,6 +19,9 @@ typedef struct {
   bool debug_labels;         /* draw candidate and placed label boxes */
   bool label_naive;          /* baseline placement: greedy, one position per label */
   const char *labels_report; /* write a JSON label report here when set */
+  /* when set, on success *report_json is the same JSON report in memory (malloc'd, the
+   * caller frees it), for previews that write no file */
+  char **report_json;
   const char *language;      /* overrides the spec's language when set */
   bool strict_language;      /* a label left untranslated is an error, not a warning */
   bool strict_data;          /* any damaged record in a Natural Earth layer fails the map */

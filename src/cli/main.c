@@ -19,6 +19,7 @@
 #include "load/load.h"
 #include "pipeline.h"
 #include "render/render.h"
+#include "serve/serve.h"
 #include "spec/spec.h"
 
 /* Exit codes (also in --help and the README). */
@@ -47,6 +48,10 @@ enum {
   OPT_MAX_RELIEF,
   OPT_LANGUAGE,
   OPT_STRICT_LANGUAGE,
+  OPT_PORT,
+  OPT_BIND,
+  OPT_POLL,
+  OPT_RENDER_CHILD,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -86,6 +91,23 @@ enum {
   "      --strict-data         any damaged record in a Natural Earth layer fails the "             \
   "map\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors and data warnings\n" \
   "      -h, --help            this help\n"
+#define SERVE_HELP                                                                                 \
+  "  bordermap serve SPEC.yaml [--port 8000] [--bind 127.0.0.1] [options]\n"                      \
+  "      A live preview: serves a page that shows the map and redraws it at every save of\n"     \
+  "      the spec, its style or a file it names; render errors show on the page. Prints\n"       \
+  "      the address; Ctrl-C stops.\n"                                                           \
+  "      --port N              port to listen on (default 8000; 0: any free port)\n"             \
+  "      --bind ADDRESS        numeric address to listen on (default 127.0.0.1: this machine\n"  \
+  "                            only; 0.0.0.0 shares the map with the network)\n"                 \
+  "      --data DIR            Natural Earth data folder\n"                                      \
+  "      --debug-labels        start with the label debug view on (the page toggles it)\n"       \
+  "      --poll                notice saves by polling (network file systems) instead of "       \
+  "inotify\n"                                                                                     \
+  "      --timeout SECONDS     stop a render that takes longer (default 60)\n"                   \
+  "      --allow-dir DIR, --strict-data, --max-file-mb MB, --max-features N, --max-parts N,\n"  \
+  "      --max-vertices N      as for render\n" LANGUAGE_HELP                                    \
+  "      -q, --quiet           print nothing but the address and errors\n"                      \
+  "      -h, --help            this help\n"
 #define FETCH_HELP                                                                                 \
   "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR] [--quiet]\n" \
   "      Download the Natural Earth layers bordermap uses (geodata/naturalearth-layers.txt),\n"    \
@@ -117,11 +139,12 @@ enum {
 static const char usage_text[] =
     "bordermap " BM_VERSION " - newsroom locator maps from a small YAML spec\n"
     "\n"
-    "Usage:\n" RENDER_HELP BATCH_HELP FETCH_HELP LIST_HELP "  bordermap --help | --version\n"
+    "Usage:\n" RENDER_HELP BATCH_HELP SERVE_HELP FETCH_HELP LIST_HELP "  bordermap --help | --version\n"
     "      --version prints the versions of bordermap, its libraries and the Natural Earth "
     "data\n" FOOTER;
 static const char render_help[] = "Usage:\n" RENDER_HELP FOOTER;
 static const char batch_help[] = "Usage:\n" BATCH_HELP FOOTER;
+static const char serve_help[] = "Usage:\n" SERVE_HELP FOOTER;
 static const char data_help[] = "Usage:\n" FETCH_HELP LIST_HELP FOOTER;
 static const char fetch_help[] = "Usage:\n" FETCH_HELP FOOTER;
 static const char list_help[] = "Usage:\n" LIST_HELP FOOTER;
@@ -675,6 +698,68 @@ static int cmd_data(int argc, char **argv) {
   return rc;
 }
 
+/* The live preview (serve/serve.h): its options here, the server there. */
+static int cmd_serve(int argc, char **argv) {
+  static const struct option opts[] = {{"port", required_argument, 0, OPT_PORT},
+                                       {"bind", required_argument, 0, OPT_BIND},
+                                       {"data", required_argument, 0, OPT_DATA},
+                                       {"debug-labels", no_argument, 0, OPT_DEBUG},
+                                       {"poll", no_argument, 0, OPT_POLL},
+                                       /* internal: a render worker of the server */
+                                       {"render-child", no_argument, 0, OPT_RENDER_CHILD},
+                                       {"quiet", no_argument, 0, OPT_QUIET},
+                                       {"strict-data", no_argument, 0, OPT_STRICT},
+                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
+                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
+                                       LIMIT_OPTIONS,
+                                       {"language", required_argument, 0, OPT_LANGUAGE},
+                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       {"help", no_argument, 0, OPT_HELP},
+                                       {0, 0, 0, 0}};
+  bm_serve_options so = {.bind = "127.0.0.1", .port = 8000, .timeout = 60};
+  const char *allow[17] = {0};
+  int nallow = 0;
+  so.ro.allow_dirs = allow;
+  char data[1024];
+  bm_data_dir_default(data, sizeof data);
+  int c;
+  optind = 1;
+  opterr = 0;
+  while ((c = getopt_long(argc, argv, "qh", opts, NULL)) != -1) {
+    switch (c) {
+    case OPT_PORT:
+      if (!parse_int(optarg, 0, 65535, &so.port))
+        return usage_error("--port must be a whole number from 0 to 65535 (0: any free port), "
+                           "not '%s'",
+                           optarg);
+      break;
+    case OPT_BIND: so.bind = optarg; break;
+    case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
+    case OPT_DEBUG: so.ro.debug_labels = true; break;
+    case OPT_POLL: so.force_polling = true; break;
+    case OPT_RENDER_CHILD: so.render_child = true; break;
+    case OPT_QUIET: so.quiet = true; break;
+    case OPT_HELP: fputs(serve_help, stdout); return EXIT_OK;
+    default: {
+      int r = shared_option(c, optarg, &so.ro, allow, &nallow, &so.timeout);
+      if (r == EXIT_OK) break;
+      if (r > 0) return r;
+      return usage_error("unknown or incomplete option '%s' for serve", argv[optind - 1]);
+    }
+    }
+  }
+  if (optind >= argc) return usage_error("%s", "serve needs a spec file: bordermap serve SPEC.yaml");
+  if (argc - optind > 1)
+    return usage_error("serve takes one spec file; got also '%s'", argv[optind + 1]);
+  so.spec_path = argv[optind];
+  so.argv = argv + 1;
+  so.ro.data_dir = data;
+  if (so.render_child) return bm_serve_run(&so); /* the spec may be mid-save: it reports */
+  if (!bm_file_exists(so.spec_path))
+    return usage_error("serve: the spec '%s' does not exist", so.spec_path);
+  return bm_serve_run(&so);
+}
+
 /* bordermap's version, its libraries' and the Natural Earth release in the default data folder. */
 static void print_version(void) {
   bordermap_versions v;
@@ -709,5 +794,6 @@ int main(int argc, char **argv) {
   if (!strcmp(cmd, "render")) return cmd_render(argc - 1, argv + 1);
   if (!strcmp(cmd, "batch")) return cmd_batch(argc - 1, argv + 1);
   if (!strcmp(cmd, "data")) return cmd_data(argc - 1, argv + 1);
-  return usage_error("unknown command '%s'; valid commands: render, batch, data", cmd);
+  if (!strcmp(cmd, "serve")) return cmd_serve(argc - 1, argv + 1);
+  return usage_error("unknown command '%s'; valid commands: render, batch, serve, data", cmd);
 }

@@ -110,15 +110,11 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   }
 }
 
-/* Writes the report into out's temp file and closes it; the caller renames it
- * into place together with the map. */
-static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out) {
+/* Writes the report's JSON to f. */
+static void write_report_json(const map *m, const computed *c, FILE *f) {
   const bm_labeler *lb = c->labels;
   const story_px *sp = &c->sites;
   const bm_furniture *fur = &c->furniture;
-  bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
-  if (st) return bm_error_wrap(m->err, "cannot write the label report");
-  FILE *f = out->f;
   fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"crs\": ", m->view.width, m->view.height);
   json_str(f, bm_proj_definition(m->proj));
   /* the frame's projected metres, y up (pixel (0, 0) is [minx, maxy]), and
@@ -186,7 +182,29 @@ static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out
   fprintf(f, "\n  ]");
   write_furniture_report(f, fur);
   fprintf(f, "\n}\n");
+}
+
+/* Writes the report into out's temp file and closes it; the caller renames it
+ * into place together with the map. */
+static bm_status pl_write_report(const map *m, const computed *c, bm_atomic *out) {
+  bm_status st = bm_atomic_open(out, m->opt->labels_report, m->err);
+  if (st) return bm_error_wrap(m->err, "cannot write the label report");
+  write_report_json(m, c, out->f);
   return bm_atomic_close(out, m->err);
+}
+
+/* The report in memory (live previews: no file), into a buffer the caller frees. */
+static bm_status pl_report_to_memory(const map *m, const computed *c, char **json) {
+  size_t len = 0;
+  FILE *f = open_memstream(json, &len);
+  if (!f) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory for the report");
+  write_report_json(m, c, f);
+  if (fclose(f)) {
+    free(*json);
+    *json = NULL;
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory for the report");
+  }
+  return BM_OK;
 }
 
 bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err) {
@@ -216,6 +234,7 @@ bm_status pl_outputs_commit(const map *m, const computed *c, bm_output *outs, si
   if (report && (st = bm_atomic_rename(&o->report, m->err))) return st;
   for (size_t i = 0; i < n; i++)
     if (outs[i].path && (st = bm_atomic_rename(&o->files[i], m->err))) return st;
+  if (m->opt->report_json && (st = pl_report_to_memory(m, c, m->opt->report_json))) return st;
   for (size_t i = 0; i < n; i++)
     if (!outs[i].path) { /* hand the bytes over */
       outs[i].data = o->sinks[i].data;

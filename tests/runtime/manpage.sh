@@ -19,7 +19,7 @@ heads=$(awk 'prev == ".TP" {print} {prev = $0}' "$man" | sed 's/\\-/-/g; s/\\f[B
 for k in $keys; do
   grep -qE -- "(^|[ ,])$k(\$|[ ,])" <<<"$heads" || { echo "FAIL: spec key '$k' has no entry in the man page"; fail=1; }
 done
-for cmd in "render" "batch" "data fetch" "data list"; do
+for cmd in "render" "batch" "serve" "data fetch" "data list"; do
   has "$cmd" || { echo "FAIL: command '$cmd' is not in the man page"; fail=1; }
   # shellcheck disable=SC2086
   for o in $("$bin" $cmd --help | grep -oE -- '--[a-z][a-z-]+' | sort -u); do
@@ -35,6 +35,6 @@ if command -v groff >/dev/null; then
   warn=$(groff -man -Tutf8 -ww "$man" 2>&1 >/dev/null)
   [ -z "$warn" ] || { echo "FAIL: groff warns: $warn"; fail=1; }
 fi
-echo "checked $(wc -l <<<"$keys") spec keys, 4 commands and their options, exit codes"
+echo "checked $(wc -l <<<"$keys") spec keys, 5 commands and their options, exit codes"
 [ $fail -eq 0 ] && echo PASS
 exit $fail
