@@ -32,11 +32,24 @@ static void project_all(map *m, bm_features *fs, bool join) {
   /* Areas cut at the antimeridian are joined first when the view reaches it,
    * so their outlines draw no false border along 180 and no gap is left. */
   join = join && (m->view.query.minx <= -179 || m->view.query.maxx >= 179);
+  /* in a batch, a layer projected for this CRS, frame and view before is copied */
+  char key[2400] = "";
+  for (size_t i = 0; m->opt->cache && i < m->nlayer_keys; i++)
+    if (m->layer_key[i].fs == fs) {
+      const bm_view *v = &m->view;
+      snprintf(key, sizeof key, "%s|%s|%d,%d,%a,%a,%a,%a,%a,%a,%a,%a,%a,%a|%a,%a,%a,%a|%d",
+               m->layer_key[i].key, m->stats->projection, v->width, v->height, v->proj.minx,
+               v->proj.miny, v->proj.maxx, v->proj.maxy, v->px_per_m, v->query.minx,
+               v->query.miny, v->query.maxx, v->query.maxy, v->step_deg, m->clip_px.minx,
+               m->clip_px.miny, m->clip_px.maxx, m->clip_px.maxy, join);
+    }
+  if (*key && pl_cache_get_projected(m->opt->cache, key, fs)) return;
   for (size_t i = 0; i < fs->n; i++) {
     if (join && !bm_geom_join_antimeridian(&fs->f[i].geom))
       bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
     if (!pl_to_pixels(m, &fs->f[i].geom)) bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
   }
+  if (*key) pl_cache_put_projected(m->opt->cache, key, fs);
 }
 
 size_t pl_project_base(map *m, base *b) {
