@@ -57,9 +57,11 @@ bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table 
  * number); one inside a longer plain scalar makes the whole scalar a double-quoted string;
  * inside quotes the value is escaped for that quoting. So a value can never change the
  * YAML's structure. {{geometry}} (a table with geometry) is the row's lon/lat box as an
- * extent, {bbox: [w, s, e, n]}; it must stand alone as a value. Placeholders in comments
+ * extent, {bbox: [w, s, e, n]} (a point's: {center: [lon, lat], radius_km:
+ * BM_GEOMETRY_POINT_KM}); it must stand alone as a value. Placeholders in comments
  * are left as they are. With row < 0 only checks every placeholder. Returns a new string,
  * or NULL with err at file:line:col. */
+#define BM_GEOMETRY_POINT_KM 50
 char *bm_template_fill(const char *text, const char *file, const bm_table *table, long row,
                        bm_error *err);
 

@@ -139,7 +139,11 @@ static bm_status placeholder(const fill_ctx *c, const char *p, int line, int col
 static void put_geometry(sbuf *b, const fill_ctx *c) {
   const double *bb = c->t->bbox[c->row];
   char buf[160];
-  snprintf(buf, sizeof buf, "{bbox: [%.9g, %.9g, %.9g, %.9g]}", bb[0], bb[1], bb[2], bb[3]);
+  if (bb[2] - bb[0] < 1e-6 || bb[3] - bb[1] < 1e-6) /* a point (or a line along a parallel) */
+    snprintf(buf, sizeof buf, "{center: [%.9g, %.9g], radius_km: %d}", (bb[0] + bb[2]) / 2,
+             (bb[1] + bb[3]) / 2, BM_GEOMETRY_POINT_KM);
+  else
+    snprintf(buf, sizeof buf, "{bbox: [%.9g, %.9g, %.9g, %.9g]}", bb[0], bb[1], bb[2], bb[3]);
   puts_(b, buf);
 }
 

@@ -661,6 +661,14 @@ static int cmd_batch(int argc, char **argv) {
     return EXIT_USAGE;
   }
   ro.data_dir = data;
+  if (!bm_dir_exists(data)) { /* every map would fail the same way: refuse the batch */
+    fprintf(stderr,
+            "bordermap: %s: the Natural Earth data folder does not exist; run `bordermap data "
+            "fetch --data %s` (add --from <mirror folder or URL> when offline), or point --data / "
+            "BORDERMAP_DATA at a folder that has the layers\n",
+            data, data);
+    return EXIT_DATA;
+  }
   /* the jobs, and every check that can refuse the batch before a map renders */
   bm_batch_jobs jobs = {0};
   bm_status st;

@@ -90,6 +90,18 @@ bm_status bm_table_read(const char *path, const bm_load_limits *limits, bm_table
   CPLErrorReset();
   GDALDatasetH ds =
       GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, bm_ogr_site_drivers, NULL, NULL);
+  if (!ds && !strcmp(ext, "csv")) { /* GDAL's CSV driver reads no file of one column */
+    FILE *f = fopen(path, "rb");
+    char head[4096] = "";
+    if (f && !fgets(head, sizeof head, f)) head[0] = '\0';
+    if (f) fclose(f);
+    if (!strpbrk(head, ",;\t")) {
+      CPLPopErrorHandler();
+      return bm_error_set(err, BM_ERR_SPEC, path, 1, 1,
+                          "a CSV table needs at least two columns (GDAL reads no one-column "
+                          "CSV); add one, e.g. a row number");
+    }
+  }
   if (!ds) {
     char why[400];
     bm_ogr_last_error(why, sizeof why);
