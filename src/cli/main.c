@@ -534,7 +534,11 @@ static void on_batch_result(void *user, const bm_batch_job *job, const bm_batch_
     fprintf(stderr, "bordermap: %s\n", res->error ? res->error : "failed");
     fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", job->label);
     char line[2600];
-    snprintf(line, sizeof line, "%s: %s", job->label, res->error ? res->error : "failed");
+    const char *e = res->error ? res->error : "failed";
+    if (!strncmp(e, job->label, strlen(job->label))) /* the message names the map already */
+      snprintf(line, sizeof line, "%s", e);
+    else
+      snprintf(line, sizeof line, "%s: %s", job->label, e);
     bm_strlist_push(&ui->failures, line);
   }
   size_t nf = 0;
