@@ -79,16 +79,27 @@ enum {
   "bordermap(1))\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors\n"         \
   "      -h, --help            this help\n"
 #define BATCH_HELP                                                                                 \
-  "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--language "       \
-  "CODE]\n"                                                                                        \
-  "                [--strict-language] [--quiet]\n"                                                \
-  "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"        \
-  "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"            \
+  "  bordermap batch SPEC.yaml... [-o DIR] [options]\n"                                           \
+  "  bordermap batch TEMPLATE.yaml --table ROWS.csv|.geojson|.gpkg [--name PATTERN] [options]\n"  \
+  "      Render many specs into DIR (default out/) as <spec name>.<format>, or a template\n"       \
+  "      once per table row, its {{column}} placeholders filled from the row. Maps render\n"      \
+  "      in -j worker processes; a bad map is reported and skipped, the others are still\n"      \
+  "      rendered. Exits 1 if any failed, 3 when the template, table or output names are\n"       \
+  "      wrong (nothing is rendered then).\n"                                                      \
   "      -o, --output DIR      output folder (default out/)\n"                                     \
   "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
+  "      --table FILE          the rows of a series: CSV, GeoJSON, GeoPackage ... (first layer)\n" \
+  "      --name PATTERN        output name per row, e.g. 'afg-{{n}}' (default <template>-<row>)\n" \
+  "      -j, --jobs N          worker processes (default: every core); same bytes for any N\n"    \
+  "      --json                one JSON line per map on standard output (spec, row, name,\n"      \
+  "                            status, seconds, outputs with SHA-256, error)\n"                   \
+  "      --shard i/N           render only maps i, i+N, i+2N ... (0 <= i < N); auto (or\n"        \
+  "                            auto/N) reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX\n"       \
+  "      --resume              skip maps whose outputs are newer than their inputs\n"             \
   "      --data DIR            Natural Earth data folder\n"                                        \
   "      --strict-data         any damaged record in a Natural Earth layer fails the "             \
-  "map\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors and data warnings\n" \
+  "map\n" LANGUAGE_HELP "      --timeout SECONDS     stop a map that takes longer (it fails alone)\n" \
+  "      -q, --quiet           print nothing but errors and data warnings\n"                      \
   "      -h, --help            this help\n"
 #define FETCH_HELP                                                                                 \
   "  bordermap data fetch [--from URL-or-folder] [--scales 10m,50m,110m] [--data DIR] [--quiet]\n" \
