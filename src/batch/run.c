@@ -121,11 +121,11 @@ static bool up_to_date(const bm_batch_options *o, const bm_batch_job *j) {
   snprintf(release, sizeof release, "%s/naturalearth-release.txt",
            o->render && o->render->data_dir ? o->render->data_dir : ".");
   double newest_in = mtime_of(release);
-  const char *inputs[3] = {j->text ? NULL : j->spec_path, s->style_path, NULL};
-  for (size_t i = 0; inputs[i] || i < 2; i++) {
+  /* a template's text is in the stamp's hash: only a spec file's time counts */
+  const char *inputs[2] = {j->text ? NULL : j->spec_path, s->style_path};
+  for (size_t i = 0; i < 2; i++) {
     double t = mtime_of(inputs[i]);
     if (t > newest_in) newest_in = t;
-    if (i == 1) break;
   }
   for (size_t i = 0; i < s->n_site_files; i++) {
     double t = mtime_of(s->site_files[i].path);
@@ -293,7 +293,7 @@ bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o,
     } else {
       torender++;
     }
-  int nw = o->workers < 1 ? 1 : o->workers;
+  int nw = o->workers < 1 ? 1 : o->workers > 64 ? 64 : o->workers;
   if ((size_t)nw > torender) nw = (int)torender;
   worker *ws = calloc((size_t)nw + 1, sizeof *ws);
   void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe is an error, not death */

@@ -615,7 +615,7 @@ static int cmd_batch(int argc, char **argv) {
   double timeout = 0;
   bool quiet = false, json = false, resume = false;
   long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-  int workers = ncpu > 0 && ncpu < 256 ? (int)ncpu : 1;
+  int workers = ncpu > 0 ? (ncpu > 64 ? 64 : (int)ncpu) : 1;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   int c;
@@ -633,8 +633,8 @@ static int cmd_batch(int argc, char **argv) {
     case OPT_SHARD: shard = optarg; break;
     case OPT_RESUME: resume = true; break;
     case 'j':
-      if (!parse_int(optarg, 1, 256, &workers))
-        return usage_error("-j takes a number of processes from 1 to 256, not '%s'", optarg);
+      if (!parse_int(optarg, 1, 64, &workers))
+        return usage_error("-j takes a number of processes from 1 to 64, not '%s'", optarg);
       break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: {
