@@ -36,6 +36,8 @@ typedef struct {
 typedef struct {
   bm_batch_job *v;
   size_t n;
+  char *tmpdir; /* the rows' geometry files ({{geometry}} as a file:), removed by
+                   bm_batch_jobs_free; NULL when none. Maps may read files there. */
 } bm_batch_jobs;
 
 void bm_batch_jobs_free(bm_batch_jobs *jobs);
@@ -58,7 +60,9 @@ bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table 
  * inside quotes the value is escaped for that quoting. So a value can never change the
  * YAML's structure. {{geometry}} (a table with geometry) is the row's lon/lat box as an
  * extent, {bbox: [w, s, e, n]} (a point's: {center: [lon, lat], radius_km:
- * BM_GEOMETRY_POINT_KM}); it must stand alone as a value. Placeholders in comments
+ * BM_GEOMETRY_POINT_KM}); as the value of a file: key (areas: [{file: {{geometry}}}]) it is
+ * the path of the row's geometry written as GeoJSON into table->geometry_dir. It must stand
+ * alone as a value. Placeholders in comments
  * are left as they are. With row < 0 only checks every placeholder. Returns a new string,
  * or NULL with err at file:line:col. */
 #define BM_GEOMETRY_POINT_KM 50

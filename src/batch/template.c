@@ -147,6 +147,44 @@ static void put_geometry(sbuf *b, const fill_ctx *c) {
   puts_(b, buf);
 }
 
+/* Is the value at p that of a "file:" key ("- file: {{geometry}}", "{file: {{geometry}}}")? */
+static bool value_of_file_key(const char *line_start, const char *p) {
+  const char *q = p;
+  while (q > line_start && (q[-1] == ' ' || q[-1] == '\t'))
+    q--;
+  if (q == line_start || q[-1] != ':') return false;
+  q--;
+  const char *end = q;
+  while (q > line_start && (isalnum((unsigned char)q[-1]) || q[-1] == '_' || q[-1] == '-'))
+    q--;
+  return end - q == 4 && !strncmp(q, "file", 4);
+}
+
+/* {{geometry}} as a file: the row's geometry written as GeoJSON into the table's
+ * geometry_dir, its path as a double-quoted YAML string. */
+static bm_status put_geometry_file(sbuf *b, const fill_ctx *c, int line, int col) {
+  const bm_table *t = c->t;
+  if (!t->geojson || !t->geojson[c->row])
+    return bm_error_set(c->err, BM_ERR_SPEC, c->file, line, col,
+                        "{{geometry}}: row %ld of the table has no geometry", c->row + 1);
+  if (!t->geometry_dir)
+    return bm_error_set(c->err, BM_ERR_INTERNAL, c->file, line, col,
+                        "no folder for the rows' geometry files");
+  char path[1200];
+  snprintf(path, sizeof path, "%s/row-%ld.geojson", t->geometry_dir, c->row + 1);
+  GError *ge = NULL;
+  if (!g_file_set_contents(path, t->geojson[c->row], -1, &ge)) {
+    bm_status st = bm_error_set(c->err, BM_ERR_IO, path, 0, 0, "cannot write the row's geometry: %s",
+                                ge ? ge->message : "?");
+    if (ge) g_error_free(ge);
+    return st;
+  }
+  puts_(b, "\"");
+  put_double_escaped(b, path);
+  puts_(b, "\"");
+  return BM_OK;
+}
+
 /* Where a plain scalar starting at p ends: end of line, a comment, ": ", and in flow
  * context , [ ] { } (placeholders inside it are skipped whole). */
 static const char *plain_end(const char *p, int flow) {
@@ -276,6 +314,11 @@ char *bm_template_fill(const char *text, const char *file, const bm_table *t, lo
     if (ph == p) {
       if (placeholder(&c, p, line, col, name, sizeof name, &len, &v, &geom)) goto fail;
       if (p + len == e) {
+        if (geom && value_of_file_key(line_start, p)) {
+          if (row >= 0 && put_geometry_file(&b, &c, line, col)) goto fail;
+          p = e;
+          continue;
+        }
         if (geom && row >= 0 && !t->has_bbox[row]) {
           bm_error_set(err, BM_ERR_SPEC, file, line, col,
                        "{{geometry}}: row %ld of the table has no geometry", row + 1);
@@ -340,6 +383,19 @@ void bm_batch_jobs_free(bm_batch_jobs *jobs) {
   free(jobs->v);
   jobs->v = NULL;
   jobs->n = 0;
+  if (jobs->tmpdir) { /* the rows' geometry files */
+    GDir *d = g_dir_open(jobs->tmpdir, 0, NULL);
+    const gchar *name;
+    while (d && (name = g_dir_read_name(d))) {
+      gchar *f = g_build_filename(jobs->tmpdir, name, NULL);
+      remove(f);
+      g_free(f);
+    }
+    if (d) g_dir_close(d);
+    remove(jobs->tmpdir);
+    g_free(jobs->tmpdir);
+    jobs->tmpdir = NULL;
+  }
 }
 
 /* "a/b/x.yaml" -> "x" */
@@ -350,6 +406,25 @@ static char *stem_of(const char *path) {
   char *s = malloc(len + 1);
   if (s) snprintf(s, len + 1, "%.*s", (int)len, base);
   return s;
+}
+
+/* A template row's hash: the template, the row's cells and geometry, the name (not the
+ * filled text, which names a temporary geometry file that differs between runs). */
+static void hash_row(bm_batch_job *j, const char *tmpl, const bm_table *t, size_t r) {
+  GChecksum *h = g_checksum_new(G_CHECKSUM_SHA256);
+  g_checksum_update(h, (const guchar *)tmpl, (gssize)strlen(tmpl));
+  for (size_t k = 0; k < t->ncols; k++) {
+    const char *v = t->cells[r * t->ncols + k];
+    g_checksum_update(h, (const guchar *)"\0", 1);
+    g_checksum_update(h, (const guchar *)v, (gssize)strlen(v));
+  }
+  const char *g = t->geojson && t->geojson[r] ? t->geojson[r] : "";
+  g_checksum_update(h, (const guchar *)"\0geometry ", 10);
+  g_checksum_update(h, (const guchar *)g, (gssize)strlen(g));
+  g_checksum_update(h, (const guchar *)"\n--name ", 8);
+  g_checksum_update(h, (const guchar *)j->name, (gssize)strlen(j->name));
+  snprintf(j->hash, sizeof j->hash, "%s", g_checksum_get_string(h));
+  g_checksum_free(h);
 }
 
 static void hash_job(bm_batch_job *j, const char *content, size_t len) {
@@ -365,6 +440,7 @@ bm_status bm_batch_jobs_from_specs(const char *const *paths, size_t n, bm_batch_
                                    bm_error *err) {
   out->v = calloc(n + 1, sizeof *out->v);
   out->n = 0;
+  out->tmpdir = NULL;
   if (!out->v) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t i = 0; i < n; i++) {
     bm_batch_job *j = &out->v[out->n++];
@@ -429,6 +505,7 @@ bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table 
                                       bm_error *err) {
   out->v = NULL;
   out->n = 0;
+  out->tmpdir = NULL;
   gchar *text = NULL;
   gsize len = 0;
   GError *ge = NULL;
@@ -452,6 +529,19 @@ bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table 
   bm_status st = !checked || (name_pattern && !name_check) ? err->code : BM_OK;
   free(checked);
   free(name_check);
+  /* rows' geometry as files ({{geometry}} as a file:) go to a folder of this batch */
+  bm_table rows = *table;
+  if (!st && table->has_geometry && strstr(text, "geometry")) {
+    GError *ge = NULL;
+    out->tmpdir = g_dir_make_tmp("bordermap-rows-XXXXXX", &ge);
+    if (!out->tmpdir) {
+      st = bm_error_set(err, BM_ERR_IO, NULL, 0, 0,
+                        "cannot make a temporary folder for the rows' geometry: %s",
+                        ge ? ge->message : "?");
+      if (ge) g_error_free(ge);
+    }
+    rows.geometry_dir = out->tmpdir;
+  }
   if (!st && !(out->v = calloc(table->nrows + 1, sizeof *out->v)))
     st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t r = 0; !st && r < table->nrows; r++) {
@@ -481,15 +571,13 @@ bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table 
     }
     bm_error row_err;
     bm_error_clear(&row_err);
-    j->text = bm_template_fill(text, template_path, table, (long)r, &row_err);
+    j->text = bm_template_fill(text, template_path, &rows, (long)r, &row_err);
     if (!j->text) { /* this row alone cannot make a spec: it fails, the others go on */
       char msg[2200];
       bm_error_format(&row_err, msg, sizeof msg);
       j->error = strdup(msg);
-      hash_job(j, "", 0);
-    } else {
-      hash_job(j, j->text, strlen(j->text));
     }
+    hash_row(j, text, table, r);
   }
   free(stem);
   g_free(text);

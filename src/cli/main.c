@@ -609,7 +609,7 @@ static int cmd_batch(int argc, char **argv) {
                                        {0, 0, 0, 0}};
   const char *dir = "out", *formats = "png", *table_path = NULL, *name = NULL, *shard = NULL;
   bm_render_options ro = {0};
-  const char *allow[17] = {0};
+  const char *allow[18] = {0}; /* 16 --allow-dir, the rows' geometry folder, NULL */
   int nallow = 0;
   ro.allow_dirs = allow;
   double timeout = 0;
@@ -714,6 +714,7 @@ static int cmd_batch(int argc, char **argv) {
                                   &jobs, &err);
   }
   if (!st) st = bm_batch_check_unique(&jobs, &err);
+  if (!st && jobs.tmpdir) allow[nallow] = jobs.tmpdir; /* the rows' geometry files */
   if (st) {
     bm_batch_jobs_free(&jobs);
     return report(&err);

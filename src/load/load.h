@@ -110,6 +110,10 @@ typedef struct {
   bool has_geometry;  /* the layer has a geometry column */
   double (*bbox)[4];  /* per row: west, south, east, north */
   bool *has_bbox;
+  char **geojson;     /* per row: its geometry in lon/lat WGS84 as GeoJSON, or NULL */
+  /* set by the caller: the folder where each row's geometry is written as row-<n>.geojson
+   * when a template names {{geometry}} as a file (see batch/batch.h) */
+  const char *geometry_dir;
 } bm_table;
 
 /* Reads a table with the site files' allow-list of formats (CSV, GeoJSON, GeoPackage,

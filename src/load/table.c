@@ -1,5 +1,6 @@
 /* load/table.c — a batch's table of rows (CSV, GeoJSON, GeoPackage ...) through OGR,
  * with the site files' driver allow-list and limits (load/ogr.h). */
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
 #include <glib.h>
@@ -20,6 +21,9 @@ void bm_table_free(bm_table *t) {
   for (size_t k = 0; k < t->ncols; k++)
     free(t->cols[k]);
   free(t->cols);
+  for (size_t i = 0; t->geojson && i < t->nrows; i++)
+    free(t->geojson[i]);
+  free(t->geojson);
   free(t->bbox);
   free(t->has_bbox);
   memset(t, 0, sizeof *t);
@@ -38,10 +42,13 @@ static bool add_row(bm_table *t, OGRFeatureH feat, OGRCoordinateTransformationH 
   char **cells = realloc(t->cells, (t->nrows + 1) * t->ncols * sizeof *cells + 1);
   double(*bbox)[4] = realloc(t->bbox, (t->nrows + 1) * sizeof *bbox);
   bool *has = realloc(t->has_bbox, t->nrows + 1);
+  char **gj = realloc(t->geojson, (t->nrows + 1) * sizeof *gj);
   if (cells) t->cells = cells;
   if (bbox) t->bbox = bbox;
   if (has) t->has_bbox = has;
-  if (!cells || !bbox || !has) return false;
+  if (gj) t->geojson = gj;
+  if (!cells || !bbox || !has || !gj) return false;
+  t->geojson[t->nrows] = NULL;
   for (size_t k = 0; k < t->ncols; k++) {
     const char *v = OGR_F_IsFieldSetAndNotNull(feat, (int)k) ? OGR_F_GetFieldAsString(feat, (int)k)
                                                              : "";
@@ -61,6 +68,9 @@ static bool add_row(bm_table *t, OGRFeatureH feat, OGRCoordinateTransformationH 
         t->bbox[t->nrows][0] = e.MinX, t->bbox[t->nrows][1] = e.MinY;
         t->bbox[t->nrows][2] = e.MaxX, t->bbox[t->nrows][3] = e.MaxY;
         t->has_bbox[t->nrows] = true;
+        char *json = OGR_G_ExportToJson(c);
+        if (json) t->geojson[t->nrows] = strdup(json);
+        CPLFree(json);
       }
     }
     if (c) OGR_G_DestroyGeometry(c);

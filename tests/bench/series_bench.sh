@@ -8,8 +8,8 @@
 #   usage: tests/bench/series_bench.sh [BUILD_DIR] [DATA_DIR] [RUNS]
 #   BORDERMAP_BEFORE=/path/to/an/older/bordermap  also times that binary on the 34 specs
 #                                                 (one run, its default options)
-# When Debian's python3-mapnik is installed and tests/bench/mapnik_series.py exists (the
-# Mapnik benchmarks' author keeps it), that script runs too and the ratio is printed.
+# When Debian's python3-mapnik is installed and tests/bench/mapnik_bench.sh exists (the Mapnik
+# benchmarks, kept beside this one), its series comparison runs too.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(realpath "${1:-build}/bordermap")
@@ -91,9 +91,12 @@ if [ -n "${BORDERMAP_BEFORE:-}" ] && diff -rq -x '.*' "$work/before" "$work/spec
 elif [ -n "${BORDERMAP_BEFORE:-}" ]; then
   echo "before and now: the maps differ (the renderer changed in between)"
 fi
-if python3 -c 'import mapnik' 2>/dev/null && [ -f tests/bench/mapnik_series.py ]; then
-  echo "Mapnik (python3-mapnik), tests/bench/mapnik_series.py:"
-  python3 tests/bench/mapnik_series.py "$data" 2>&1 | sed 's/^/  /' || true
+# Mapnik's batch for the same 34 maps: the Mapnik benchmarks' script (tests/bench/mapnik_bench.sh,
+# which times bordermap and Mapnik turn about under the same load) when it and Debian's
+# python3-mapnik are there
+if /usr/bin/python3 -c 'import mapnik' 2>/dev/null && [ -x tests/bench/mapnik_bench.sh ]; then
+  echo "Mapnik (python3-mapnik), tests/bench/mapnik_bench.sh ... series:"
+  tests/bench/mapnik_bench.sh "$(dirname "$bin")" "$data" "$runs" series 2>&1 | sed 's/^/  /' || true
 else
-  echo "Mapnik: not measured here (needs python3-mapnik and tests/bench/mapnik_series.py)"
+  echo "Mapnik: not measured here (needs python3-mapnik and tests/bench/mapnik_bench.sh)"
 fi

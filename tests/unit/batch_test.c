@@ -145,7 +145,7 @@ static bm_batch_job job(const char *name, const char *label) {
 static void test_unique_names(void **state) {
   (void)state;
   bm_batch_job v[3] = {job("x", "a/x.yaml"), job("y", "a/y.yaml"), job("x", "b/x.yaml")};
-  bm_batch_jobs jobs = {v, 3};
+  bm_batch_jobs jobs = {v, 3, NULL};
   bm_error err;
   assert_int_equal(bm_batch_check_unique(&jobs, &err), BM_ERR_SPEC);
   assert_non_null(strstr(err.msg, "a/x.yaml and b/x.yaml"));
