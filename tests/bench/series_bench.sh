@@ -2,7 +2,8 @@
 # Benchmark: the 34-province series (maps/series/afghan-provinces.yaml and its table) at
 # 1200x800 PNG, rendered by `bordermap batch` as a template with --table and as a list of 34
 # plain specs (the same maps, filled in beforehand), each with -j 1 and -j 2.
-# Prints wall time (median of RUNS), the peak RSS of the largest process (/usr/bin/time), and
+# Prints wall time and CPU time (user + system, every process; less disturbed by other load than
+# wall time) as medians of RUNS, the peak RSS of the largest process (/usr/bin/time), and
 # the peak of the whole process tree (parent + workers, sampled every 20 ms). Checks that -j 1
 # and -j 2 wrote the same bytes. Never fails on speed.
 #   usage: tests/bench/series_bench.sh [BUILD_DIR] [DATA_DIR] [RUNS]
@@ -43,10 +44,10 @@ tree_rss() { # pid -> KiB
 run() { # label out-dir command...
   local label=$1 dir=$2
   shift 2
-  : >"$work/wall"; : >"$work/rss"; : >"$work/tree"
+  : >"$work/wall"; : >"$work/rss"; : >"$work/tree"; : >"$work/cpu"
   for _ in $(seq "$runs"); do
     rm -rf "$dir"
-    /usr/bin/time -f "%e %M" -o "$work/time" "$@" -o "$dir" -q &
+    /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$@" -o "$dir" -q &
     local tp=$! peak=0
     while kill -0 "$tp" 2>/dev/null; do
       local child
@@ -59,11 +60,13 @@ run() { # label out-dir command...
       sleep 0.02
     done
     wait "$tp" || echo "  ($label: exit $?)"
-    read -r wall rss <"$work/time"
+    read -r wall rss user sys <"$work/time"
     echo "$wall" >>"$work/wall"; echo "$rss" >>"$work/rss"; echo "$peak" >>"$work/tree"
+    echo "$user $sys" | awk '{print $1 + $2}' >>"$work/cpu"
   done
-  printf '%-34s wall %6s s  peak RSS %4s MiB (largest process), %4s MiB (all processes)\n' \
-    "$label" "$(median <"$work/wall")" "$(( $(sort -n "$work/rss" | tail -1) / 1024 ))" \
+  printf '%-30s wall %6s s  CPU %6s s  peak RSS %3s MiB (largest process), %3s MiB (all)\n' \
+    "$label" "$(median <"$work/wall")" "$(median <"$work/cpu")" \
+    "$(( $(sort -n "$work/rss" | tail -1) / 1024 ))" \
     "$(( $(sort -n "$work/tree" | tail -1) / 1024 ))"
 }
 
