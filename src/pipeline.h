@@ -17,7 +17,7 @@
  * read, and base layers projected, clipped and simplified for a (layer, CRS, frame, scale),
  * so that a series over one frame reads and projects its base map once. Lookups hand out
  * copies: a map rendered through a cache is byte-identical to one rendered without. Not
- * thread-safe; one per process. max_mb bounds what it keeps (0: 160 MB); past it, maps
+ * thread-safe; one per process. max_mb bounds what it keeps (0: 96 MB); past it, maps
  * read for themselves. */
 typedef struct bm_cache bm_cache;
 bm_cache *bm_cache_create(size_t max_mb);

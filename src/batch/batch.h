@@ -51,8 +51,7 @@ bm_status bm_batch_jobs_from_specs(const char *const *paths, size_t n, bm_batch_
  * filled raw; default "<template name>-<row>"). Every placeholder is checked first: an
  * unknown column is a spec error at the template's line:col (or "--name"). */
 bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table *table,
-                                      const char *name_pattern, bm_batch_jobs *out,
-                                      bm_error *err);
+                                      const char *name_pattern, bm_batch_jobs *out, bm_error *err);
 
 /* Fills a template's placeholders from one row of table (row is 0-based). A placeholder
  * that is a whole plain YAML scalar becomes a double-quoted string (a number stays a
@@ -84,11 +83,11 @@ typedef enum { BM_BATCH_OK, BM_BATCH_FAILED, BM_BATCH_SKIPPED } bm_batch_status;
 typedef struct {
   bm_batch_status status;
   double seconds;
-  int status_code;       /* the render's bm_status (failed maps) */
-  char *error;           /* the error, one line "file:line:col: message" (failed maps) */
+  int status_code;              /* the render's bm_status (failed maps) */
+  char *error;                  /* the error, one line "file:line:col: message" (failed maps) */
   const bm_render_stats *stats; /* the render's warnings and figures; NULL when it did not run */
-  char (*paths)[2048];   /* per format: the output file */
-  char (*sha256)[65];    /* per format: its SHA-256 (ok and skipped maps) */
+  char (*paths)[2048];          /* per format: the output file */
+  char (*sha256)[65];           /* per format: its SHA-256 (ok and skipped maps) */
 } bm_batch_result;
 
 typedef struct {

@@ -269,8 +269,8 @@ static void finish(slot *s, const bm_batch_options *o, const bm_batch_job *j,
   }
 }
 
-bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o,
-                       bm_batch_summary *sum, bm_error *err) {
+bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o, bm_batch_summary *sum,
+                       bm_error *err) {
   memset(sum, 0, sizeof *sum);
   if (bm_mkdir_p(o->out_dir, err)) return err->code;
   /* the maps of this shard, in batch order */
@@ -296,7 +296,8 @@ bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o,
   int nw = o->workers < 1 ? 1 : o->workers > 64 ? 64 : o->workers;
   if ((size_t)nw > torender) nw = (int)torender;
   worker *ws = calloc((size_t)nw + 1, sizeof *ws);
-  void (*old_pipe)(int) = signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe is an error, not death */
+  void (*old_pipe)(int) =
+      signal(SIGPIPE, SIG_IGN); /* a dead worker's pipe is an error, not death */
   bm_status st = BM_OK;
   for (int i = 0; i < nw && ws; i++)
     ws[i].pid = -1;
@@ -351,8 +352,8 @@ bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o,
         retire(w);
         bm_atomic_clean_stale(o->out_dir);
         char why[200];
-        snprintf(why, sizeof why, "%s: the render died (signal %d); no file was written",
-                 j->label, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+        snprintf(why, sizeof why, "%s: the render died (signal %d); no file was written", j->label,
+                 WIFSIGNALED(status) ? WTERMSIG(status) : 0);
         finish(&slots[k], o, j, BM_BATCH_FAILED, now() - w->start, why);
         slots[k].res.status_code = BM_ERR_INTERNAL;
         if (!spawn(w, ws, nw, jobs, o)) w->pid = -1;
@@ -386,8 +387,8 @@ bm_status bm_batch_run(const bm_batch_jobs *jobs, const bm_batch_options *o,
     for (int i = 0; i < nw; i++)
       any = any || ws[i].pid > 0;
     if (!any && done < np)
-      st = bm_error_set(err, BM_ERR_INTERNAL, NULL, 0, 0,
-                        "cannot start a worker process: %s", strerror(errno));
+      st = bm_error_set(err, BM_ERR_INTERNAL, NULL, 0, 0, "cannot start a worker process: %s",
+                        strerror(errno));
     /* results in batch order */
     while (reported < np && slots[reported].done) {
       slot *s = &slots[reported];

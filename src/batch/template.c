@@ -174,8 +174,8 @@ static bm_status put_geometry_file(sbuf *b, const fill_ctx *c, int line, int col
   snprintf(path, sizeof path, "%s/row-%ld.geojson", t->geometry_dir, c->row + 1);
   GError *ge = NULL;
   if (!g_file_set_contents(path, t->geojson[c->row], -1, &ge)) {
-    bm_status st = bm_error_set(c->err, BM_ERR_IO, path, 0, 0, "cannot write the row's geometry: %s",
-                                ge ? ge->message : "?");
+    bm_status st = bm_error_set(c->err, BM_ERR_IO, path, 0, 0,
+                                "cannot write the row's geometry: %s", ge ? ge->message : "?");
     if (ge) g_error_free(ge);
     return st;
   }
@@ -199,8 +199,7 @@ static const char *plain_end(const char *p, int flow) {
       }
     }
     if (*q == ' ' && q[1] == '#') break;
-    if (*q == ':' && (q[1] == ' ' || q[1] == '\n' || q[1] == '\0' || (flow && q[1] == ',')))
-      break;
+    if (*q == ':' && (q[1] == ' ' || q[1] == '\n' || q[1] == '\0' || (flow && q[1] == ','))) break;
     if (flow && (*q == ',' || *q == '[' || *q == ']' || *q == '{' || *q == '}')) break;
     q++;
   }
@@ -281,11 +280,10 @@ char *bm_template_fill(const char *text, const char *file, const bm_table *t, lo
       continue;
     }
     bool placeholder_here = p[0] == '{' && p[1] == '{';
-    if (!placeholder_here &&
-        (*p == '[' || *p == '{' || *p == ']' || *p == '}' || *p == ',' ||
-         (*p == '-' && (p[1] == ' ' || p[1] == '\n')) ||
-         (*p == ':' && (p[1] == ' ' || p[1] == '\n' || p[1] == '\0')) ||
-         ((*p == '|' || *p == '>') && (p == line_start || p[-1] == ' ')))) {
+    if (!placeholder_here && (*p == '[' || *p == '{' || *p == ']' || *p == '}' || *p == ',' ||
+                              (*p == '-' && (p[1] == ' ' || p[1] == '\n')) ||
+                              (*p == ':' && (p[1] == ' ' || p[1] == '\n' || p[1] == '\0')) ||
+                              ((*p == '|' || *p == '>') && (p == line_start || p[-1] == ' ')))) {
       if (*p == '[' || *p == '{') flow++;
       if ((*p == ']' || *p == '}') && flow > 0) flow--;
       put(&b, p, 1);
@@ -501,8 +499,7 @@ static char *fill_name(const char *pattern, const bm_table *t, long row, bm_erro
 }
 
 bm_status bm_batch_jobs_from_template(const char *template_path, const bm_table *table,
-                                      const char *name_pattern, bm_batch_jobs *out,
-                                      bm_error *err) {
+                                      const char *name_pattern, bm_batch_jobs *out, bm_error *err) {
   out->v = NULL;
   out->n = 0;
   out->tmpdir = NULL;
@@ -632,7 +629,10 @@ bm_status bm_batch_parse_shard(const char *arg, int *index, int *count, bm_error
                           "--shard auto needs SLURM_ARRAY_TASK_ID (a Slurm array job) or "
                           "JOB_COMPLETION_INDEX (a Kubernetes Indexed Job) set to a whole "
                           "number; %s is '%s'",
-                          src, sid ? sid : kid ? kid : "");
+                          src,
+                          sid   ? sid
+                          : kid ? kid
+                                : "");
     long min = 0;
     if (sid && parse_nonneg(getenv("SLURM_ARRAY_TASK_MIN"), &min)) i -= min;
     if (n < 0) {
@@ -641,8 +641,9 @@ bm_status bm_batch_parse_shard(const char *arg, int *index, int *count, bm_error
         return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0,
                             "--shard auto needs the number of shards: give --shard auto/N, or "
                             "set %s",
-                            sid ? "SLURM_ARRAY_TASK_COUNT" : "JOB_COMPLETIONS (to the Job's "
-                                                             ".spec.completions)");
+                            sid ? "SLURM_ARRAY_TASK_COUNT"
+                                : "JOB_COMPLETIONS (to the Job's "
+                                  ".spec.completions)");
     }
   } else if (!slash || !parse_nonneg(head, &i)) {
     return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0,

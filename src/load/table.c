@@ -50,8 +50,8 @@ static bool add_row(bm_table *t, OGRFeatureH feat, OGRCoordinateTransformationH 
   if (!cells || !bbox || !has || !gj) return false;
   t->geojson[t->nrows] = NULL;
   for (size_t k = 0; k < t->ncols; k++) {
-    const char *v = OGR_F_IsFieldSetAndNotNull(feat, (int)k) ? OGR_F_GetFieldAsString(feat, (int)k)
-                                                             : "";
+    const char *v =
+        OGR_F_IsFieldSetAndNotNull(feat, (int)k) ? OGR_F_GetFieldAsString(feat, (int)k) : "";
     gchar *valid = g_utf8_make_valid(v, -1); /* values reach Pango and file names */
     t->cells[t->nrows * t->ncols + k] = valid ? strdup(valid) : NULL;
     g_free(valid);
@@ -147,7 +147,8 @@ bm_status bm_table_read(const char *path, const bm_load_limits *limits, bm_table
       st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
     OGR_F_Destroy(feat);
   }
-  if (!st && out->nrows == 0) st = bm_error_set(err, BM_ERR_SPEC, path, 0, 0, "the table has no rows");
+  if (!st && out->nrows == 0)
+    st = bm_error_set(err, BM_ERR_SPEC, path, 0, 0, "the table has no rows");
   if (ct) OCTDestroyCoordinateTransformation(ct);
   OSRDestroySpatialReference(wgs84);
   GDALClose(ds);

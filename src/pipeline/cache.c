@@ -11,8 +11,8 @@
 
 typedef struct {
   char *key;
-  bool projected;  /* geoms only (projected layer) or a whole layer as read */
-  bm_features fs;  /* as read; for projected entries only f[i].geom is set */
+  bool projected; /* geoms only (projected layer) or a whole layer as read */
+  bm_features fs; /* as read; for projected entries only f[i].geom is set */
 } entry;
 
 struct bm_cache {
@@ -24,7 +24,7 @@ struct bm_cache {
 
 bm_cache *bm_cache_create(size_t max_mb) {
   bm_cache *c = calloc(1, sizeof *c);
-  if (c) c->max_bytes = (max_mb ? max_mb : 160) * 1048576;
+  if (c) c->max_bytes = (max_mb ? max_mb : 96) * 1048576;
   return c;
 }
 
