@@ -17,7 +17,8 @@ mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
 # chromium, chromium-driver and python3-selenium (the serve test loads the live page in
 # headless Chromium).
 test_packages=(libcmocka-dev python3 unzip proj-bin strace clang libclang-rt-14-dev time
-               libxml2-dev librsvg2-bin poppler-utils chromium chromium-driver python3-selenium)
+               libxml2-dev librsvg2-bin poppler-utils chromium chromium-driver python3-selenium
+               parallel)  # GNU parallel: the batch --shard case runs a series on 3 local workers
 CMAKE_ARGS="-DBM_TESTS=ON -DBM_WERROR=ON" scripts/setup.sh "${test_packages[@]}"
 cmake -S . -B build -DBM_TESTS=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null

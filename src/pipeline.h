@@ -7,10 +7,21 @@
 #define BM_PIPELINE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include "core/error.h"
 #include "render/backend.h"
 #include "spec/spec.h"
+
+/* What the maps rendered in one process share (a batch's worker): Natural Earth layers as
+ * read, and base layers projected, clipped and simplified for a (layer, CRS, frame, scale),
+ * so that a series over one frame reads and projects its base map once. Lookups hand out
+ * copies: a map rendered through a cache is byte-identical to one rendered without. Not
+ * thread-safe; one per process. max_mb bounds what it keeps (0: 96 MB); past it, maps
+ * read for themselves. */
+typedef struct bm_cache bm_cache;
+bm_cache *bm_cache_create(size_t max_mb);
+void bm_cache_destroy(bm_cache *c);
 
 typedef struct {
   const char *data_dir;      /* Natural Earth folder (required) */
@@ -39,6 +50,7 @@ typedef struct {
   /* megapixels a relief raster read may take from its file (0: BM_LIMIT_RELIEF_MPX of
    * load/relief.h, 250; --max-relief-mpx) */
   double max_relief_mpx;
+  bm_cache *cache; /* NULL: every map reads and projects for itself */
 } bm_render_options;
 #define BM_LIMIT_PIXELS 100e6
 

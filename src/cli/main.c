@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "batch/batch.h"
 #include "bordermap.h"
 #include "core/atomic.h"
 #include "core/util.h"
@@ -52,6 +53,11 @@ enum {
   OPT_BIND,
   OPT_POLL,
   OPT_RENDER_CHILD,
+  OPT_TABLE,
+  OPT_NAME,
+  OPT_JSON,
+  OPT_SHARD,
+  OPT_RESUME,
   OPT_HELP = 'h',
   OPT_QUIET = 'q'
 };
@@ -80,16 +86,27 @@ enum {
   "bordermap(1))\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors\n"         \
   "      -h, --help            this help\n"
 #define BATCH_HELP                                                                                 \
-  "  bordermap batch SPEC.yaml... [-o DIR] [--format png,pdf,svg] [--data DIR] [--language "       \
-  "CODE]\n"                                                                                        \
-  "                [--strict-language] [--quiet]\n"                                                \
-  "      Render many specs into DIR (default out/) as <spec name>.<format>. A bad map is\n"        \
-  "      reported and skipped; the others are still rendered. Exits 1 if any failed.\n"            \
+  "  bordermap batch SPEC.yaml... [-o DIR] [options]\n"                                           \
+  "  bordermap batch TEMPLATE.yaml --table ROWS.csv|.geojson|.gpkg [--name PATTERN] [options]\n"  \
+  "      Render many specs into DIR (default out/) as <spec name>.<format>, or a template\n"       \
+  "      once per table row, its {{column}} placeholders filled from the row. Maps render\n"      \
+  "      in -j worker processes; a bad map is reported and skipped, the others are still\n"      \
+  "      rendered. Exits 1 if any failed, 3 when the template, table or output names are\n"       \
+  "      wrong (nothing is rendered then).\n"                                                      \
   "      -o, --output DIR      output folder (default out/)\n"                                     \
   "      --format LIST         comma-separated: png, pdf, svg (default png)\n"                     \
+  "      --table FILE          the rows of a series: CSV, GeoJSON, GeoPackage ... (first layer)\n" \
+  "      --name PATTERN        output name per row, e.g. 'afg-{{n}}' (default <template>-<row>)\n" \
+  "      -j, --jobs N          worker processes (default: every core); same bytes for any N\n"    \
+  "      --json                one JSON line per map on standard output (spec, row, name,\n"      \
+  "                            status, seconds, outputs with SHA-256, error)\n"                   \
+  "      --shard i/N           render only maps i, i+N, i+2N ... (0 <= i < N); auto (or\n"        \
+  "                            auto/N) reads SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX\n"       \
+  "      --resume              skip maps whose outputs are newer than their inputs\n"             \
   "      --data DIR            Natural Earth data folder\n"                                        \
   "      --strict-data         any damaged record in a Natural Earth layer fails the "             \
-  "map\n" LANGUAGE_HELP "      -q, --quiet           print nothing but errors and data warnings\n" \
+  "map\n" LANGUAGE_HELP "      --timeout SECONDS     stop a map that takes longer (it fails alone)\n" \
+  "      -q, --quiet           print nothing but errors and data warnings\n"                      \
   "      -h, --help            this help\n"
 #define SERVE_HELP                                                                                 \
   "  bordermap serve SPEC.yaml [--port 8000] [--bind 127.0.0.1] [options]\n"                      \
@@ -504,7 +521,105 @@ static void on_progress(void *user, const bm_catalog_entry *e, bm_fetch_event ev
   }
 }
 
-/* Renders every spec; one failure does not stop the others. */
+/* What batch prints as maps finish: warnings and errors (stderr), "wrote" lines or a
+ * progress bar, one JSON line per map (stdout), the failures for the summary. */
+typedef struct {
+  bool quiet, json, bar;
+  bm_strlist failures;
+  bool bar_drawn;
+} batch_ui;
+
+static void bar_clear(batch_ui *ui) {
+  if (ui->bar_drawn) fputs("\r\033[K", stderr);
+  ui->bar_drawn = false;
+}
+
+static void on_batch_progress(void *user, size_t done, size_t total, double elapsed) {
+  batch_ui *ui = user;
+  if (!ui->bar) return;
+  int width = 30, full = total ? (int)(width * done / total) : width;
+  double rate = elapsed > 0 ? (double)done / elapsed : 0;
+  char left[32] = "";
+  if (rate > 0 && done < total)
+    snprintf(left, sizeof left, ", about %.0f s left", (double)(total - done) / rate);
+  fprintf(stderr, "\r\033[K[%.*s%.*s] %zu/%zu maps, %.1f maps/s%s", full,
+          "##############################", width - full, "------------------------------",
+          done, total, rate, left);
+  fflush(stderr);
+  ui->bar_drawn = true;
+}
+
+static void json_string(FILE *f, const char *s) {
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", f);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
+static void on_batch_result(void *user, const bm_batch_job *job, const bm_batch_result *res) {
+  batch_ui *ui = user;
+  bar_clear(ui);
+  if (res->stats) print_warnings(res->stats);
+  if (res->status == BM_BATCH_OK && res->stats) language_warning(job->label, res->stats);
+  if (res->status == BM_BATCH_FAILED) {
+    fprintf(stderr, "bordermap: %s\n", res->error ? res->error : "failed");
+    fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", job->label);
+    char line[2600];
+    const char *e = res->error ? res->error : "failed";
+    if (!strncmp(e, job->label, strlen(job->label))) /* the message names the map already */
+      snprintf(line, sizeof line, "%s", e);
+    else
+      snprintf(line, sizeof line, "%s: %s", job->label, e);
+    bm_strlist_push(&ui->failures, line);
+  }
+  size_t nf = 0;
+  while (res->paths && res->paths[nf][0] && nf < 3)
+    nf++;
+  if (!ui->quiet && !ui->bar && res->status != BM_BATCH_FAILED)
+    for (size_t f = 0; f < nf; f++)
+      fprintf(stderr, "%s %s\n", res->status == BM_BATCH_OK ? "wrote" : "up to date",
+              res->paths[f]);
+  if (ui->json) {
+    printf("{\"spec\": ");
+    json_string(stdout, job->spec_path);
+    printf(", \"row\": ");
+    if (job->row)
+      printf("%d", job->row);
+    else
+      printf("null");
+    printf(", \"name\": ");
+    json_string(stdout, job->name);
+    printf(", \"status\": \"%s\", \"seconds\": %.3f, \"outputs\": [",
+           res->status == BM_BATCH_OK ? "ok" : res->status == BM_BATCH_SKIPPED ? "skipped" : "failed",
+           res->seconds);
+    for (size_t f = 0; res->status != BM_BATCH_FAILED && f < nf; f++) {
+      printf("%s{\"path\": ", f ? ", " : "");
+      json_string(stdout, res->paths[f]);
+      printf(", \"sha256\": ");
+      json_string(stdout, res->sha256[f]);
+      printf("}");
+    }
+    printf("], \"error\": ");
+    json_string(stdout, res->status == BM_BATCH_FAILED ? res->error : NULL);
+    printf("}\n");
+    fflush(stdout);
+  }
+}
+
+/* Renders every spec, or a template once per table row, on -j worker processes; one
+ * failure does not stop the others. */
 static int cmd_batch(int argc, char **argv) {
   static const struct option opts[] = {{"output", required_argument, 0, 'o'},
                                        {"format", required_argument, 0, OPT_FORMAT},
@@ -516,26 +631,43 @@ static int cmd_batch(int argc, char **argv) {
                                        LIMIT_OPTIONS,
                                        {"language", required_argument, 0, OPT_LANGUAGE},
                                        {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       {"table", required_argument, 0, OPT_TABLE},
+                                       {"name", required_argument, 0, OPT_NAME},
+                                       {"jobs", required_argument, 0, 'j'},
+                                       {"json", no_argument, 0, OPT_JSON},
+                                       {"shard", required_argument, 0, OPT_SHARD},
+                                       {"resume", no_argument, 0, OPT_RESUME},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
-  const char *dir = "out", *formats = "png";
+  const char *dir = "out", *formats = "png", *table_path = NULL, *name = NULL, *shard = NULL;
   bm_render_options ro = {0};
-  const char *allow[17] = {0};
+  const char *allow[18] = {0}; /* 16 --allow-dir, the rows' geometry folder, NULL */
   int nallow = 0;
   ro.allow_dirs = allow;
   double timeout = 0;
-  bool quiet = false;
+  bool quiet = false, json = false, resume = false;
+  long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+  int workers = ncpu > 0 ? (ncpu > 64 ? 64 : (int)ncpu) : 1;
   char data[1024];
   bm_data_dir_default(data, sizeof data);
   int c;
   optind = 1;
   opterr = 0;
-  while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+  while ((c = getopt_long(argc, argv, "o:j:qh", opts, NULL)) != -1) {
     switch (c) {
     case 'o': dir = optarg; break;
     case OPT_FORMAT: formats = optarg; break;
     case OPT_DATA: snprintf(data, sizeof data, "%s", optarg); break;
     case OPT_QUIET: quiet = true; break;
+    case OPT_TABLE: table_path = optarg; break;
+    case OPT_NAME: name = optarg; break;
+    case OPT_JSON: json = true; break;
+    case OPT_SHARD: shard = optarg; break;
+    case OPT_RESUME: resume = true; break;
+    case 'j':
+      if (!parse_int(optarg, 1, 64, &workers))
+        return usage_error("-j takes a number of processes from 1 to 64, not '%s'", optarg);
+      break;
     case OPT_HELP: fputs(batch_help, stdout); return EXIT_OK;
     default: {
       int r = shared_option(c, optarg, &ro, allow, &nallow, &timeout);
@@ -546,75 +678,105 @@ static int cmd_batch(int argc, char **argv) {
     }
   }
   if (optind >= argc) return usage_error("%s", "batch needs at least one spec file");
+  if (table_path && argc - optind > 1)
+    return usage_error("with --table, batch takes one template; got also '%s'", argv[optind + 1]);
+  if (name && !table_path)
+    return usage_error("%s", "--name is for a template with --table; spec files are named "
+                             "after their file");
   /* the formats, checked before any work */
-  char fmts[3][4];
-  int nfmt = 0;
+  const char *fmts[3];
+  char fmtbuf[3][4];
+  size_t nfmt = 0;
   char list[64];
   snprintf(list, sizeof list, "%s", formats);
   for (char *save = NULL, *t = strtok_r(list, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
     if (strcmp(t, "png") && strcmp(t, "pdf") && strcmp(t, "svg"))
       return usage_error("unknown format '%s' for --format; valid: png, pdf, svg", t);
+    for (size_t k = 0; k < nfmt; k++)
+      if (!strcmp(fmts[k], t)) return usage_error("--format lists %s twice", t);
     if (nfmt == 3) return usage_error("%s", "--format lists png, pdf and svg at most once each");
-    snprintf(fmts[nfmt++], sizeof fmts[0], "%s", t);
+    snprintf(fmtbuf[nfmt], sizeof fmtbuf[0], "%s", t);
+    fmts[nfmt] = fmtbuf[nfmt];
+    nfmt++;
   }
   if (nfmt == 0) return usage_error("%s", "--format needs at least one of png, pdf, svg");
   bm_error err;
-  if (bm_mkdir_p(dir, &err)) return report(&err);
-  ro.data_dir = data;
-  int ok = 0, failed = 0;
-  for (int i = optind; i < argc; i++) {
-    /* each map in a process of its own: one that crashes, or runs past --timeout, fails
-     * alone while the others are written */
-    fflush(stdout);
-    fflush(stderr);
-    pid_t child = fork();
-    if (child > 0) {
-      const char *dirs[1] = {dir};
-      if (wait_child(child, timeout, argv[i], dirs, 1) == EXIT_OK) {
-        ok++;
-      } else {
-        failed++;
-        fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
-      }
-      continue;
-    }
-    bm_spec *spec = bm_spec_load(argv[i], &err);
-    bool good = spec != NULL;
-    char paths[3][2048];
-    bm_output outs[3] = {{0}};
-    for (int f = 0; good && f < nfmt; f++) {
-      char base[1024];
-      default_output(argv[i], base, sizeof base); /* "out/<name>.png" */
-      const char *name = base + 4;
-      snprintf(paths[f], sizeof paths[f], "%s/%.*s.%s", dir, (int)(strlen(name) - 4), name,
-               fmts[f]);
-      outs[f].path = paths[f];
-      bm_format_from_name(fmts[f], &outs[f].format);
-    }
-    /* the map is computed once and painted once per format */
-    bm_render_stats stats = {0};
-    if (good && bm_render_outputs(spec, outs, (size_t)nfmt, &ro, &stats, &err)) good = false;
-    print_warnings(&stats);
-    if (good) language_warning(argv[i], &stats);
-    for (int f = 0; good && f < nfmt && !quiet; f++)
-      fprintf(stderr, "wrote %s\n", paths[f]);
-    if (!good) report(&err);
-    bm_spec_free(spec);
-    if (child == 0) { /* the map's own process: the parent counts and reports */
-      fflush(stdout);
-      fflush(stderr);
-      _exit(good ? EXIT_OK : EXIT_FAIL);
-    }
-    if (good)
-      ok++;
-    else {
-      failed++;
-      fprintf(stderr, "bordermap: FAILED %s (the other maps go on)\n", argv[i]);
-    }
+  bm_batch_options bo = {.out_dir = dir, .formats = fmts, .nformats = nfmt, .render = &ro,
+                         .workers = workers, .timeout = timeout, .resume = resume};
+  if (shard && bm_batch_parse_shard(shard, &bo.shard_index, &bo.shard_count, &err)) {
+    fprintf(stderr, "bordermap: %s\nRun 'bordermap --help' for usage.\n", err.msg);
+    return EXIT_USAGE;
   }
-  if (!quiet || failed)
-    fprintf(stderr, "%d maps: %d rendered, %d failed\n", ok + failed, ok, failed);
-  return failed ? EXIT_FAIL : EXIT_OK;
+  ro.data_dir = data;
+  if (!bm_dir_exists(data)) { /* every map would fail the same way: refuse the batch */
+    fprintf(stderr,
+            "bordermap: %s: the Natural Earth data folder does not exist; run `bordermap data "
+            "fetch --data %s` (add --from <mirror folder or URL> when offline), or point --data / "
+            "BORDERMAP_DATA at a folder that has the layers\n",
+            data, data);
+    return EXIT_DATA;
+  }
+  /* the jobs, and every check that can refuse the batch before a map renders */
+  bm_batch_jobs jobs = {0};
+  bm_status st;
+  if (table_path) {
+    /* the table is read like a site file: a format of the allow-list, inside the template's
+     * folder, the working folder or an --allow-dir */
+    char *tdir = bm_path_dirname(argv[optind]);
+    bool inside = bm_path_inside(table_path, tdir) || bm_path_inside(table_path, ".");
+    for (int i = 0; i < nallow; i++)
+      inside = inside || bm_path_inside(table_path, allow[i]);
+    free(tdir);
+    if (!inside && bm_file_exists(table_path)) {
+      char *tfolder = bm_path_dirname(table_path);
+      fprintf(stderr,
+              "bordermap: table '%s' is outside the folders a batch may read from (the "
+              "template's folder and the working directory); to allow it, add --allow-dir %s\n",
+              table_path, tfolder ? tfolder : "FOLDER");
+      free(tfolder);
+      return EXIT_SPEC;
+    }
+    bm_table table;
+    bm_load_limits lim = {ro.max_file_mb, ro.max_features, ro.max_parts, ro.max_vertices};
+    st = bm_table_read(table_path, &lim, &table, &err);
+    if (!st) st = bm_batch_jobs_from_template(argv[optind], &table, name, &jobs, &err);
+    bm_table_free(&table);
+  } else {
+    st = bm_batch_jobs_from_specs((const char *const *)argv + optind, (size_t)(argc - optind),
+                                  &jobs, &err);
+  }
+  if (!st) st = bm_batch_check_unique(&jobs, &err);
+  if (!st && jobs.tmpdir) allow[nallow] = jobs.tmpdir; /* the rows' geometry files */
+  if (st) {
+    bm_batch_jobs_free(&jobs);
+    return report(&err);
+  }
+  batch_ui ui = {.quiet = quiet, .json = json, .bar = !quiet && isatty(2)};
+  bo.on_result = on_batch_result;
+  bo.on_progress = on_batch_progress;
+  bo.user = &ui;
+  bm_batch_summary sum;
+  st = bm_batch_run(&jobs, &bo, &sum, &err);
+  bar_clear(&ui);
+  bm_batch_jobs_free(&jobs);
+  if (st) {
+    bm_strlist_free(&ui.failures);
+    return report(&err);
+  }
+  if (!quiet || sum.failed) {
+    fprintf(stderr, "%zu maps: %zu rendered, %zu failed", sum.total, sum.ok, sum.failed);
+    if (sum.skipped) fprintf(stderr, ", %zu up to date (--resume)", sum.skipped);
+    if (bo.shard_count > 1)
+      fprintf(stderr, " (shard %d of 0..%d)", bo.shard_index, bo.shard_count - 1);
+    fputc('\n', stderr);
+  }
+  if (sum.failed) {
+    fprintf(stderr, "failed:\n");
+    for (size_t i = 0; i < ui.failures.n; i++)
+      fprintf(stderr, "  %s\n", ui.failures.v[i]);
+  }
+  bm_strlist_free(&ui.failures);
+  return sum.failed ? EXIT_FAIL : EXIT_OK;
 }
 
 static int cmd_data(int argc, char **argv) {

@@ -112,4 +112,30 @@ bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *e
 bm_status bm_areas_read_ogr(const char *path, const char *spec_path, int line, int col,
                             bm_geom *out, bm_error *err);
 
+/* A batch's table (`bordermap batch TEMPLATE --table FILE`): every row of an OGR file's
+ * first layer, each cell as UTF-8 text (an empty or null cell: ""), and for files with
+ * geometry each row's lon/lat WGS84 box (has_bbox false for a row without one). */
+typedef struct {
+  size_t ncols, nrows;
+  char **cols;        /* column names */
+  char **cells;       /* nrows * ncols, row-major */
+  bool has_geometry;  /* the layer has a geometry column */
+  double (*bbox)[4];  /* per row: west, south, east, north */
+  bool *has_bbox;
+  char **geojson;     /* per row: its geometry in lon/lat WGS84 as GeoJSON, or NULL */
+  /* set by the caller: the folder where each row's geometry is written as row-<n>.geojson
+   * when a template names {{geometry}} as a file (see batch/batch.h) */
+  const char *geometry_dir;
+} bm_table;
+
+/* Reads a table with the site files' allow-list of formats (CSV, GeoJSON, GeoPackage,
+ * KML, GPX, FlatGeobuf, Shapefile; URLs and /vsi paths refused) and limits (file size,
+ * max_features rows). Errors name the file. Caller frees out with bm_table_free, also
+ * after a failure. */
+bm_status bm_table_read(const char *path, const bm_load_limits *lim, bm_table *out,
+                        bm_error *err);
+void bm_table_free(bm_table *t);
+/* The index of a column (exact name first, then ignoring ASCII case), or -1. */
+int bm_table_column(const bm_table *t, const char *name);
+
 #endif

@@ -3,12 +3,22 @@
 #ifndef BM_LOAD_OGR_H
 #define BM_LOAD_OGR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 
 #include "load/load.h"
+
+/* Formats a site file (and a batch table) may be in. Anything else (and every network or
+ * /vsi path) is refused: a map spec must not make bordermap fetch or open arbitrary things. */
+extern const char *const bm_ogr_site_drivers[];
+
+/* The header of a CSV file: a column named twice (say "lon,lon") is refused
+ * before GDAL sees the file, whose CSV driver (3.6) crashes on some such files
+ * when it looks for the lon/lat columns. False with the name in dup. */
+bool bm_ogr_csv_header_ok(const char *path, char *dup, size_t n);
 
 /* Lon/lat WGS84 in traditional GIS axis order (lon first); caller destroys it
  * with OSRDestroySpatialReference. */

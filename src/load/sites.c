@@ -14,9 +14,7 @@
 #include "load/load.h"
 #include "load/ogr.h"
 
-/* Formats a site file may be in. Anything else (and every network or /vsi
- * path) is refused: a map spec must not make bordermap fetch or open arbitrary things. */
-static const char *const allowed_drivers[] = {
+const char *const bm_ogr_site_drivers[] = {
     "GeoJSON", "CSV", "GPKG", "KML", "LIBKML", "GPX", "FlatGeobuf", "ESRI Shapefile", NULL};
 
 static int field_index(OGRFeatureDefnH defn, const char *const *names) {
@@ -29,10 +27,7 @@ static int field_index(OGRFeatureDefnH defn, const char *const *names) {
   return -1;
 }
 
-/* The header of a CSV file: a column named twice (say "lon,lon") is refused
- * before GDAL sees the file, whose CSV driver (3.6) crashes on some such files
- * when it looks for the lon/lat columns. False with the name in dup. */
-static bool csv_header_ok(const char *path, char *dup, size_t n) {
+bool bm_ogr_csv_header_ok(const char *path, char *dup, size_t n) {
   FILE *f = fopen(path, "rb");
   if (!f) return true; /* GDAL says why it cannot be read */
   char line[8192];
@@ -240,7 +235,7 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
                                          NULL};
   char ext[16], dup[128];
   bm_path_ext(path, ext, sizeof ext);
-  if (!strcmp(ext, "csv") && !csv_header_ok(path, dup, sizeof dup))
+  if (!strcmp(ext, "csv") && !bm_ogr_csv_header_ok(path, dup, sizeof dup))
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s': its first line names the column '%s' twice; each "
                         "column (name, lon, lat, kind, note, approximate) once",
@@ -266,7 +261,7 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   GDALDatasetH ds = GDALOpenEx(*vpath ? vpath : path, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                               allowed_drivers, csv ? csv_opts : NULL, NULL);
+                               bm_ogr_site_drivers, csv ? csv_opts : NULL, NULL);
   if (!ds) {
     char why[400];
     bm_ogr_last_error(why, sizeof why);

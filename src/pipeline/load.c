@@ -145,6 +145,31 @@ bm_status pl_confine(map *m) {
   return BM_OK;
 }
 
+/* bm_shp_read through the batch's cache: a layer read once per process, by file, box and
+ * fields; its key is remembered for the project stage. */
+static bm_status cached_shp_read(map *m, const char *path, const bm_bbox *query,
+                                 const char *const *fields, bm_features *out) {
+  char key[1400];
+  int k = snprintf(key, sizeof key, "%s|", path);
+  if (query)
+    k += snprintf(key + k, sizeof key - (size_t)k, "%a,%a,%a,%a|", query->minx, query->miny,
+                  query->maxx, query->maxy);
+  for (const char *const *f = fields; f && *f && k < (int)sizeof key; f++)
+    k += snprintf(key + k, sizeof key - (size_t)k, "%s,", *f);
+  size_t slot = 0;
+  while (slot < m->nlayer_keys && m->layer_key[slot].fs != out)
+    slot++;
+  if (slot < sizeof m->layer_key / sizeof m->layer_key[0]) {
+    m->layer_key[slot].fs = out;
+    snprintf(m->layer_key[slot].key, sizeof m->layer_key[slot].key, "%s", key);
+    if (slot == m->nlayer_keys) m->nlayer_keys++;
+  }
+  if (m->opt->cache && pl_cache_get_layer(m->opt->cache, key, out)) return BM_OK;
+  bm_status st = bm_shp_read(path, query, fields, out, m->err);
+  if (!st) pl_cache_put_layer(m->opt->cache, key, out);
+  return st;
+}
+
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
                         const char *const *fields, bm_features *out) {
   memset(out, 0, sizeof *out);
@@ -168,7 +193,7 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
   }
   char path[1024];
   bm_catalog_shp_path(m->opt->data_dir, e, path, sizeof path);
-  bm_status st = bm_shp_read(path, query, fields, out, m->err);
+  bm_status st = cached_shp_read(m, path, query, fields, out);
   return st ? st : pl_check_layer(m, logical, path, out);
 }
 
@@ -256,7 +281,7 @@ static bm_status read_countries(map *m, const char *scale, const bm_bbox *q,
     snprintf(path, sizeof path, "%s/%s_%s/%s_%s.shp", m->opt->data_dir, e->stem, pov->layer,
              e->stem, pov->layer);
     if (bm_file_exists(path)) {
-      bm_status st = bm_shp_read(path, q, fields, out, m->err);
+      bm_status st = cached_shp_read(m, path, q, fields, out);
       return st ? st : pl_check_layer(m, "countries", path, out);
     }
   }

@@ -56,6 +56,13 @@ typedef struct {
   bm_lang lang;
   bm_strlist untranslated, untranslated_shown;
   char name_field[24]; /* "NAME_FA" */
+  /* the cache key of each Natural Earth layer read (see cache.c), by where it was read into,
+   * so that the project stage finds its projected geometry */
+  struct {
+    const bm_features *fs;
+    char key[1400];
+  } layer_key[24];
+  size_t nlayer_keys;
 } map;
 
 typedef struct {
@@ -106,6 +113,15 @@ typedef struct {
   bm_labeler *labels;
   bm_relief relief; /* shaded relief over the land (argb NULL: none) */
 } computed;
+
+/* ---- cache.c: what the maps of a process share (bm_cache) ---- */
+/* A copy of the layer read under key (file, box, fields) into out; false when not cached. */
+bool pl_cache_get_layer(bm_cache *c, const char *key, bm_features *out);
+void pl_cache_put_layer(bm_cache *c, const char *key, const bm_features *fs);
+/* Replaces every geometry of fs by a copy of the one projected under key (the layer's key
+ * and the view); false when not cached. */
+bool pl_cache_get_projected(bm_cache *c, const char *key, bm_features *fs);
+void pl_cache_put_projected(bm_cache *c, const char *key, const bm_features *fs);
 
 /* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
 bm_status pl_plan(map *m);

@@ -29,15 +29,44 @@ bool pl_to_pixels(map *m, bm_geom *g) {
   return g->nparts > 0;
 }
 
+/* The projected-cache key of a base layer (bm_cache, in a batch): the layer as read (file,
+ * box, fields), the CRS, frame and view, the antimeridian join, and the features as they
+ * stand before projecting (points and parts of each: a feature emptied beforehand, because no
+ * stage uses it on this map, changes the key). "" without a cache or for a layer not read
+ * through pl_read_layer. */
+static void projected_key(const map *m, const bm_features *fs, bool join, char *key, size_t n) {
+  key[0] = '\0';
+  for (size_t i = 0; m->opt->cache && i < m->nlayer_keys; i++)
+    if (m->layer_key[i].fs == fs) {
+      unsigned long long h = 1469598103934665603ULL; /* FNV-1a over the features' sizes */
+      for (size_t k = 0; k < fs->n; k++) {
+        unsigned long long v[2] = {fs->f[k].geom.npts, fs->f[k].geom.nparts};
+        for (size_t b = 0; b < sizeof v; b++)
+          h = (h ^ ((const unsigned char *)v)[b]) * 1099511628211ULL;
+      }
+      const bm_view *v = &m->view;
+      snprintf(key, n, "%s|%s|%d,%d,%a,%a,%a,%a,%a,%a,%a,%a,%a,%a|%a,%a,%a,%a|%d|%zu:%llx",
+               m->layer_key[i].key, m->stats->projection, v->width, v->height, v->proj.minx,
+               v->proj.miny, v->proj.maxx, v->proj.maxy, v->px_per_m, v->query.minx,
+               v->query.miny, v->query.maxx, v->query.maxy, v->step_deg, m->clip_px.minx,
+               m->clip_px.miny, m->clip_px.maxx, m->clip_px.maxy, join, fs->n, h);
+    }
+}
+
 static void project_all(map *m, bm_features *fs, bool join) {
   /* Areas cut at the antimeridian are joined first when the view reaches it,
    * so their outlines draw no false border along 180 and no gap is left. */
   join = join && (m->view.query.minx <= -179 || m->view.query.maxx >= 179);
+  /* in a batch, a layer projected for this CRS, frame and view before is copied */
+  char key[2400];
+  projected_key(m, fs, join, key, sizeof key);
+  if (*key && pl_cache_get_projected(m->opt->cache, key, fs)) return;
   for (size_t i = 0; i < fs->n; i++) {
     if (join && !bm_geom_join_antimeridian(&fs->f[i].geom))
       bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
     if (!pl_to_pixels(m, &fs->f[i].geom)) bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
   }
+  if (*key) pl_cache_put_projected(m->opt->cache, key, fs);
 }
 
 size_t pl_project_base(map *m, base *b) {
