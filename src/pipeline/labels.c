@@ -109,14 +109,53 @@ static size_t river_root(size_t *up, size_t i) {
   return i;
 }
 
-static bool river_names_meet(const bm_features *r, size_t i, size_t j) {
+/* A name as bm_name_equal compares it (NFC, case folded), so that pieces sharing a
+ * name are found by sorting the keys once instead of comparing every pair. */
+static char *name_key(const char *s) {
+  gchar *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+  gchar *f = n ? g_utf8_casefold(n, -1) : NULL;
+  g_free(n);
+  if (f) return f;
+  char *a = g_strdup(s); /* not UTF-8: ASCII case only, as bm_strcasecmp */
+  for (char *c = a; *c; c++)
+    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  return a;
+}
+
+typedef struct {
+  char *key;
+  size_t river;
+} river_key;
+
+static int river_key_cmp(const void *a, const void *b) {
+  const river_key *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->river > y->river) - (x->river < y->river);
+}
+
+/* Unites every two pieces that share a name (NAME, NAME_EN or NAME_ALT, any of
+ * them against any): the pieces of each key are one river. */
+static bool river_unite_shared_names(const bm_features *r, size_t *up) {
   const char *f[] = {"NAME", "NAME_EN", "NAME_ALT"};
-  for (int a = 0; a < 3; a++)
-    for (int c = 0; c < 3; c++) {
-      const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
-      if (x && y && *x && bm_name_equal(x, y)) return true;
+  size_t n = r->n, nk = 0;
+  river_key *keys = malloc((3 * n + 1) * sizeof *keys);
+  if (!keys) return false;
+  bool ok = true;
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < 3; a++) {
+      const char *x = bm_feature_attr(r, i, f[a]);
+      if (!x || !*x) continue;
+      if (!(keys[nk].key = name_key(x))) ok = false;
+      else keys[nk++].river = i;
     }
-  return false;
+  qsort(keys, nk, sizeof *keys, river_key_cmp);
+  for (size_t i = 1; i < nk; i++)
+    if (!strcmp(keys[i].key, keys[i - 1].key))
+      up[river_root(up, keys[i - 1].river)] = river_root(up, keys[i].river);
+  for (size_t i = 0; i < nk; i++)
+    g_free(keys[i].key);
+  free(keys);
+  return ok;
 }
 
 /* Levenshtein distance of two short names, case folded (bytes), capped. */
@@ -186,9 +225,10 @@ static const char **river_names(const bm_features *r) {
     for (size_t p = 0; p < g->nparts; p++)
       len[i] += bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p));
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (river_names_meet(r, i, j)) up[river_root(up, i)] = river_root(up, j);
+  if (!river_unite_shared_names(r, up)) {
+    free(names), free(up), free(len);
+    return NULL;
+  }
   /* end to end, at a point only these two pieces reach */
   double *ends = malloc((n + 1) * 16 * sizeof *ends);
   size_t *nends = calloc(n + 1, sizeof *nends);
@@ -204,7 +244,9 @@ static const char **river_names(const bm_features *r) {
       size_t meet = 0, other = SIZE_MAX;
       for (size_t k = 0; k < n && meet < 3; k++)
         for (size_t d = 0; d < nends[k]; d++)
-          if (k != i && hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
+          if (k != i && fabs(ends[16 * k + 2 * d] - x) <= 0.5 &&
+              fabs(ends[16 * k + 2 * d + 1] - y) <= 0.5 && /* cheap test first */
+              hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
             if (other != k) meet++;
             other = k;
           }
@@ -213,27 +255,50 @@ static const char **river_names(const bm_features *r) {
     }
   free(ends);
   free(nends);
+  /* each river's pieces, in order, and their names: one pass over a river's pieces per
+   * candidate name instead of one over every piece of the map */
+  size_t *root = malloc((n + 1) * sizeof *root), *first = malloc((n + 1) * sizeof *first),
+         *next = malloc((n + 1) * sizeof *next), *last = malloc((n + 1) * sizeof *last);
+  const char **nm_en = malloc((n + 1) * sizeof *nm_en), **nm = malloc((n + 1) * sizeof *nm);
+  if (!root || !first || !next || !last || !nm_en || !nm) {
+    free(names), free(up), free(len), free(root), free(first), free(next), free(last);
+    free(nm_en), free(nm);
+    return NULL;
+  }
   for (size_t i = 0; i < n; i++) {
-    size_t root = river_root(up, i);
-    if (names[root]) {
-      names[i] = names[root];
+    root[i] = river_root(up, i);
+    first[i] = SIZE_MAX;
+    next[i] = SIZE_MAX;
+    nm_en[i] = bm_feature_attr(r, i, "NAME_EN");
+    nm[i] = bm_feature_attr(r, i, "NAME");
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t q = root[i];
+    if (first[q] == SIZE_MAX) first[q] = i;
+    else next[last[q]] = i;
+    last[q] = i;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t q = root[i];
+    if (names[q]) {
+      names[i] = names[q];
       continue;
     }
     double best = -1;
-    for (int pass = 0; pass < 2 && best < 0; pass++)
-      for (size_t j = 0; j < n; j++) {
-        if (river_root(up, j) != root) continue;
-        const char *cand = bm_feature_attr(r, j, pass ? "NAME" : "NAME_EN");
+    for (int pass = 0; pass < 2 && best < 0; pass++) {
+      const char **field = pass ? nm : nm_en;
+      for (size_t j = first[q]; j != SIZE_MAX; j = next[j]) {
+        const char *cand = field[j];
         if (!cand || !*cand) continue;
         double w = 0; /* length of the river's pieces carrying this name */
-        for (size_t k = 0; k < n; k++) {
-          const char *o = bm_feature_attr(r, k, pass ? "NAME" : "NAME_EN");
-          if (river_root(up, k) == root && o && !strcmp(o, cand)) w += len[k] + 1e-6;
-        }
-        if (w > best) best = w, names[root] = cand;
+        for (size_t k = first[q]; k != SIZE_MAX; k = next[k])
+          if (field[k] && !strcmp(field[k], cand)) w += len[k] + 1e-6;
+        if (w > best) best = w, names[q] = cand;
       }
-    names[i] = names[root];
+    }
+    names[i] = names[q];
   }
+  free(root), free(first), free(next), free(last), free(nm_en), free(nm);
   free(up);
   free(len);
   return names;
