@@ -14,9 +14,10 @@ mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
 # with them), strace (the run-time package test), clang and its sanitizer/libFuzzer runtime
 # (fuzzing), time (the benchmarks), libxml2-dev and librsvg2-bin (the SVG writer's test parses
 # and rasterises what it writes), poppler-utils (PDF references are rasterised with pdftoppm),
-# python3-mapnik (tests/bench/ renders the same maps with Mapnik to print every figure as a ratio).
+# python3-mapnik and mapnik-utils (tests/bench/ renders the same maps with Mapnik, its shapefiles
+# indexed by shapeindex, to print every figure as a ratio).
 test_packages=(libcmocka-dev python3 unzip proj-bin strace clang libclang-rt-14-dev time
-               libxml2-dev librsvg2-bin poppler-utils python3-mapnik)
+               libxml2-dev librsvg2-bin poppler-utils python3-mapnik mapnik-utils)
 CMAKE_ARGS="-DBM_TESTS=ON -DBM_WERROR=ON" scripts/setup.sh "${test_packages[@]}"
 cmake -S . -B build -DBM_TESTS=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build -j"$(nproc)" >/dev/null
