@@ -36,6 +36,12 @@ static double max_place_rank(double m_per_px) {
   return 8;
 }
 
+double pl_max_place_rank(const map *m) {
+  /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
+  double m_per_ref_px = m->k / m->view.px_per_m;
+  return m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
+}
+
 /* A populated place is left out when a story site IS that place: the same
  * name (case folded, any script) or the site's `replaces:`. Never by distance
  * alone: an airfield 16 km from Dushanbe does not stand for Dushanbe. */
@@ -384,8 +390,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   /* 3. capitals, 4. other places by rank */
   /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
-  double m_per_ref_px = m->k / m->view.px_per_m;
-  double max_rank = m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
+  double max_rank = pl_max_place_rank(m);
   for (size_t i = 0; i < b->places.n; i++) {
     const char *name = bm_feature_attr(&b->places, i, "NAME");
     double rank = pl_attr_num(&b->places, i, "SCALERANK", 10);

@@ -103,6 +103,9 @@ typedef struct {
   bm_labeler *labels;
 } computed;
 
+/* Monotonic seconds, for the stage timings. */
+double pl_now(void);
+
 /* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
 bm_status pl_plan(map *m);
 /* The lon/lat box of an extent (a box, a centre and radius, or countries:
@@ -167,6 +170,9 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
 
 /* ---- labels.c: label requests and placement ---- */
 bm_status pl_label(map *m, computed *c);
+/* The largest Natural Earth scalerank of places the map labels (physical regions: two
+ * less, rivers: one more). */
+double pl_max_place_rank(const map *m);
 
 /* ---- language.c: names in the map's language ---- */
 /* "NAME_FA" for the map's language fa. */

@@ -253,14 +253,21 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
 bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o) {
   bm_error *err = m->err;
   double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
+  bm_render_stats *stats = m->stats;
   for (size_t i = 0; i < n; i++) {
     bm_backend *be;
+    double t0 = pl_now();
     bm_status st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi,
                                      &o->sinks[i], &be, err);
     if (st) return st;
     pl_paint(m, c, be);
-    st = bm_be_finish(be, err);
+    double t1 = pl_now();
+    st = bm_be_finish(be, err); /* encodes: PNG deflate, PDF and SVG serialisation */
     bm_be_destroy(be);
+    double t2 = pl_now();
+    stats->t_paint += t1 - t0;
+    stats->t_write += t2 - t1;
+    if (i < BM_MAX_TIMED_OUTPUTS) stats->t_out_paint[i] = t1 - t0, stats->t_out_write[i] = t2 - t1;
     if (!st && o->sinks[i].failed)
       st = bm_error_set(err, BM_ERR_IO, outs[i].path, 0, 0, "cannot write the output (disk full?)");
     if (st) {
