@@ -71,10 +71,13 @@ static double area_spacing(bm_text *text, const char *name, bm_text_style ts, do
   return fmin(ts.letter_spacing + extra, 0.5);
 }
 
-/* The country a point (pixels) lies in, or NULL. */
-static const bm_geom *home_of(const base *b, double x, double y) {
+/* The country a point (pixels) lies in, or NULL. box: each country's bounding box
+ * (NULL: none), so that only the countries around the point are tested vertex by vertex. */
+static const bm_geom *home_of(const base *b, const bm_bbox *box, double x, double y) {
   for (size_t i = 0; i < b->countries.n; i++) {
     const bm_geom *g = &b->countries.f[i].geom;
+    if (box && (x < box[i].minx || x > box[i].maxx || y < box[i].miny || y > box[i].maxy))
+      continue; /* strictly outside the box: outside the polygon */
     if (g->nparts && bm_geom_contains(g, x, y)) return g;
   }
   return NULL;
@@ -312,8 +315,8 @@ static const char **river_names(const bm_features *r) {
 
 /* Label requests, by the priority the issue sets: story sites, highlighted
  * areas, capitals, then everything else by Natural Earth's ranks. */
-static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
-                            int nfurniture) {
+static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *lb,
+                                    bm_bbox *furniture, int nfurniture, const bm_bbox *cbox) {
   const bm_style *st = &m->style;
   double k = m->k;
   for (int i = 0; i < nfurniture; i++)
@@ -344,7 +347,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                   .ay = sp->site_xy[2 * i + 1],
                   .offset = sym / 2 + 3 * k,
                   .must_place = true,
-                  .home = home_of(b, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
+                  .home = home_of(b, cbox, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
                   .style = tstyle(st->site_size * k, 700, false),
                   .note_style = tstyle(st->site_note_size * k, 400, false)};
     ADD(&l);
@@ -419,7 +422,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                   .ax = x,
                   .ay = y,
                   .offset = dot / 2 + 2 * k,
-                  .home = home_of(b, x, y),
+                  .home = home_of(b, cbox, x, y),
                   .style = tstyle((capital ? st->capital_size
                                    : big   ? st->city_size
                                            : st->town_size) *
@@ -484,6 +487,17 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   free(rnames);
   return BM_OK;
+}
+
+static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
+                            int nfurniture) {
+  /* each country's box, for home_of (NULL when out of memory: slower, same result) */
+  bm_bbox *cbox = malloc((b->countries.n + 1) * sizeof *cbox);
+  for (size_t i = 0; cbox && i < b->countries.n; i++)
+    cbox[i] = bm_geom_bbox(&b->countries.f[i].geom);
+  bm_status st = add_label_requests(m, b, sp, lb, furniture, nfurniture, cbox);
+  free(cbox);
+  return st;
 }
 
 /* Ring, route, border and area labels: on the line where the labeler can, with
