@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 int bm_thread_count(void) {
-  const char *env = getenv("BM_THREADS");
+  const char *env = getenv("BORDERMAP_THREADS");
   long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 8 ? 8 : (int)n;
 }

@@ -14,9 +14,11 @@
 # it says so and prints bordermap's figures alone.
 #   usage: tests/bench/mapnik_bench.sh [BUILD_DIR] [DATA_DIR] [RUNS] [MAPS]
 #   MAPS: a comma-separated subset of story,series,world (default all three)
+#   BASELINE=OTHER_BUILD_DIR also times that build's bordermap in the same turns (before/after)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=$(realpath "${1:-build}")/bordermap
+base_bin=${BASELINE:+$(realpath "$BASELINE")/bordermap}
 data=$(realpath "${2:-${BORDERMAP_DATA:-build/data}}")
 runs=${3:-5}
 maps=${4:-story,series,world}
@@ -51,8 +53,12 @@ frame_of() { # SPEC [render options...]
 # runs both commands RUNS times, turn about; prints "bordermap / Mapnik / ratio" and RSS
 compare() { # NAME, then the bordermap command as "$bm_cmd[@]", the Mapnik one as "$mk_cmd[@]"
   local name=$1
-  : >"$out/bw"; : >"$out/br"; : >"$out/mw"; : >"$out/mr"
+  : >"$out/bw"; : >"$out/br"; : >"$out/mw"; : >"$out/mr"; : >"$out/zw"; : >"$out/zr"
   for _ in $(seq "$runs"); do
+    if [ -n "${BASELINE:-}" ]; then
+      /usr/bin/time -f "%e %M" -o "$out/t" "${bm_cmd[@]/#$bin/$base_bin}" >"$out/base.log" 2>&1 || true
+      read -r w r <"$out/t"; echo "$w" >>"$out/zw"; echo "$r" >>"$out/zr"
+    fi
     /usr/bin/time -f "%e %M" -o "$out/t" "${bm_cmd[@]}" >"$out/bm.log" 2>&1 ||
       { echo "$name: bordermap failed:"; tail -5 "$out/bm.log"; return 0; }
     read -r w r <"$out/t"; echo "$w" >>"$out/bw"; echo "$r" >>"$out/br"
@@ -70,6 +76,10 @@ compare() { # NAME, then the bordermap command as "$bm_cmd[@]", the Mapnik one a
       "$name" "$bw" "$mw" "$(echo "$bw $mw" | awk '{print $1 / $2}')" "$brss" "$mrss"
   else
     printf '%-7s bordermap %6.2f s   peak RSS %d MiB\n' "$name" "$bw" "$brss"
+  fi
+  if [ -s "$out/zw" ]; then
+    printf '        baseline %s: %.2f s, peak RSS %d MiB\n' "$base_bin" "$(median <"$out/zw")" \
+      "$(( $(sort -n "$out/zr" | tail -1) / 1024 ))"
   fi
   grep -E '^  plan' "$out/bm.log" | head -1 | sed 's/^/        bordermap stages, last run: /' || true
 }

@@ -217,7 +217,7 @@ static void test_large_noisy_image_round_trips(void **state) {
 }
 
 /* The encoder deflates pieces of rows on several threads: the number of threads
- * ($BM_THREADS) must change neither the pixels nor one byte of the file. A map-like image
+ * ($BORDERMAP_THREADS) must change neither the pixels nor one byte of the file. A map-like image
  * (flat colours, shapes, a band of noise) of 1500 x 1200 is cut into several pieces. */
 static void test_thread_count_changes_no_byte(void **state) {
   (void)state;
@@ -243,10 +243,10 @@ static void test_thread_count_changes_no_byte(void **state) {
   const char *counts[] = {"1", "2", "3", "8"};
   png_bytes b[4];
   for (int i = 0; i < 4; i++) {
-    setenv("BM_THREADS", counts[i], 1);
+    setenv("BORDERMAP_THREADS", counts[i], 1);
     b[i] = encode_to_memory(s);
   }
-  unsetenv("BM_THREADS");
+  unsetenv("BORDERMAP_THREADS");
   for (int i = 1; i < 4; i++) {
     assert_int_equal(b[i].len, b[0].len);
     assert_memory_equal(b[i].buf, b[0].buf, b[0].len);
