@@ -3,6 +3,8 @@
  * areas, capitals, then the rest by Natural Earth rank. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -69,6 +71,67 @@ static double area_spacing(bm_text *text, const char *name, bm_text_style ts, do
   double room = radius * 1.4 - w; /* spare width inside the inscribed circle */
   double extra = n > 1 && room > 0 ? room / ((n - 1) * ts.size) : 0;
   return fmin(ts.letter_spacing + extra, 0.5);
+}
+
+/* The label anchors (pole of inaccessibility, GEOS) of the countries and the physical
+ * regions, computed before the requests, on every core: each is a pure function of its
+ * polygon, so the threads change nothing but the time. */
+typedef struct {
+  bool ok;
+  double x, y, r;
+} anchor;
+
+typedef struct {
+  const bm_geom *const *g; /* countries, then regions */
+  anchor *a;
+  size_t n;
+  _Atomic size_t next;
+} anchor_job;
+
+static void *anchor_worker(void *arg) {
+  anchor_job *j = arg;
+  for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n;)
+    j->a[i].ok = j->g[i] && bm_geom_label_anchor(j->g[i], &j->a[i].x, &j->a[i].y, &j->a[i].r);
+  return NULL;
+}
+
+/* Anchors of b's countries (first countries.n) and regions (the next regions.n), NULL when
+ * out of memory. Regions ranked past what the map labels get none. */
+static anchor *area_anchors(const map *m, const base *b) {
+  size_t nc = b->countries.n, n = nc + b->regions.n;
+  anchor *a = calloc(n + 1, sizeof *a);
+  const bm_geom **g = calloc(n + 1, sizeof *g);
+  if (!a || !g) {
+    free(a);
+    free(g);
+    return NULL;
+  }
+  double max_rank = pl_max_place_rank(m);
+  for (size_t i = 0; i < nc; i++)
+    g[i] = &b->countries.f[i].geom;
+  for (size_t i = 0; i < b->regions.n; i++)
+    if (pl_attr_num(&b->regions, i, "SCALERANK", 10) <= max_rank - 2)
+      g[nc + i] = &b->regions.f[i].geom;
+  anchor_job j = {.g = g, .a = a, .n = n};
+  atomic_init(&j.next, 0);
+  int nt = bm_thread_count();
+  pthread_t tid[8];
+  int started = 0;
+  for (int t = 1; t < nt && t < 8; t++)
+    if (pthread_create(&tid[started], NULL, anchor_worker, &j) == 0) started++;
+  anchor_worker(&j);
+  for (int t = 0; t < started; t++)
+    pthread_join(tid[t], NULL);
+  free(g);
+  return a;
+}
+
+/* The label anchor of area i from the precomputed ones (when there are), else computed. */
+static bool anchor_of(const anchor *a, size_t i, const bm_geom *g, double *x, double *y,
+                      double *r) {
+  if (!a) return bm_geom_label_anchor(g, x, y, r);
+  *x = a[i].x, *y = a[i].y, *r = a[i].r;
+  return a[i].ok;
 }
 
 /* The country a point (pixels) lies in, or NULL. box: each country's bounding box
@@ -316,7 +379,8 @@ static const char **river_names(const bm_features *r) {
 /* Label requests, by the priority the issue sets: story sites, highlighted
  * areas, capitals, then everything else by Natural Earth's ranks. */
 static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *lb,
-                                    bm_bbox *furniture, int nfurniture, const bm_bbox *cbox) {
+                                    bm_bbox *furniture, int nfurniture, const bm_bbox *cbox,
+                                    const anchor *anchors) {
   const bm_style *st = &m->style;
   double k = m->k;
   for (int i = 0; i < nfurniture; i++)
@@ -373,7 +437,7 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
   for (size_t i = 0; i < b->countries.n; i++) {
     double x, y, r;
     const char *name = shown(m, "country", bm_feature_attr(&b->countries, i, "NAME"));
-    if (!name || !bm_geom_label_anchor(&b->countries.f[i].geom, &x, &y, &r)) continue;
+    if (!name || !anchor_of(anchors, i, &b->countries.f[i].geom, &x, &y, &r)) continue;
     bm_text_style ts = tstyle(st->country_size * k, 400, false);
     ts.uppercase = true;
     ts.letter_spacing = st->country_letter_spacing;
@@ -441,7 +505,8 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
     double rank = pl_attr_num(&b->regions, i, "SCALERANK", 10);
     /* continents are not a locator map's business; minor regions crowd it */
     if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
-        region_is_country(b, name) || !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
+        region_is_country(b, name) ||
+        !anchor_of(anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y, &r))
       continue;
     if (!(name = shown(m, "region", name))) continue;
     bm_text_style ts = tstyle(st->region_size * k, 400, true);
@@ -495,7 +560,9 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   bm_bbox *cbox = malloc((b->countries.n + 1) * sizeof *cbox);
   for (size_t i = 0; cbox && i < b->countries.n; i++)
     cbox[i] = bm_geom_bbox(&b->countries.f[i].geom);
-  bm_status st = add_label_requests(m, b, sp, lb, furniture, nfurniture, cbox);
+  anchor *anchors = area_anchors(m, b); /* NULL when out of memory: computed one by one */
+  bm_status st = add_label_requests(m, b, sp, lb, furniture, nfurniture, cbox, anchors);
+  free(anchors);
   free(cbox);
   return st;
 }
