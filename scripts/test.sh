@@ -15,9 +15,11 @@ mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
 # (fuzzing), time (the benchmarks), libxml2-dev and librsvg2-bin (the SVG writer's test parses
 # and rasterises what it writes), poppler-utils (PDF references are rasterised with pdftoppm),
 # chromium, chromium-driver and python3-selenium (the serve test loads the live page in
-# headless Chromium).
+# headless Chromium), python3-mapnik and mapnik-utils (tests/bench/ renders the same maps with
+# Mapnik, its shapefiles indexed by shapeindex, to print every figure as a ratio).
 test_packages=(libcmocka-dev python3 unzip proj-bin strace clang libclang-rt-14-dev time
                libxml2-dev librsvg2-bin poppler-utils chromium chromium-driver python3-selenium
+               python3-mapnik mapnik-utils
                parallel)  # GNU parallel: the batch --shard case runs a series on 3 local workers
 CMAKE_ARGS="-DBM_TESTS=ON -DBM_WERROR=ON" scripts/setup.sh "${test_packages[@]}"
 cmake -S . -B build -DBM_TESTS=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null

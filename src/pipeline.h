@@ -61,10 +61,15 @@ typedef struct {
  * borders) may lose none, and with strict_data no layer may. */
 #define BM_DATA_MAX_SKIP_SHARE 0.02
 #define BM_MAX_WARNINGS 16
+#define BM_MAX_TIMED_OUTPUTS 8
 
 typedef struct {
-  double t_plan, t_load, t_project, t_label, t_paint,
-      t_write;     /* seconds (paint, write: all outputs) */
+  /* Seconds per stage (--timings): plan (style, fonts, sites, extent, projection), load,
+   * project, layout (furniture), label, paint (drawing, all outputs), write (encoding the
+   * files, PNG deflate, PDF and SVG serialisation, and putting them in place), and the whole
+   * render; per output (the first BM_MAX_TIMED_OUTPUTS) its paint and write. */
+  double t_plan, t_load, t_project, t_layout, t_label, t_paint, t_write, t_total;
+  double t_out_paint[BM_MAX_TIMED_OUTPUTS], t_out_write[BM_MAX_TIMED_OUTPUTS];
   size_t features; /* base-map features drawn */
   size_t labels_placed, labels_dropped;
   char projection[512]; /* the PROJ definition used */

@@ -483,12 +483,18 @@ static int cmd_render(int argc, char **argv) {
       fprintf(stderr, "wrote %s (%s data, %s)\n", outs[i].path ? outputs[i] : "standard output",
               stats.scale, stats.projection);
   }
-  if (rc == EXIT_OK && timings)
+  if (rc == EXIT_OK && timings) {
     fprintf(stderr,
-            "  plan %.3f s, load %.3f s, project %.3f s, label %.3f s, paint %.3f s, write %.3f s;"
-            " %zu features, %zu labels placed, %zu dropped\n",
-            stats.t_plan, stats.t_load, stats.t_project, stats.t_label, stats.t_paint,
-            stats.t_write, stats.features, stats.labels_placed, stats.labels_dropped);
+            "  plan %.3f s, load %.3f s, project %.3f s, layout %.3f s, labels %.3f s, paint %.3f "
+            "s, write %.3f s, total %.3f s; %zu features, %zu labels placed, %zu dropped\n",
+            stats.t_plan, stats.t_load, stats.t_project, stats.t_layout, stats.t_label,
+            stats.t_paint, stats.t_write, stats.t_total, stats.features, stats.labels_placed,
+            stats.labels_dropped);
+    for (int i = 0; i < nout && i < BM_MAX_TIMED_OUTPUTS; i++)
+      fprintf(stderr, "  %s: paint %.3f s, write %.3f s\n",
+              outs[i].path ? outputs[i] : "standard output", stats.t_out_paint[i],
+              stats.t_out_write[i]);
+  }
   bm_spec_free(spec);
   free(spec_path);
   if (child == 0) { /* the child of --timeout */

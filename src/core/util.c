@@ -6,6 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+int bm_thread_count(void) {
+  const char *env = getenv("BORDERMAP_THREADS");
+  long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+  return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
 
 char *bm_strdup(const char *s) { return s ? strdup(s) : NULL; }
 

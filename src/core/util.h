@@ -11,6 +11,11 @@
 char *bm_strdup(const char *s);
 /* Case-insensitive ASCII comparison. */
 int bm_strcasecmp(const char *a, const char *b);
+
+/* How many threads a stage may use for work it splits: the machine's online cores, at
+ * most 8, or $BORDERMAP_THREADS when set (1 makes every stage single-threaded; the output is the
+ * same bytes whatever the count). */
+int bm_thread_count(void);
 /* True when two UTF-8 names are equal ignoring case in every script (Unicode case
  * folding and NFC normalisation, through glib): "стамбул" equals "Стамбул". */
 bool bm_name_equal(const char *a, const char *b);

@@ -250,6 +250,16 @@ static bm_status read_prj(const char *shp_path, OGRCoordinateTransformationH *ct
   if (!bm_file_exists(prj)) return BM_OK;
   if (!g_file_get_contents(prj, &text, NULL, NULL))
     return bm_error_set(err, BM_ERR_DATA, prj, 0, 0, "the layer's .prj cannot be read");
+  /* Natural Earth's own .prj, word for word: geographic WGS84, known without asking
+   * OGR and PROJ's database (which costs more than reading a small layer) */
+  static const char ne_wgs84[] =
+      "GEOGCS[\"GCS_WGS_1984\",DATUM[\"D_WGS_1984\",SPHEROID[\"WGS_1984\",6378137.0,"
+      "298.257223563]],PRIMEM[\"Greenwich\",0.0],UNIT[\"Degree\",0.0174532925199433]]";
+  g_strstrip(text);
+  if (!strcmp(text, ne_wgs84)) {
+    g_free(text);
+    return BM_OK;
+  }
   OGRSpatialReferenceH src = OSRNewSpatialReference(NULL);
   CPLPushErrorHandler(CPLQuietErrorHandler);
   OGRErr e = OSRSetFromUserInput(src, text);

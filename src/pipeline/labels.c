@@ -3,6 +3,8 @@
  * areas, capitals, then the rest by Natural Earth rank. */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,6 +38,12 @@ static double max_place_rank(double m_per_px) {
   return 8;
 }
 
+double pl_max_place_rank(const map *m) {
+  /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
+  double m_per_ref_px = m->k / m->view.px_per_m;
+  return m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
+}
+
 /* A populated place is left out when a story site IS that place: the same
  * name (case folded, any script) or the site's `replaces:`. Never by distance
  * alone: an airfield 16 km from Dushanbe does not stand for Dushanbe. */
@@ -65,10 +73,74 @@ static double area_spacing(bm_text *text, const char *name, bm_text_style ts, do
   return fmin(ts.letter_spacing + extra, 0.5);
 }
 
-/* The country a point (pixels) lies in, or NULL. */
-static const bm_geom *home_of(const base *b, double x, double y) {
+/* The label anchors (pole of inaccessibility, GEOS) of the countries and the physical
+ * regions, computed before the requests, on every core: each is a pure function of its
+ * polygon, so the threads change nothing but the time. */
+typedef struct {
+  bool ok;
+  double x, y, r;
+} anchor;
+
+typedef struct {
+  const bm_geom *const *g; /* countries, then regions */
+  anchor *a;
+  size_t n;
+  _Atomic size_t next;
+} anchor_job;
+
+static void *anchor_worker(void *arg) {
+  anchor_job *j = arg;
+  for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n;)
+    j->a[i].ok = j->g[i] && bm_geom_label_anchor(j->g[i], &j->a[i].x, &j->a[i].y, &j->a[i].r);
+  return NULL;
+}
+
+/* Anchors of b's countries (first countries.n) and regions (the next regions.n), NULL when
+ * out of memory. Regions ranked past what the map labels get none. */
+static anchor *area_anchors(const map *m, const base *b) {
+  size_t nc = b->countries.n, n = nc + b->regions.n;
+  anchor *a = calloc(n + 1, sizeof *a);
+  const bm_geom **g = calloc(n + 1, sizeof *g);
+  if (!a || !g) {
+    free(a);
+    free(g);
+    return NULL;
+  }
+  double max_rank = pl_max_place_rank(m);
+  for (size_t i = 0; i < nc; i++)
+    g[i] = &b->countries.f[i].geom;
+  for (size_t i = 0; i < b->regions.n; i++)
+    if (pl_attr_num(&b->regions, i, "SCALERANK", 10) <= max_rank - 2)
+      g[nc + i] = &b->regions.f[i].geom;
+  anchor_job j = {.g = g, .a = a, .n = n};
+  atomic_init(&j.next, 0);
+  int nt = bm_thread_count();
+  pthread_t tid[8];
+  int started = 0;
+  for (int t = 1; t < nt && t < 8; t++)
+    if (pthread_create(&tid[started], NULL, anchor_worker, &j) == 0) started++;
+  anchor_worker(&j);
+  for (int t = 0; t < started; t++)
+    pthread_join(tid[t], NULL);
+  free(g);
+  return a;
+}
+
+/* The label anchor of area i from the precomputed ones (when there are), else computed. */
+static bool anchor_of(const anchor *a, size_t i, const bm_geom *g, double *x, double *y,
+                      double *r) {
+  if (!a) return bm_geom_label_anchor(g, x, y, r);
+  *x = a[i].x, *y = a[i].y, *r = a[i].r;
+  return a[i].ok;
+}
+
+/* The country a point (pixels) lies in, or NULL. box: each country's bounding box
+ * (NULL: none), so that only the countries around the point are tested vertex by vertex. */
+static const bm_geom *home_of(const base *b, const bm_bbox *box, double x, double y) {
   for (size_t i = 0; i < b->countries.n; i++) {
     const bm_geom *g = &b->countries.f[i].geom;
+    if (box && (x < box[i].minx || x > box[i].maxx || y < box[i].miny || y > box[i].maxy))
+      continue; /* strictly outside the box: outside the polygon */
     if (g->nparts && bm_geom_contains(g, x, y)) return g;
   }
   return NULL;
@@ -109,14 +181,53 @@ static size_t river_root(size_t *up, size_t i) {
   return i;
 }
 
-static bool river_names_meet(const bm_features *r, size_t i, size_t j) {
+/* A name as bm_name_equal compares it (NFC, case folded), so that pieces sharing a
+ * name are found by sorting the keys once instead of comparing every pair. */
+static char *name_key(const char *s) {
+  gchar *n = g_utf8_normalize(s, -1, G_NORMALIZE_NFC);
+  gchar *f = n ? g_utf8_casefold(n, -1) : NULL;
+  g_free(n);
+  if (f) return f;
+  char *a = g_strdup(s); /* not UTF-8: ASCII case only, as bm_strcasecmp */
+  for (char *c = a; *c; c++)
+    if (*c >= 'A' && *c <= 'Z') *c = (char)(*c - 'A' + 'a');
+  return a;
+}
+
+typedef struct {
+  char *key;
+  size_t river;
+} river_key;
+
+static int river_key_cmp(const void *a, const void *b) {
+  const river_key *x = a, *y = b;
+  int c = strcmp(x->key, y->key);
+  return c ? c : (x->river > y->river) - (x->river < y->river);
+}
+
+/* Unites every two pieces that share a name (NAME, NAME_EN or NAME_ALT, any of
+ * them against any): the pieces of each key are one river. */
+static bool river_unite_shared_names(const bm_features *r, size_t *up) {
   const char *f[] = {"NAME", "NAME_EN", "NAME_ALT"};
-  for (int a = 0; a < 3; a++)
-    for (int c = 0; c < 3; c++) {
-      const char *x = bm_feature_attr(r, i, f[a]), *y = bm_feature_attr(r, j, f[c]);
-      if (x && y && *x && bm_name_equal(x, y)) return true;
+  size_t n = r->n, nk = 0;
+  river_key *keys = malloc((3 * n + 1) * sizeof *keys);
+  if (!keys) return false;
+  bool ok = true;
+  for (size_t i = 0; i < n; i++)
+    for (int a = 0; a < 3; a++) {
+      const char *x = bm_feature_attr(r, i, f[a]);
+      if (!x || !*x) continue;
+      if (!(keys[nk].key = name_key(x))) ok = false;
+      else keys[nk++].river = i;
     }
-  return false;
+  qsort(keys, nk, sizeof *keys, river_key_cmp);
+  for (size_t i = 1; i < nk; i++)
+    if (!strcmp(keys[i].key, keys[i - 1].key))
+      up[river_root(up, keys[i - 1].river)] = river_root(up, keys[i].river);
+  for (size_t i = 0; i < nk; i++)
+    g_free(keys[i].key);
+  free(keys);
+  return ok;
 }
 
 /* Levenshtein distance of two short names, case folded (bytes), capped. */
@@ -186,9 +297,10 @@ static const char **river_names(const bm_features *r) {
     for (size_t p = 0; p < g->nparts; p++)
       len[i] += bm_polyline_length(bm_geom_part_xy(g, p), bm_geom_part_len(g, p));
   }
-  for (size_t i = 0; i < n; i++)
-    for (size_t j = i + 1; j < n; j++)
-      if (river_names_meet(r, i, j)) up[river_root(up, i)] = river_root(up, j);
+  if (!river_unite_shared_names(r, up)) {
+    free(names), free(up), free(len);
+    return NULL;
+  }
   /* end to end, at a point only these two pieces reach */
   double *ends = malloc((n + 1) * 16 * sizeof *ends);
   size_t *nends = calloc(n + 1, sizeof *nends);
@@ -204,7 +316,9 @@ static const char **river_names(const bm_features *r) {
       size_t meet = 0, other = SIZE_MAX;
       for (size_t k = 0; k < n && meet < 3; k++)
         for (size_t d = 0; d < nends[k]; d++)
-          if (k != i && hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
+          if (k != i && fabs(ends[16 * k + 2 * d] - x) <= 0.5 &&
+              fabs(ends[16 * k + 2 * d + 1] - y) <= 0.5 && /* cheap test first */
+              hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
             if (other != k) meet++;
             other = k;
           }
@@ -213,27 +327,50 @@ static const char **river_names(const bm_features *r) {
     }
   free(ends);
   free(nends);
+  /* each river's pieces, in order, and their names: one pass over a river's pieces per
+   * candidate name instead of one over every piece of the map */
+  size_t *root = malloc((n + 1) * sizeof *root), *first = malloc((n + 1) * sizeof *first),
+         *next = malloc((n + 1) * sizeof *next), *last = malloc((n + 1) * sizeof *last);
+  const char **nm_en = malloc((n + 1) * sizeof *nm_en), **nm = malloc((n + 1) * sizeof *nm);
+  if (!root || !first || !next || !last || !nm_en || !nm) {
+    free(names), free(up), free(len), free(root), free(first), free(next), free(last);
+    free(nm_en), free(nm);
+    return NULL;
+  }
   for (size_t i = 0; i < n; i++) {
-    size_t root = river_root(up, i);
-    if (names[root]) {
-      names[i] = names[root];
+    root[i] = river_root(up, i);
+    first[i] = SIZE_MAX;
+    next[i] = SIZE_MAX;
+    nm_en[i] = bm_feature_attr(r, i, "NAME_EN");
+    nm[i] = bm_feature_attr(r, i, "NAME");
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t q = root[i];
+    if (first[q] == SIZE_MAX) first[q] = i;
+    else next[last[q]] = i;
+    last[q] = i;
+  }
+  for (size_t i = 0; i < n; i++) {
+    size_t q = root[i];
+    if (names[q]) {
+      names[i] = names[q];
       continue;
     }
     double best = -1;
-    for (int pass = 0; pass < 2 && best < 0; pass++)
-      for (size_t j = 0; j < n; j++) {
-        if (river_root(up, j) != root) continue;
-        const char *cand = bm_feature_attr(r, j, pass ? "NAME" : "NAME_EN");
+    for (int pass = 0; pass < 2 && best < 0; pass++) {
+      const char **field = pass ? nm : nm_en;
+      for (size_t j = first[q]; j != SIZE_MAX; j = next[j]) {
+        const char *cand = field[j];
         if (!cand || !*cand) continue;
         double w = 0; /* length of the river's pieces carrying this name */
-        for (size_t k = 0; k < n; k++) {
-          const char *o = bm_feature_attr(r, k, pass ? "NAME" : "NAME_EN");
-          if (river_root(up, k) == root && o && !strcmp(o, cand)) w += len[k] + 1e-6;
-        }
-        if (w > best) best = w, names[root] = cand;
+        for (size_t k = first[q]; k != SIZE_MAX; k = next[k])
+          if (field[k] && !strcmp(field[k], cand)) w += len[k] + 1e-6;
+        if (w > best) best = w, names[q] = cand;
       }
-    names[i] = names[root];
+    }
+    names[i] = names[q];
   }
+  free(root), free(first), free(next), free(last), free(nm_en), free(nm);
   free(up);
   free(len);
   return names;
@@ -241,8 +378,9 @@ static const char **river_names(const bm_features *r) {
 
 /* Label requests, by the priority the issue sets: story sites, highlighted
  * areas, capitals, then everything else by Natural Earth's ranks. */
-static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
-                            int nfurniture) {
+static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *lb,
+                                    bm_bbox *furniture, int nfurniture, const bm_bbox *cbox,
+                                    const anchor *anchors) {
   const bm_style *st = &m->style;
   double k = m->k;
   for (int i = 0; i < nfurniture; i++)
@@ -273,7 +411,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                   .ay = sp->site_xy[2 * i + 1],
                   .offset = sym / 2 + 3 * k,
                   .must_place = true,
-                  .home = home_of(b, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
+                  .home = home_of(b, cbox, sp->site_xy[2 * i], sp->site_xy[2 * i + 1]),
                   .style = tstyle(st->site_size * k, 700, false),
                   .note_style = tstyle(st->site_note_size * k, 400, false)};
     ADD(&l);
@@ -299,7 +437,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   for (size_t i = 0; i < b->countries.n; i++) {
     double x, y, r;
     const char *name = shown(m, "country", bm_feature_attr(&b->countries, i, "NAME"));
-    if (!name || !bm_geom_label_anchor(&b->countries.f[i].geom, &x, &y, &r)) continue;
+    if (!name || !anchor_of(anchors, i, &b->countries.f[i].geom, &x, &y, &r)) continue;
     bm_text_style ts = tstyle(st->country_size * k, 400, false);
     ts.uppercase = true;
     ts.letter_spacing = st->country_letter_spacing;
@@ -319,8 +457,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   /* 3. capitals, 4. other places by rank */
   /* by metres per reference pixel: a 2400 px map shows what a 1200 px one does, sharper */
-  double m_per_ref_px = m->k / m->view.px_per_m;
-  double max_rank = m->spec->all_places ? 99 : max_place_rank(m_per_ref_px);
+  double max_rank = pl_max_place_rank(m);
   for (size_t i = 0; i < b->places.n; i++) {
     const char *name = bm_feature_attr(&b->places, i, "NAME");
     double rank = pl_attr_num(&b->places, i, "SCALERANK", 10);
@@ -349,7 +486,7 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
                   .ax = x,
                   .ay = y,
                   .offset = dot / 2 + 2 * k,
-                  .home = home_of(b, x, y),
+                  .home = home_of(b, cbox, x, y),
                   .style = tstyle((capital ? st->capital_size
                                    : big   ? st->city_size
                                            : st->town_size) *
@@ -368,7 +505,8 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
     double rank = pl_attr_num(&b->regions, i, "SCALERANK", 10);
     /* continents are not a locator map's business; minor regions crowd it */
     if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
-        region_is_country(b, name) || !bm_geom_label_anchor(&b->regions.f[i].geom, &x, &y, &r))
+        region_is_country(b, name) ||
+        !anchor_of(anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y, &r))
       continue;
     if (!(name = shown(m, "region", name))) continue;
     bm_text_style ts = tstyle(st->region_size * k, 400, true);
@@ -414,6 +552,19 @@ static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bb
   }
   free(rnames);
   return BM_OK;
+}
+
+static bm_status add_labels(map *m, base *b, story_px *sp, bm_labeler *lb, bm_bbox *furniture,
+                            int nfurniture) {
+  /* each country's box, for home_of (NULL when out of memory: slower, same result) */
+  bm_bbox *cbox = malloc((b->countries.n + 1) * sizeof *cbox);
+  for (size_t i = 0; cbox && i < b->countries.n; i++)
+    cbox[i] = bm_geom_bbox(&b->countries.f[i].geom);
+  anchor *anchors = area_anchors(m, b); /* NULL when out of memory: computed one by one */
+  bm_status st = add_label_requests(m, b, sp, lb, furniture, nfurniture, cbox, anchors);
+  free(anchors);
+  free(cbox);
+  return st;
 }
 
 /* Ring, route, border and area labels: on the line where the labeler can, with

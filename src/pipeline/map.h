@@ -123,6 +123,9 @@ void pl_cache_put_layer(bm_cache *c, const char *key, const bm_features *fs);
 bool pl_cache_get_projected(bm_cache *c, const char *key, bm_features *fs);
 void pl_cache_put_projected(bm_cache *c, const char *key, const bm_features *fs);
 
+/* Monotonic seconds, for the stage timings. */
+double pl_now(void);
+
 /* ---- plan.c: extent, projection, view, data scale (fills m->proj, view, scale, k) ---- */
 bm_status pl_plan(map *m);
 /* The lon/lat box of an extent (a box, a centre and radius, or countries:
@@ -194,6 +197,9 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f);
 
 /* ---- labels.c: label requests and placement ---- */
 bm_status pl_label(map *m, computed *c);
+/* The largest Natural Earth scalerank of places the map labels (physical regions: two
+ * less, rivers: one more). */
+double pl_max_place_rank(const map *m);
 
 /* ---- language.c: names in the map's language ---- */
 /* "NAME_FA" for the map's language fa. */

@@ -3,6 +3,8 @@
  * computed map and never changes it, so it runs once per output format. */
 #include <math.h>
 #include <stdlib.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #include "pipeline/map.h"
@@ -209,12 +211,13 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
   end_layer(m, be);
 }
 
-void pl_paint(const map *m, const computed *c, bm_backend *be) {
+/* Everything under the text: base map, story, places' dots and sites' symbols. Paths
+ * and colours only (no Pango), so that bands of a PNG can be painted in parallel. */
+static void paint_geometry(const map *m, const computed *c, bm_backend *be) {
   const bm_style *st = &m->style;
   const story *s = &c->story;
   const story_px *sp = &c->sites;
   const bm_labeler *lb = c->labels;
-  const bm_furniture *fur = &c->furniture;
   paint_base(m, &c->base, &c->relief, be);
   paint_story(m, &c->base, s, be);
   if (m->earth_edge) {
@@ -256,6 +259,14 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
     bm_paint_site_symbol(be, m->sites->sites[i].kind, sp->site_xy[2 * i], sp->site_xy[2 * i + 1],
                          st->site_symbol_size * m->k, st);
   bm_be_end_layer(be);
+}
+
+/* The text and what lies over it: callouts, labels, furniture. */
+static void paint_overlay(const map *m, const computed *c, bm_backend *be) {
+  const bm_style *st = &m->style;
+  const story *s = &c->story;
+  const bm_labeler *lb = c->labels;
+  const bm_furniture *fur = &c->furniture;
 
   bm_be_layer(be, "callouts");
   for (size_t i = 0; i < m->spec->n_callouts; i++)
@@ -274,18 +285,86 @@ void pl_paint(const map *m, const computed *c, bm_backend *be) {
   bm_paint_furniture(be, fur, st);
 }
 
+void pl_paint(const map *m, const computed *c, bm_backend *be) {
+  paint_geometry(m, c, be);
+  paint_overlay(m, c, be);
+}
+
+/* A PNG's geometry is painted in NBANDS horizontal bands, by as many threads as there
+ * are cores (at most NBANDS), each band with its own Cairo context. Every band strokes and
+ * fills each path again (Cairo culls what lies outside it): two bands cost 12% more
+ * instructions than one, four 33% (the story map), so two suit this 2-core target. The
+ * bands are the same whatever the thread count, so the bytes are too. */
+enum { NBANDS = 2 };
+
+typedef struct {
+  const map *m;
+  const computed *c;
+  bm_backend *band[NBANDS];
+  _Atomic int next;
+} band_job;
+
+static void *band_worker(void *arg) {
+  band_job *j = arg;
+  for (int k; (k = atomic_fetch_add(&j->next, 1)) < NBANDS;)
+    if (j->band[k]) paint_geometry(j->m, j->c, j->band[k]); /* NULL: an empty band */
+  return NULL;
+}
+
+static bm_status paint_png(const map *m, const computed *c, bm_backend *be) {
+  band_job j = {.m = m, .c = c};
+  atomic_init(&j.next, 0);
+  int h = m->view.height;
+  bm_status st = BM_OK;
+  for (int k = 0; k < NBANDS && !st; k++) {
+    int y0 = (int)((long)h * k / NBANDS), y1 = (int)((long)h * (k + 1) / NBANDS);
+    st = y0 < y1 ? bm_backend_band(be, y0, y1, &j.band[k], m->err) : BM_OK;
+  }
+  if (!st) {
+    bm_backend_bands_begin(be);
+    int nt = bm_thread_count();
+    pthread_t tid[NBANDS];
+    int started = 0;
+    for (int t = 1; t < nt && t < NBANDS; t++)
+      if (pthread_create(&tid[started], NULL, band_worker, &j) == 0) started++;
+    band_worker(&j);
+    for (int t = 0; t < started; t++)
+      pthread_join(tid[t], NULL);
+    bm_backend_bands_end(be);
+    for (int k = 0; k < NBANDS && !st; k++)
+      if (j.band[k] && j.band[k]->status)
+        st = bm_backend_fail(be, j.band[k]->status, "%s", j.band[k]->message);
+  } else {
+    bm_backend_fail(be, st, "%s", m->err->msg);
+  }
+  for (int k = 0; k < NBANDS; k++)
+    if (j.band[k]) bm_be_destroy(j.band[k]);
+  if (!st) paint_overlay(m, c, be);
+  return st;
+}
+
 /* The paint stage once per output, each through its own backend. */
 bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o) {
   bm_error *err = m->err;
   double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
+  bm_render_stats *stats = m->stats;
   for (size_t i = 0; i < n; i++) {
     bm_backend *be;
+    double t0 = pl_now();
     bm_status st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi,
                                      &o->sinks[i], &be, err);
     if (st) return st;
-    pl_paint(m, c, be);
-    st = bm_be_finish(be, err);
+    if (outs[i].format == BM_FORMAT_PNG)
+      paint_png(m, c, be); /* a failure sticks in be: finish reports it */
+    else
+      pl_paint(m, c, be);
+    double t1 = pl_now();
+    st = bm_be_finish(be, err); /* encodes: PNG deflate, PDF and SVG serialisation */
     bm_be_destroy(be);
+    double t2 = pl_now();
+    stats->t_paint += t1 - t0;
+    stats->t_write += t2 - t1;
+    if (i < BM_MAX_TIMED_OUTPUTS) stats->t_out_paint[i] = t1 - t0, stats->t_out_write[i] = t2 - t1;
     if (!st && o->sinks[i].failed)
       st = bm_error_set(err, BM_ERR_IO, outs[i].path, 0, 0, "cannot write the output (disk full?)");
     if (st) {

@@ -2,6 +2,8 @@
  * pixels -> clip -> simplify) for base layers, sites and the story's
  * geometry, which is built here in lon/lat from what the load stage read. */
 #include <math.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +15,10 @@
 #include "proj/warp.h"
 #include "story/story.h"
 
-/* lon/lat -> clipped, simplified pixel geometry, in place. False: nothing left. */
-bool pl_to_pixels(map *m, bm_geom *g) {
-  if (!bm_proj_geom(m->proj, g, m->view.query, m->view.step_deg)) return false;
+/* lon/lat -> clipped, simplified pixel geometry, in place, through proj (m->proj or a
+ * thread's clone of it). False: nothing left. */
+static bool to_pixels(const map *m, const bm_proj *proj, bm_geom *g) {
+  if (!bm_proj_geom(proj, g, m->view.query, m->view.step_deg)) return false;
   bm_view_geom_to_px(&m->view, g);
   bm_geom tmp;
   bm_geom_init(&tmp, g->type);
@@ -53,34 +56,121 @@ static void projected_key(const map *m, const bm_features *fs, bool join, char *
     }
 }
 
-static void project_all(map *m, bm_features *fs, bool join) {
+bool pl_to_pixels(map *m, bm_geom *g) { return to_pixels(m, m->proj, g); }
+
+/* The base layers' features, each projected on its own: the threads of the project
+ * stage take them in runs of CHUNK, in order, from one counter. */
+enum { NLAYERS = 9, CHUNK = 16 };
+
+typedef struct {
+  const map *m;
+  bm_features *layer[NLAYERS];
+  bool join[NLAYERS];
+  size_t start[NLAYERS + 1]; /* feature index where each layer starts in the run */
+  _Atomic size_t next;
+} project_job;
+
+static void project_feature(const project_job *j, const bm_proj *proj, size_t at) {
+  size_t l = 0;
+  while (at >= j->start[l + 1])
+    l++;
+  bm_feature *f = &j->layer[l]->f[at - j->start[l]];
   /* Areas cut at the antimeridian are joined first when the view reaches it,
    * so their outlines draw no false border along 180 and no gap is left. */
-  join = join && (m->view.query.minx <= -179 || m->view.query.maxx >= 179);
-  /* in a batch, a layer projected for this CRS, frame and view before is copied */
-  char key[2400];
-  projected_key(m, fs, join, key, sizeof key);
-  if (*key && pl_cache_get_projected(m->opt->cache, key, fs)) return;
-  for (size_t i = 0; i < fs->n; i++) {
-    if (join && !bm_geom_join_antimeridian(&fs->f[i].geom))
-      bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
-    if (!pl_to_pixels(m, &fs->f[i].geom)) bm_geom_reset(&fs->f[i].geom, fs->f[i].geom.type);
-  }
-  if (*key) pl_cache_put_projected(m->opt->cache, key, fs);
+  if (j->join[l] && !bm_geom_join_antimeridian(&f->geom)) bm_geom_reset(&f->geom, f->geom.type);
+  if (f->geom.nparts && !to_pixels(j->m, proj, &f->geom)) bm_geom_reset(&f->geom, f->geom.type);
+}
+
+static void project_run(project_job *j, const bm_proj *proj) {
+  size_t n = j->start[NLAYERS];
+  for (size_t at; (at = atomic_fetch_add(&j->next, CHUNK)) < n;)
+    for (size_t k = at; k < at + CHUNK && k < n; k++)
+      project_feature(j, proj, k);
+}
+
+typedef struct {
+  project_job *job;
+  bm_proj *proj;
+} project_worker;
+
+static void *project_thread(void *arg) {
+  project_worker *w = arg;
+  project_run(w->job, w->proj);
+  return NULL;
+}
+
+/* Features no stage will use are not projected (their geometry is emptied): provinces
+ * outside the story (neither highlighted nor outlined), physical regions ranked past what
+ * the map labels (labels.c takes rank <= max - 2). */
+static void drop(bm_geom *g) {
+  bm_geom_type t = g->type;
+  bm_geom_free(g); /* memory back too: a world map drops most of its 4556 provinces */
+  bm_geom_init(g, t);
+}
+
+static void drop_unused(map *m, base *b) {
+  for (size_t i = 0; i < b->provinces.n; i++)
+    if (!b->hl_province[i] && !b->province_in_story[i]) drop(&b->provinces.f[i].geom);
+  double max_rank = pl_max_place_rank(m);
+  for (size_t i = 0; i < b->regions.n; i++)
+    if (pl_attr_num(&b->regions, i, "SCALERANK", 10) > max_rank - 2) drop(&b->regions.f[i].geom);
 }
 
 size_t pl_project_base(map *m, base *b) {
-  bm_features *all[] = {&b->land,   &b->lakes,      &b->glaciers, &b->countries, &b->provinces,
-                        &b->rivers, &b->boundaries, &b->disputed, &b->regions};
-  size_t n = 0;
-  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+  bm_features *all[NLAYERS] = {&b->land,   &b->lakes,      &b->glaciers,
+                               &b->countries, &b->provinces, &b->rivers,
+                               &b->boundaries, &b->disputed, &b->regions};
+  drop_unused(m, b);
+  project_job j = {.m = m};
+  bool near_180 = m->view.query.minx <= -179 || m->view.query.maxx >= 179;
+  size_t n = 0, total = 0, points = 0;
+  /* in a batch, a layer projected for this CRS, frame and view before is copied (after
+   * drop_unused: its key sees which features this map empties) */
+  char key[NLAYERS][2400];
+  bool cached[NLAYERS];
+  for (size_t i = 0; i < NLAYERS; i++) {
+    j.layer[i] = all[i];
     /* provinces only: their outlines are stroked and Natural Earth leaves a
      * 0.2 degree gap between their pieces; countries are only filled, and their
      * pieces meet on 180 (joining Russia's 10m outline would triple the time) */
-    project_all(m, all[i], all[i] == &b->provinces);
+    j.join[i] = near_180 && all[i] == &b->provinces;
+    projected_key(m, all[i], j.join[i], key[i], sizeof key[i]);
+    cached[i] = *key[i] && pl_cache_get_projected(m->opt->cache, key[i], all[i]);
+    j.start[i] = n;
+    total += all[i]->n;
+    if (cached[i]) continue;
     n += all[i]->n;
+    for (size_t k = 0; k < all[i]->n; k++)
+      points += all[i]->f[k].geom.npts;
   }
-  return n;
+  j.start[NLAYERS] = n;
+  atomic_init(&j.next, 0);
+  /* a second core pays for its own PROJ set-up (a few ms) only on a big map; each
+   * feature's pixels are the same whichever thread projects it */
+  int nt = points > 200000 ? bm_thread_count() : 1;
+  if (nt > 8) nt = 8;
+  project_worker w[8];
+  pthread_t tid[8];
+  int started = 0;
+  for (int t = 1; t < nt; t++) {
+    bm_error e;
+    bm_error_clear(&e);
+    w[started].job = &j;
+    if (bm_proj_clone(m->proj, &w[started].proj, &e) != BM_OK) break;
+    if (pthread_create(&tid[started], NULL, project_thread, &w[started]) != 0) {
+      bm_proj_destroy(w[started].proj);
+      break;
+    }
+    started++;
+  }
+  project_run(&j, m->proj);
+  for (int t = 0; t < started; t++) {
+    pthread_join(tid[t], NULL);
+    bm_proj_destroy(w[t].proj);
+  }
+  for (size_t i = 0; i < NLAYERS; i++)
+    if (*key[i] && !cached[i]) pl_cache_put_projected(m->opt->cache, key[i], all[i]);
+  return total;
 }
 
 /* Sites' symbol centres in pixels; a site the projection cannot show is a

@@ -188,6 +188,10 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
   return BM_OK;
 }
 
+bm_status bm_proj_clone(const bm_proj *p, bm_proj **out, bm_error *err) {
+  return bm_proj_create(p->definition, out, err);
+}
+
 void bm_proj_destroy(bm_proj *p) {
   if (!p) return;
   if (p->pj) proj_destroy(p->pj);

@@ -51,6 +51,9 @@ bm_bbox bm_proj_parts_box(const bm_geom *g, bool all_parts);
  * on failure err says why, with PROJ's own words. */
 bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err);
 void bm_proj_destroy(bm_proj *p);
+/* A second transform of the same definition, for another thread (a PROJ object may be
+ * used by one thread at a time); it gives the same results as p. */
+bm_status bm_proj_clone(const bm_proj *p, bm_proj **out, bm_error *err);
 const char *bm_proj_definition(const bm_proj *p);
 /* Longitude opposite the projection's central meridian, where it tears (in -180..180). */
 /* False for projections that do not tear along that meridian (azimuthal ones,

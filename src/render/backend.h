@@ -175,6 +175,15 @@ struct bm_backend {
  * embedded, fixed dates; dpi sets the page size). */
 bm_status bm_backend_cairo_create(bm_format format, int width, int height, double dpi, bm_sink *out,
                                   bm_backend **be, bm_error *err);
+/* A backend drawing only rows [y0, y1) of a PNG backend's image, in the same pixel
+ * coordinates, so that bands of one map can be painted by several threads at once (each
+ * band its own Cairo context; text must not be drawn in bands: Pango layouts are shared).
+ * Call bm_backend_bands_begin on the PNG backend before painting any band and
+ * bm_backend_bands_end after the last, before painting on it again. BM_ERR_USAGE for a
+ * backend that is not PNG. Destroy a band with bm_be_destroy; finishing it does nothing. */
+bm_status bm_backend_band(bm_backend *png, int y0, int y1, bm_backend **band, bm_error *err);
+void bm_backend_bands_begin(bm_backend *png);
+void bm_backend_bands_end(bm_backend *png);
 /* The native SVG writer: one <g> per layer, live <text>, width/height in px. */
 bm_status bm_backend_svg_create(int width, int height, bm_sink *out, bm_backend **be,
                                 bm_error *err);

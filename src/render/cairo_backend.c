@@ -236,6 +236,58 @@ bm_status bm_backend_cairo_create(bm_format format, int width, int height, doubl
   return BM_OK;
 }
 
+static bm_status band_finish(bm_backend *b, bm_error *err) {
+  if (!b->status) check(b);
+  if (b->status) return bm_error_set(err, b->status, NULL, 0, 0, "%s", b->message);
+  return BM_OK;
+}
+
+static void band_destroy(bm_backend *b) {
+  cairo_be *c = cb(b);
+  if (c->cr) cairo_destroy(c->cr);
+  if (c->surface) cairo_surface_destroy(c->surface); /* the pixels are the PNG's */
+  free(c);
+}
+
+static const bm_backend_ops band_ops = {layer_noop, end_layer_noop, fill,      stroke,
+                                        clip_push,  clip_pop,       text,      text_on_path,
+                                        image,      band_finish,    band_destroy};
+
+bm_status bm_backend_band(bm_backend *png, int y0, int y1, bm_backend **band, bm_error *err) {
+  *band = NULL;
+  if (png->ops != &cairo_ops || cb(png)->format != BM_FORMAT_PNG || y0 < 0 || y1 > png->height ||
+      y0 >= y1)
+    return bm_error_set(err, BM_ERR_USAGE, NULL, 0, 0, "bands are for PNG output");
+  cairo_surface_t *full = cb(png)->surface;
+  int stride = cairo_image_surface_get_stride(full);
+  cairo_be *c = calloc(1, sizeof *c);
+  if (!c) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  c->base = (bm_backend){.ops = &band_ops, .width = png->width, .height = png->height};
+  c->format = BM_FORMAT_PNG;
+  c->surface = cairo_image_surface_create_for_data(cairo_image_surface_get_data(full) +
+                                                       (size_t)y0 * stride,
+                                                   CAIRO_FORMAT_ARGB32, png->width, y1 - y0,
+                                                   stride);
+  /* the band's first row is the image's row y0: painters keep the image's coordinates */
+  cairo_surface_set_device_offset(c->surface, 0, -y0);
+  c->cr = cairo_create(c->surface);
+  cairo_set_fill_rule(c->cr, CAIRO_FILL_RULE_EVEN_ODD);
+  if (cairo_status(c->cr) != CAIRO_STATUS_SUCCESS) {
+    band_destroy(&c->base);
+    return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "cannot create a drawing band");
+  }
+  *band = &c->base;
+  return BM_OK;
+}
+
+void bm_backend_bands_begin(bm_backend *png) {
+  if (png->ops == &cairo_ops) cairo_surface_flush(cb(png)->surface);
+}
+
+void bm_backend_bands_end(bm_backend *png) {
+  if (png->ops == &cairo_ops) cairo_surface_mark_dirty(cb(png)->surface);
+}
+
 bm_status bm_backend_create(bm_format format, int width, int height, double dpi, bm_sink *out,
                             bm_backend **be, bm_error *err) {
   if (format == BM_FORMAT_SVG) return bm_backend_svg_create(width, height, out, be, err);

@@ -18,7 +18,7 @@ for spec in maps/central-asia.yaml tests/bench/europe-places.yaml; do
     : >"$out/t"
     for _ in $(seq "$runs"); do
       "$bin" render "$spec" --data "$data" -o "$out/m.png" --timings "${flag[@]}" >"$out/log" 2>&1
-      sed -n 's/.*label \([0-9.]*\) s.*/\1/p' "$out/log" >>"$out/t"
+      sed -n 's/.* labels \([0-9.]*\) s.*/\1/p' "$out/log" >>"$out/t"
     done
     placed=$(sed -n 's/.* \([0-9]*\) labels placed.*/\1/p' "$out/log")
     dropped=$(sed -n 's/.* \([0-9]*\) dropped.*/\1/p' "$out/log")

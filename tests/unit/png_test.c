@@ -216,6 +216,54 @@ static void test_large_noisy_image_round_trips(void **state) {
   free(b.buf);
 }
 
+/* The encoder deflates pieces of rows on several threads: the number of threads
+ * ($BORDERMAP_THREADS) must change neither the pixels nor one byte of the file. A map-like image
+ * (flat colours, shapes, a band of noise) of 1500 x 1200 is cut into several pieces. */
+static void test_thread_count_changes_no_byte(void **state) {
+  (void)state;
+  enum { W = 1500, H = 1200 };
+  cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
+  cairo_t *cr = cairo_create(s);
+  cairo_set_source_rgb(cr, 0.85, 0.91, 0.95);
+  cairo_paint(cr);
+  for (int i = 0; i < 40; i++) {
+    cairo_set_source_rgb(cr, (i * 37 % 100) / 100.0, (i * 61 % 100) / 100.0, 0.4);
+    cairo_arc(cr, 37.0 * i, 29.0 * i, 20 + 3 * i, 0, 6.3);
+    cairo_fill(cr);
+  }
+  cairo_destroy(cr);
+  cairo_surface_flush(s);
+  uint32_t st = 7;
+  for (int y = 500; y < 540; y++) /* incompressible rows in the middle of a piece */
+    for (int x = 0; x < W; x++) {
+      st = st * 1664525u + 1013904223u;
+      set_px(s, x, y, 0xff000000u | st >> 8);
+    }
+  cairo_surface_mark_dirty(s);
+  const char *counts[] = {"1", "2", "3", "8"};
+  png_bytes b[4];
+  for (int i = 0; i < 4; i++) {
+    setenv("BORDERMAP_THREADS", counts[i], 1);
+    b[i] = encode_to_memory(s);
+  }
+  unsetenv("BORDERMAP_THREADS");
+  for (int i = 1; i < 4; i++) {
+    assert_int_equal(b[i].len, b[0].len);
+    assert_memory_equal(b[i].buf, b[0].buf, b[0].len);
+  }
+  assert_true(b[0].len < (size_t)W * H / 4); /* it compresses: the pieces share their context */
+  cairo_surface_t *d = decode(&b[0]);
+  long bad = 0;
+  for (int y = 0; y < H; y++)
+    for (int x = 0; x < W; x++)
+      bad += (get_px(d, x, y) & 0xffffff) != (get_px(s, x, y) & 0xffffff);
+  assert_int_equal(bad, 0);
+  cairo_surface_destroy(d);
+  cairo_surface_destroy(s);
+  for (int i = 0; i < 4; i++)
+    free(b[i].buf);
+}
+
 static void test_same_pixels_same_bytes_and_no_time_chunk(void **state) {
   (void)state;
   cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 64, 48);
@@ -278,6 +326,7 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_decoded_pixels_are_the_drawn_ones),
       cmocka_unit_test(test_large_noisy_image_round_trips),
+      cmocka_unit_test(test_thread_count_changes_no_byte),
       cmocka_unit_test(test_same_pixels_same_bytes_and_no_time_chunk),
       cmocka_unit_test(test_full_disk_is_an_error),
   };
