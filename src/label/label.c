@@ -39,22 +39,26 @@ void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, 
   *x = n ? xy[0] : 0;
   *y = n ? xy[1] : 0;
   *angle = 0;
-  double acc = 0;
+  double acc = 0, adx = 0, ady = 0; /* the direction of the last segment with a length */
+  bool moved = false;
   for (size_t i = 1; i < n; i++) {
     double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
     double seg = hypot(dx, dy);
     if (seg <= 0) continue;
-    *angle = atan2(dy, dx);
+    adx = dx, ady = dy, moved = true;
     if (acc + seg >= s) {
       double t = fmax(s - acc, 0) / seg;
       *x = xy[2 * i - 2] + t * dx;
       *y = xy[2 * i - 1] + t * dy;
-      return;
+      break;
     }
     acc += seg;
     *x = xy[2 * i];
     *y = xy[2 * i + 1];
   }
+  /* one atan2 at the end, not one per segment walked: this is called for every sample
+   * of every candidate along a river */
+  if (moved) *angle = atan2(ady, adx);
 }
 
 static bool box_in_area(const bm_geom *g, bm_bbox b) {
