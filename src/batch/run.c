@@ -190,6 +190,14 @@ typedef struct {
 static void worker_loop(const bm_batch_jobs *jobs, const bm_batch_options *o, int in, int out) {
   bm_render_options ro = *o->render;
   ro.cache = bm_cache_create(0); /* this worker's: the maps it renders share it */
+  /* the cores are shared out between the workers: a map's own threads (paint bands,
+   * deflate pieces, projection) get only this worker's share (same bytes for any count) */
+  if (!getenv("BORDERMAP_THREADS")) {
+    long share = sysconf(_SC_NPROCESSORS_ONLN) / (o->workers > 0 ? o->workers : 1);
+    char n[24];
+    snprintf(n, sizeof n, "%ld", share > 1 ? share : 1);
+    setenv("BORDERMAP_THREADS", n, 1);
+  }
   int32_t idx;
   while (read_full(in, &idx, sizeof idx))
     if (idx >= 0 && (size_t)idx < jobs->n) render_one(&jobs->v[idx], o, &ro, out, idx);
