@@ -74,8 +74,12 @@ bm_status bm_raster_read(const bm_raster_request *rq, const double *lonlat, size
   int *ok = NULL;
   float *buf = NULL;
   char why[600];
+  /* a compressed GeoTIFF's blocks are then decoded on every core (the same values); the
+   * driver reads the setting when it opens the file */
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", "ALL_CPUS");
   GDALDatasetH ds = GDALOpenEx(rq->path, GDAL_OF_RASTER | GDAL_OF_READONLY | GDAL_OF_VERBOSE_ERROR,
                                NULL, NULL, NULL);
+  CPLSetThreadLocalConfigOption("GDAL_NUM_THREADS", NULL);
   if (!ds) {
     bm_ogr_last_error(why, sizeof why);
     st = fail(rq, err, "GDAL cannot open it as a raster%s", why);

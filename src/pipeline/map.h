@@ -183,8 +183,10 @@ bm_status pl_project_sites(map *m, story_px *sp);
 #define BM_RELIEF_GRID_PX 1.0e6
 void pl_relief_grid(const map *m, int *w, int *h);
 /* The relief window warped into the map's grid by GDAL's warper and shaded (nothing when
- * the spec has no relief or its raster misses the map). */
-bm_status pl_project_relief(map *m, const story_input *in, bm_relief *out);
+ * the spec has no relief or its raster misses the map). It reads m and changes nothing in
+ * it, and reports to err, so it can run on a thread of its own beside the other stages. */
+bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out,
+                            bm_error *err);
 /* The story's geometry (rings, routes, borders, areas, callouts, graticule) in pixels. */
 bm_status pl_story_build(map *m, const story_input *in, story *s);
 void pl_story_to_pixels(map *m, bm_geom *g);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <pthread.h>
 #endif
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,41 @@ double pl_now(void) {
 
 static double now(void) { return pl_now(); }
 
+/* The relief (GDAL's warp and the shading) needs only the plan and what load read, and
+ * nothing but paint needs it: it runs on a thread of its own beside project, layout and
+ * labels. */
+typedef struct {
+  const map *m;
+  const story_input *in;
+  bm_relief *out;
+  bm_error err;
+  bm_status st;
+} relief_job;
+
+static void *relief_thread(void *arg) {
+  relief_job *j = arg;
+  j->st = pl_project_relief(j->m, j->in, j->out, &j->err);
+  return NULL;
+}
+
+/* Starts the relief job (on this thread when no thread can be had); true when a thread
+ * runs it. */
+static bool relief_start(relief_job *j, pthread_t *tid) {
+  bm_error_clear(&j->err);
+  if (!j->m->spec->relief.kind) return false;
+  if (pthread_create(tid, NULL, relief_thread, j) == 0) return true;
+  relief_thread(j);
+  return false;
+}
+
+/* Waits for the relief job; its error, if any, becomes the map's. */
+static bm_status relief_finish(relief_job *j, pthread_t tid, bool *running, bm_error *err) {
+  if (*running) pthread_join(tid, NULL);
+  *running = false;
+  if (j->st) *err = j->err;
+  return j->st;
+}
+
 /* The chain: plan -> load -> project -> layout -> labels give the computed
  * map; paint runs once per output; write puts every file in place together. */
 bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
@@ -31,6 +67,9 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   computed c = {0};
   story_input story_in = {0};
   outputs files = {0};
+  relief_job relief = {.m = &m, .in = &story_in, .out = &c.relief};
+  pthread_t relief_tid;
+  bool relief_running = false;
   bm_status st;
   double t0 = now(), t;
   bm_error_clear(err);
@@ -61,9 +100,9 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   stats->t_load = now() - t;
   t = now();
 
+  relief_running = relief_start(&relief, &relief_tid);
   stats->features = pl_project_base(&m, &c.base);
-  if ((st = pl_project_sites(&m, &c.sites)) || (st = pl_story_build(&m, &story_in, &c.story)) ||
-      (st = pl_project_relief(&m, &story_in, &c.relief)))
+  if ((st = pl_project_sites(&m, &c.sites)) || (st = pl_story_build(&m, &story_in, &c.story)))
     goto done;
   stats->t_project = now() - t;
   t = now();
@@ -74,6 +113,9 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
 
   if ((st = pl_label(&m, &c)) || (st = pl_language_check(&m, &c))) goto done;
   stats->t_label = now() - t;
+  t = now();
+  if ((st = relief_finish(&relief, relief_tid, &relief_running, err))) goto done;
+  stats->t_project += now() - t; /* the relief's time beyond the stages it ran beside */
   t = now();
 
 #ifdef __GLIBC__
@@ -89,6 +131,7 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   stats->t_write += now() - t;
 
 done:
+  if (relief_running) relief_finish(&relief, relief_tid, &relief_running, err);
   stats->t_total = now() - t0;
   pl_outputs_free(&files, nouts);
   bm_labeler_destroy(c.labels);

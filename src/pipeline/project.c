@@ -461,7 +461,8 @@ void pl_relief_grid(const map *m, int *w, int *h) {
  * number of projected metres on a side (the projections bordermap picks are equal-area or
  * conformal and centred on the map, so that is the ground size to within a percent or two):
  * the slopes need no degrees-to-metres z-factor, whatever the raster's CRS. */
-bm_status pl_project_relief(map *m, const story_input *in, bm_relief *out) {
+bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out,
+                            bm_error *err) {
   memset(out, 0, sizeof *out);
   const bm_relief_spec *r = &m->spec->relief;
   if (!r->kind || !in->relief.ds) return BM_OK;
@@ -470,22 +471,22 @@ bm_status pl_project_relief(map *m, const story_input *in, bm_relief *out) {
   double cx = m->view.width / (m->view.px_per_m * w), cy = m->view.height / (m->view.px_per_m * h);
   double gt[6] = {m->view.proj.minx, cx, 0, m->view.proj.maxy, 0, -cy};
   float *grid = malloc((size_t)w * h * sizeof *grid);
-  if (!grid) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory (relief)");
+  if (!grid) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory (relief)");
   /* cubic where the DEM is coarser than the grid (bilinear would leave facets in the
    * slopes), bilinear where the load stage already averaged it down to about the grid */
   bool cubic = r->kind == BM_RELIEF_DEM && (in->relief.w < w || in->relief.h < h);
   bm_status st = bm_warp_to_grid(in->relief.ds, bm_proj_definition(m->proj), gt, w, h, cubic,
-                                 grid, m->err);
+                                 grid, err);
   if (!st) {
     bm_relief_look look = {r->opacity >= 0 ? r->opacity : m->style.relief_opacity, r->azimuth,
                            r->altitude, r->tint == BM_RELIEF_TINT_HYPSOMETRIC, &m->style};
     st = r->kind == BM_RELIEF_DEM
-             ? bm_relief_from_dem(grid, w, h, (cx + cy) / 2, &look, out, m->err)
-             : bm_relief_from_shaded(grid, w, h, 255, &look, out, m->err);
+             ? bm_relief_from_dem(grid, w, h, (cx + cy) / 2, &look, out, err)
+             : bm_relief_from_shaded(grid, w, h, 255, &look, out, err);
     out->draw_w = m->view.width;
     out->draw_h = m->view.height;
   }
-  if (st && !m->err->file[0]) snprintf(m->err->file, sizeof m->err->file, "%s", r->file);
+  if (st && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", r->file);
   free(grid);
   return st;
 }
