@@ -555,25 +555,6 @@ static void on_batch_progress(void *user, size_t done, size_t total, double elap
   ui->bar_drawn = true;
 }
 
-static void json_string(FILE *f, const char *s) {
-  if (!s) {
-    fputs("null", f);
-    return;
-  }
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p == '\n')
-      fputs("\\n", f);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 static void on_batch_result(void *user, const bm_batch_job *job, const bm_batch_result *res) {
   batch_ui *ui = user;
   bar_clear(ui);
@@ -599,26 +580,26 @@ static void on_batch_result(void *user, const bm_batch_job *job, const bm_batch_
               res->paths[f]);
   if (ui->json) {
     printf("{\"spec\": ");
-    json_string(stdout, job->spec_path);
+    bm_json_string(stdout, job->spec_path);
     printf(", \"row\": ");
     if (job->row)
       printf("%d", job->row);
     else
       printf("null");
     printf(", \"name\": ");
-    json_string(stdout, job->name);
+    bm_json_string(stdout, job->name);
     printf(", \"status\": \"%s\", \"seconds\": %.3f, \"outputs\": [",
            res->status == BM_BATCH_OK ? "ok" : res->status == BM_BATCH_SKIPPED ? "skipped" : "failed",
            res->seconds);
     for (size_t f = 0; res->status != BM_BATCH_FAILED && f < nf; f++) {
       printf("%s{\"path\": ", f ? ", " : "");
-      json_string(stdout, res->paths[f]);
+      bm_json_string(stdout, res->paths[f]);
       printf(", \"sha256\": ");
-      json_string(stdout, res->sha256[f]);
+      bm_json_string(stdout, res->sha256[f]);
       printf("}");
     }
     printf("], \"error\": ");
-    json_string(stdout, res->status == BM_BATCH_FAILED ? res->error : NULL);
+    bm_json_string(stdout, res->status == BM_BATCH_FAILED ? res->error : NULL);
     printf("}\n");
     fflush(stdout);
   }

@@ -16,6 +16,25 @@ int bm_thread_count(void) {
 
 char *bm_strdup(const char *s) { return s ? strdup(s) : NULL; }
 
+void bm_json_string(FILE *f, const char *s) {
+  if (!s) {
+    fputs("null", f);
+    return;
+  }
+  fputc('"', f);
+  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+    if (*p == '"' || *p == '\\')
+      fprintf(f, "\\%c", *p);
+    else if (*p == '\n')
+      fputs("\\n", f);
+    else if (*p < 0x20)
+      fprintf(f, "\\u%04x", *p);
+    else
+      fputc(*p, f);
+  }
+  fputc('"', f);
+}
+
 int bm_strcasecmp(const char *a, const char *b) {
   for (;; a++, b++) {
     int ca = tolower((unsigned char)*a), cb = tolower((unsigned char)*b);

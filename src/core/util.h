@@ -3,12 +3,15 @@
 #define BM_CORE_UTIL_H
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stddef.h>
 
 #include "core/error.h"
 
 /* strdup that returns NULL for NULL. Caller frees. */
 char *bm_strdup(const char *s);
+/* s as a JSON string, quoted and escaped (NULL: null). */
+void bm_json_string(FILE *f, const char *s);
 /* Case-insensitive ASCII comparison. */
 int bm_strcasecmp(const char *a, const char *b);
 

@@ -20,19 +20,6 @@
 #include "story/story.h"
 #include "text/text.h"
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 static void json_box(FILE *f, const char *key, bm_bbox b) {
   fprintf(f, "\"%s\": [%.1f, %.1f, %.1f, %.1f]", key, b.minx, b.miny, b.maxx, b.maxy);
 }
@@ -54,7 +41,7 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   for (size_t i = 0; fur->has_legend && i < fur->legend.n; i++) {
     fprintf(f, "%s\n    {\"symbol\": \"%s\", \"text\": ", i ? "," : "",
             bm_legend_symbol_name(&fur->legend.v[i]));
-    json_str(f, fur->legend.v[i].text);
+    bm_json_string(f, fur->legend.v[i].text);
     fputc('}', f);
   }
   fprintf(f, "\n  ]");
@@ -65,7 +52,7 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   }
   /* the map's language and direction, and where the title block and credit line are */
   fprintf(f, ",\n  \"language\": ");
-  json_str(f, fur->lang ? fur->lang->code : "en");
+  bm_json_string(f, fur->lang ? fur->lang->code : "en");
   fprintf(f, ", \"direction\": \"%s\"", fur->rtl ? "rtl" : "ltr");
   if (fur->title || fur->subtitle) {
     fprintf(f, ",\n  \"title_box\": {");
@@ -79,7 +66,7 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
   }
   if (fur->has_scalebar && fur->bar_note_only) {
     fprintf(f, ",\n  \"scale_bar\": {\"note\": ");
-    json_str(f, fur->bar_note);
+    bm_json_string(f, fur->bar_note);
     fprintf(f, ", ");
     json_box(f, "box", fur->scalebar_box);
     fprintf(f, ", \"corner\": \"%s\"}", corner_name(fur->scalebar_corner));
@@ -90,14 +77,14 @@ static void write_furniture_report(FILE *f, const bm_furniture *fur) {
         "%.3f], \"lat\": %.3f, \"variation\": %.4f, \"note\": ",
         fur->bar.km, fur->bar.px, fur->bar_x, fur->bar_y, fur->bar_x + fur->bar.px, fur->bar_y,
         fur->bar.lat, fur->bar.variation);
-    json_str(f, fur->bar_note);
+    bm_json_string(f, fur->bar_note);
     fprintf(f, ", \"corner\": \"%s\"}", corner_name(fur->scalebar_corner));
   }
   fprintf(f, ",\n  \"north_arrow\": %s", fur->has_north ? "true" : "false");
   if (fur->has_north) fprintf(f, ", \"north_angle\": %.2f", fur->north_angle * 180 / M_PI);
   if (fur->has_inset) {
     fprintf(f, ",\n  \"inset\": {\"projection\": ");
-    json_str(f, fur->inset_def);
+    bm_json_string(f, fur->inset_def);
     fprintf(f, ", ");
     json_box(f, "view", fur->inset_proj);
     fprintf(f, ", ");
@@ -116,7 +103,7 @@ static void write_report_json(const map *m, const computed *c, FILE *f) {
   const story_px *sp = &c->sites;
   const bm_furniture *fur = &c->furniture;
   fprintf(f, "{\n  \"width\": %d, \"height\": %d,\n  \"crs\": ", m->view.width, m->view.height);
-  json_str(f, bm_proj_definition(m->proj));
+  bm_json_string(f, bm_proj_definition(m->proj));
   /* the frame's projected metres, y up (pixel (0, 0) is [minx, maxy]), and
    * the lon/lat box it shows, so positions can be checked with PROJ alone */
   fprintf(f, ",\n  \"frame\": [%.17g, %.17g, %.17g, %.17g]", m->view.proj.minx, m->view.proj.miny,
@@ -131,14 +118,14 @@ static void write_report_json(const map *m, const computed *c, FILE *f) {
   fprintf(f, ",\n  \"data_warnings\": [");
   for (size_t i = 0; i < m->stats->nwarnings; i++) {
     fprintf(f, "%s\n    ", i ? "," : "");
-    json_str(f, m->stats->warnings[i]);
+    bm_json_string(f, m->stats->warnings[i]);
   }
   fprintf(f, "%s]", m->stats->nwarnings ? "\n  " : "");
   fprintf(f, ",\n  \"labels\": [");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
     fprintf(f, "%s\n    {\"text\": ", i ? "," : "");
-    json_str(f, l->text);
+    bm_json_string(f, l->text);
     fprintf(f, ", \"layer\": \"%s\", \"anchor\": [%.1f, %.1f], ", l->layer, l->ax, l->ay);
     if (l->placed) {
       fprintf(f, "\"placed\": true, \"box\": [%.1f, %.1f, %.1f, %.1f]", l->box.minx, l->box.miny,
@@ -162,7 +149,7 @@ static void write_report_json(const map *m, const computed *c, FILE *f) {
       fprintf(f, "]}");
     } else {
       fprintf(f, "\"placed\": false, \"reason\": ");
-      json_str(f, l->reason ? l->reason : "");
+      bm_json_string(f, l->reason ? l->reason : "");
       fputc('}', f);
     }
   }
@@ -171,7 +158,7 @@ static void write_report_json(const map *m, const computed *c, FILE *f) {
   for (int i = 0; i < sp->nsites; i++) {
     double x = sp->site_xy[2 * i], y = sp->site_xy[2 * i + 1];
     fprintf(f, "%s\n    {\"name\": ", i ? "," : "");
-    json_str(f, m->sites->sites[i].name);
+    bm_json_string(f, m->sites->sites[i].name);
     double ax = sp->site_at[2 * i], ay = sp->site_at[2 * i + 1];
     fprintf(f, ", \"kind\": \"%s\", \"symbol\": [%.1f, %.1f, %.1f, %.1f], \"at\": [%.1f, %.1f]",
             bm_site_kind_name(m->sites->sites[i].kind), x - r, y - r, x + r, y + r, ax, ay);

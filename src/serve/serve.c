@@ -1,6 +1,7 @@
 /* serve/serve.c — see serve.h: the HTTP side (libmicrohttpd, one thread per connection) and
  * the main loop (file watcher, render child, signals) that share one state under a mutex. */
 #define _GNU_SOURCE /* pipe2 */
+#include "core/util.h"
 #include "serve/serve.h"
 
 #include <arpa/inet.h>
@@ -76,19 +77,6 @@ static void blob_set(blob *b, unsigned char *data, size_t len, unsigned render) 
 
 /* ---- the HTTP side ------------------------------------------------------------------------ */
 
-static void json_str(FILE *f, const char *s) {
-  fputc('"', f);
-  for (const unsigned char *p = (const unsigned char *)(s ? s : ""); *p; p++) {
-    if (*p == '"' || *p == '\\')
-      fprintf(f, "\\%c", *p);
-    else if (*p < 0x20)
-      fprintf(f, "\\u%04x", *p);
-    else
-      fputc(*p, f);
-  }
-  fputc('"', f);
-}
-
 /* The state the page polls, as JSON (caller frees). */
 static char *state_json(server *s, size_t *len) {
   char *out = NULL;
@@ -101,13 +89,13 @@ static char *state_json(server *s, size_t *len) {
   fprintf(f, ", \"rendering\": %s, \"seconds\": %.2f, \"debug\": %s", s->rendering ? "true" : "false",
           s->seconds, s->debug ? "true" : "false");
   fprintf(f, ", \"spec\": ");
-  json_str(f, s->opt->spec_path);
+  bm_json_string(f, s->opt->spec_path ? s->opt->spec_path : "");
   fprintf(f, ", \"title\": ");
-  json_str(f, s->title);
+  bm_json_string(f, s->title ? s->title : "");
   fprintf(f, ", \"error\": ");
-  json_str(f, s->error);
+  bm_json_string(f, s->error);
   fprintf(f, ", \"warnings\": ");
-  json_str(f, s->warnings);
+  bm_json_string(f, s->warnings);
   fprintf(f, "}\n");
   pthread_mutex_unlock(&s->mu);
   if (fclose(f)) {
