@@ -235,6 +235,13 @@ static int wait_child(pid_t pid, double timeout, const char *what, const char *c
       {"max-pixels", required_argument, 0, OPT_MAX_PIXELS},                                        \
       {"max-relief-mpx", required_argument, 0, OPT_MAX_RELIEF}
 
+/* The options render, batch and serve share (shared_option() parses them). */
+#define SHARED_OPTIONS                                                                             \
+  {"strict-data", no_argument, 0, OPT_STRICT}, {"allow-dir", required_argument, 0, OPT_ALLOW},     \
+      {"timeout", required_argument, 0, OPT_TIMEOUT}, LIMIT_OPTIONS,                               \
+      {"language", required_argument, 0, OPT_LANGUAGE},                                            \
+      {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE}
+
 /* --max-file-mb, --max-features, --max-parts, --max-vertices, --max-pixels, --max-relief-mpx
  * into ro; false: a bad value. */
 static bool parse_limit(int opt, const char *arg, bm_render_options *ro) {
@@ -350,14 +357,9 @@ static int cmd_render(int argc, char **argv) {
                                        {"debug-labels", no_argument, 0, OPT_DEBUG},
                                        {"timings", no_argument, 0, OPT_TIMINGS},
                                        {"naive-labels", no_argument, 0, OPT_NAIVE},
-                                       {"strict-data", no_argument, 0, OPT_STRICT},
-                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
-                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
-                                       LIMIT_OPTIONS,
+                                       SHARED_OPTIONS,
                                        {"quiet", no_argument, 0, OPT_QUIET},
                                        {"format", required_argument, 0, OPT_FORMAT},
-                                       {"language", required_argument, 0, OPT_LANGUAGE},
-                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   const char *outputs[16], *format = NULL;
@@ -612,12 +614,7 @@ static int cmd_batch(int argc, char **argv) {
                                        {"format", required_argument, 0, OPT_FORMAT},
                                        {"data", required_argument, 0, OPT_DATA},
                                        {"quiet", no_argument, 0, OPT_QUIET},
-                                       {"strict-data", no_argument, 0, OPT_STRICT},
-                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
-                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
-                                       LIMIT_OPTIONS,
-                                       {"language", required_argument, 0, OPT_LANGUAGE},
-                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       SHARED_OPTIONS,
                                        {"table", required_argument, 0, OPT_TABLE},
                                        {"name", required_argument, 0, OPT_NAME},
                                        {"jobs", required_argument, 0, 'j'},
@@ -857,12 +854,7 @@ static int cmd_serve(int argc, char **argv) {
                                        /* internal: a render worker of the server */
                                        {"render-child", no_argument, 0, OPT_RENDER_CHILD},
                                        {"quiet", no_argument, 0, OPT_QUIET},
-                                       {"strict-data", no_argument, 0, OPT_STRICT},
-                                       {"allow-dir", required_argument, 0, OPT_ALLOW},
-                                       {"timeout", required_argument, 0, OPT_TIMEOUT},
-                                       LIMIT_OPTIONS,
-                                       {"language", required_argument, 0, OPT_LANGUAGE},
-                                       {"strict-language", no_argument, 0, OPT_STRICT_LANGUAGE},
+                                       SHARED_OPTIONS,
                                        {"help", no_argument, 0, OPT_HELP},
                                        {0, 0, 0, 0}};
   bm_serve_options so = {.bind = "127.0.0.1", .port = 8000, .timeout = 60};
