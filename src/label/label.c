@@ -61,6 +61,63 @@ void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, 
   if (moved) *angle = atan2(ady, adx);
 }
 
+/* Many positions along one polyline: the distance at each vertex is summed once, in the
+ * same order and with the same operations as bm_polyline_at, so walk_at gives exactly its
+ * results in O(log n) instead of O(n) (label candidates ask hundreds of positions along
+ * every river). */
+typedef struct {
+  const double *xy;
+  size_t n;
+  double *seg, *cum; /* per vertex i >= 1: the length of segment i, the distance at its end */
+  size_t last;       /* the last segment with a length; 0 when none */
+} walk;
+
+static bool walk_init(walk *w, const double *xy, size_t n) {
+  *w = (walk){xy, n, NULL, NULL, 0};
+  w->seg = malloc((n ? n : 1) * sizeof *w->seg);
+  w->cum = malloc((n ? n : 1) * sizeof *w->cum);
+  if (!w->seg || !w->cum) return false;
+  double acc = 0;
+  w->cum[0] = w->seg[0] = 0;
+  for (size_t i = 1; i < n; i++) {
+    double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
+    w->seg[i] = hypot(dx, dy);
+    if (w->seg[i] > 0) acc = acc + w->seg[i], w->last = i;
+    w->cum[i] = acc;
+  }
+  return true;
+}
+
+static void walk_free(walk *w) {
+  free(w->seg);
+  free(w->cum);
+}
+
+static void walk_at(const walk *w, double s, double *x, double *y, double *angle) {
+  const double *xy = w->xy;
+  size_t lo = 1, hi = w->n; /* the first vertex i >= 1 with cum[i] >= s */
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (w->cum[mid] >= s) hi = mid;
+    else lo = mid + 1;
+  }
+  size_t i = lo;
+  while (i < w->n && !(w->seg[i] > 0))
+    i++;
+  if (i >= w->n) { /* past the end: the end of the last segment with a length */
+    size_t k = w->last;
+    *x = k ? xy[2 * k] : (w->n ? xy[0] : 0);
+    *y = k ? xy[2 * k + 1] : (w->n ? xy[1] : 0);
+    *angle = k ? atan2(xy[2 * k + 1] - xy[2 * k - 1], xy[2 * k] - xy[2 * k - 2]) : 0;
+    return;
+  }
+  double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
+  double t = fmax(s - w->cum[i - 1], 0) / w->seg[i];
+  *x = xy[2 * i - 2] + t * dx;
+  *y = xy[2 * i - 1] + t * dy;
+  *angle = atan2(dy, dx);
+}
+
 static bool box_in_area(const bm_geom *g, bm_bbox b) {
   double mx = (b.minx + b.maxx) / 2, my = (b.miny + b.maxy) / 2;
   double pts[8][2] = {{b.minx, b.miny}, {b.maxx, b.miny}, {b.minx, b.maxy}, {b.maxx, b.maxy},
@@ -520,10 +577,18 @@ static double *smooth(const double *p, size_t n, double step, double window, siz
     free(o);
     return NULL;
   }
+  walk wk;
+  if (!walk_init(&wk, p, n)) {
+    walk_free(&wk);
+    free(r);
+    free(o);
+    return NULL;
+  }
   for (size_t i = 0; i < m; i++) {
     double a;
-    bm_polyline_at(p, n, fmin(i * step, len), &r[2 * i], &r[2 * i + 1], &a);
+    walk_at(&wk, fmin(i * step, len), &r[2 * i], &r[2 * i + 1], &a);
   }
+  walk_free(&wk);
   long h = (long)(window / step / 2);
   for (long i = 0; i < (long)m; i++) {
     long lo = i - h < 0 ? 0 : i - h, hi = i + h >= (long)m ? (long)m - 1 : i + h;
@@ -573,6 +638,12 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
     if (!p) continue;
     double len = bm_polyline_length(p, n);
     if (len < w * 1.15) continue;
+    walk pw;
+    if (!walk_init(&pw, p, n)) {
+      walk_free(&pw);
+      lb->failed = true;
+      break;
+    }
     double step = lb->naive ? len : fmax(w / 3, 12);
     /* from the middle outwards, alternating sides: the centre of a stretch reads best */
     for (int k = 0; k < 400; k++) {
@@ -580,17 +651,20 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       if ((len - w) / 2 - reach < 0) break;
       double s = (len - w) / 2 + (k % 2 ? -reach : reach);
       double x0, y0, a0, x1, y1, a1;
-      bm_polyline_at(p, n, s, &x0, &y0, &a0);
-      bm_polyline_at(p, n, s + w, &x1, &y1, &a1);
+      walk_at(&pw, s, &x0, &y0, &a0);
+      walk_at(&pw, s + w, &x1, &y1, &a1);
       bool reversed = x1 < x0; /* keep the text upright */
       double chunk = fmax(h * 0.7, 4), turn_max = 0, prev = 0, sum_cos = 0, sum_sin = 0;
       int nsamp = (int)ceil(w / chunk);
       bool ok = true;
       cand *c = new_cand(lb, e);
-      if (!c) return;
+      if (!c) {
+        walk_free(&pw);
+        return;
+      }
       for (int i = 0; i <= nsamp && ok; i++) {
         double si = s + w * i / nsamp, x, y, a;
-        bm_polyline_at(p, n, si, &x, &y, &a);
+        walk_at(&pw, si, &x, &y, &a);
         if (reversed) a += M_PI;
         if (i > 0) {
           double d = remainder(a - prev, 2 * M_PI);
@@ -602,7 +676,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
         if (i == nsamp) break;
         /* the text sits just above the line: its middle is h/2 + 1 up the normal */
         double smid = s + w * (i + 0.5) / nsamp, mx, my, ma;
-        bm_polyline_at(p, n, smid, &mx, &my, &ma);
+        walk_at(&pw, smid, &mx, &my, &ma);
         if (reversed) ma += M_PI;
         double off = h / 2 + 1;
         double cx = mx + sin(ma) * off, cy = my - cos(ma) * off;
@@ -635,6 +709,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       c->on_line = true;
       if (lb->naive) break;
     }
+    walk_free(&pw);
   }
   bm_geom_free(&joined);
   /* a story line that must be labelled: beside its anchor as a last resort */
