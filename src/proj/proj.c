@@ -5,6 +5,7 @@
 #include <geodesic.h>
 #include <math.h>
 #include <proj.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,8 +114,48 @@ double bm_proj_max_distortion(const bm_proj *p, bm_bbox frame, int steps) {
   return worst;
 }
 
+/* bm_proj_keep's transforms: each used by one owner at a time, the pool itself shared
+ * by the threads of the process. */
+enum { KEEP_MAX = 8 };
+static bm_proj *kept[KEEP_MAX];
+static int nkeep;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void bm_proj_keep(int n) {
+  pthread_mutex_lock(&kept_lock);
+  nkeep = n < 0 ? 0 : n > KEEP_MAX ? KEEP_MAX : n;
+  pthread_mutex_unlock(&kept_lock);
+}
+
+static bm_proj *take_kept(const char *definition) {
+  bm_proj *p = NULL;
+  pthread_mutex_lock(&kept_lock);
+  for (int i = 0; !p && i < KEEP_MAX; i++)
+    if (kept[i] && !strcmp(kept[i]->definition, definition)) p = kept[i], kept[i] = NULL;
+  pthread_mutex_unlock(&kept_lock);
+  return p;
+}
+
+/* True when p went into the pool. */
+static bool put_kept(bm_proj *p) {
+  bool put = false;
+  pthread_mutex_lock(&kept_lock);
+  for (int i = 0; !put && i < nkeep; i++)
+    if (!kept[i]) kept[i] = p, put = true;
+  pthread_mutex_unlock(&kept_lock);
+  return put;
+}
+
+static void proj_free(bm_proj *p) {
+  if (p->pj) proj_destroy(p->pj);
+  if (p->rot) proj_destroy(p->rot);
+  if (p->ctx) proj_context_destroy(p->ctx);
+  free(p);
+}
+
 bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
-  *out = NULL;
+  *out = take_kept(definition);
+  if (*out) return BM_OK;
   bm_proj *p = calloc(1, sizeof *p);
   if (!p) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   snprintf(p->definition, sizeof p->definition, "%s", definition);
@@ -129,7 +170,7 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
                  "projection '%s' is not valid (%s); use auto, EPSG:nnnn or a PROJ string such "
                  "as '+proj=laea +lat_0=38 +lon_0=69'",
                  definition, proj_context_errno_string(p->ctx, e));
-    bm_proj_destroy(p);
+    proj_free(p);
     return BM_ERR_PROJ;
   }
   p->pj = proj_normalize_for_visualization(p->ctx, raw);
@@ -180,7 +221,7 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
                  "projection '%s' is not a projected CRS in metres; a map needs one such as "
                  "EPSG:3857 or '+proj=laea ...' (or auto)",
                  definition);
-    bm_proj_destroy(p);
+    proj_free(p);
     return BM_ERR_PROJ;
   }
   setup_horizon(p);
@@ -193,11 +234,7 @@ bm_status bm_proj_clone(const bm_proj *p, bm_proj **out, bm_error *err) {
 }
 
 void bm_proj_destroy(bm_proj *p) {
-  if (!p) return;
-  if (p->pj) proj_destroy(p->pj);
-  if (p->rot) proj_destroy(p->rot);
-  if (p->ctx) proj_context_destroy(p->ctx);
-  free(p);
+  if (p && !put_kept(p)) proj_free(p);
 }
 
 const char *bm_proj_definition(const bm_proj *p) { return p->definition; }

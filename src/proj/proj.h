@@ -51,6 +51,10 @@ bm_bbox bm_proj_parts_box(const bm_geom *g, bool all_parts);
  * on failure err says why, with PROJ's own words. */
 bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err);
 void bm_proj_destroy(bm_proj *p);
+/* Keep up to n destroyed transforms (0, the default: none) for the next bm_proj_create of the
+ * same definition in this process: a batch worker renders map after map in one CRS, and
+ * creating the transform (PROJ's database) was a tenth of each map. */
+void bm_proj_keep(int n);
 /* A second transform of the same definition, for another thread (a PROJ object may be
  * used by one thread at a time); it gives the same results as p. */
 bm_status bm_proj_clone(const bm_proj *p, bm_proj **out, bm_error *err);
