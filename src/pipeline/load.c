@@ -382,27 +382,27 @@ bm_status pl_load_sites(map *m) {
   return BM_OK;
 }
 
-/* The window of the relief raster under the frame, at the map's resolution. */
-static bm_status load_relief(map *m, bm_raster_window *out) {
+bm_status pl_relief_request(map *m, bm_raster_request *rq, double **ll, size_t *n) {
   const bm_relief_spec *r = &m->spec->relief;
   enum { N = 33 }; /* the frame sampled on an N x N grid */
-  double *ll = malloc(2 * N * N * sizeof *ll);
-  if (!ll) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-  size_t n = 0;
+  *n = 0;
+  if (!(*ll = malloc(2 * N * N * sizeof **ll)))
+    return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (int i = 0; i < N; i++)
     for (int j = 0; j < N; j++) {
       double x = m->view.width * (double)i / (N - 1), y = m->view.height * (double)j / (N - 1);
-      if (bm_view_px_lonlat(m->proj, &m->view, x, y, &ll[2 * n], &ll[2 * n + 1])) n++;
+      if (bm_view_px_lonlat(m->proj, &m->view, x, y, &(*ll)[2 * *n], &(*ll)[2 * *n + 1])) (*n)++;
     }
-  bm_raster_request rq = {r->file, m->spec->path, r->file_pos.line, r->file_pos.col,
-                          m->opt->max_relief_mpx};
+  *rq = (bm_raster_request){r->file, m->spec->path, r->file_pos.line, r->file_pos.col,
+                            m->opt->max_relief_mpx};
+  return BM_OK;
+}
+
+bm_status pl_relief_read(const map *m, const bm_raster_request *rq, const double *ll, size_t n,
+                         bm_raster_window *out, bm_error *err) {
   int gw, gh;
   pl_relief_grid(m, &gw, &gh);
-  bm_status st = bm_raster_read(&rq, ll, n, gw, gh, out, m->err);
-  free(ll);
-  for (int i = 0; i < out->nwarnings; i++)
-    pl_warn(m, "%s", out->warning[i]);
-  return st;
+  return bm_raster_read(rq, ll, n, gw, gh, out, err);
 }
 
 bm_status pl_load_story(map *m, story_input *in) {
@@ -429,7 +429,6 @@ bm_status pl_load_story(map *m, story_input *in) {
                                         &in->area_file[i], m->err)))
       return st;
   }
-  if (spec->relief.kind && (st = load_relief(m, &in->relief))) return st;
   return BM_OK;
 }
 

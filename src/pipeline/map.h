@@ -182,6 +182,12 @@ bm_status pl_project_sites(map *m, story_px *sp);
  * most BM_RELIEF_GRID_PX cells (the image is drawn smoothly scaled to the frame). */
 #define BM_RELIEF_GRID_PX 1.0e6
 void pl_relief_grid(const map *m, int *w, int *h);
+/* The relief's read: the request and the frame sampled in lon/lat (on the map's thread: it
+ * uses m->proj; *ll is the caller's to free), then the window of the raster under the
+ * frame at the map's resolution (reads only m, reports to err: any thread). */
+bm_status pl_relief_request(map *m, bm_raster_request *rq, double **ll, size_t *n);
+bm_status pl_relief_read(const map *m, const bm_raster_request *rq, const double *ll, size_t n,
+                         bm_raster_window *out, bm_error *err);
 /* The relief window warped into the map's grid by GDAL's warper and shaded (nothing when
  * the spec has no relief or its raster misses the map). It reads m and changes nothing in
  * it, and reports to err, so it can run on a thread of its own beside the other stages. */

@@ -21,38 +21,52 @@ double pl_now(void) {
 
 static double now(void) { return pl_now(); }
 
-/* The relief (GDAL's warp and the shading) needs only the plan and what load read, and
- * nothing but paint needs it: it runs on a thread of its own beside project, layout and
- * labels. */
+/* The relief (reading the raster, GDAL's warp and the shading) needs only the plan, and
+ * nothing but paint needs it: it runs on a thread of its own beside load, project, layout
+ * and labels. */
 typedef struct {
   const map *m;
-  const story_input *in;
+  story_input *in; /* the thread writes only in->relief */
   bm_relief *out;
+  bm_raster_request rq;
+  double *ll; /* the frame sampled in lon/lat, taken on the map's thread */
+  size_t n;
   bm_error err;
   bm_status st;
 } relief_job;
 
 static void *relief_thread(void *arg) {
   relief_job *j = arg;
-  j->st = pl_project_relief(j->m, j->in, j->out, &j->err);
+  j->st = pl_relief_read(j->m, &j->rq, j->ll, j->n, &j->in->relief, &j->err);
+  if (!j->st) j->st = pl_project_relief(j->m, j->in, j->out, &j->err);
   return NULL;
 }
 
 /* Starts the relief job (on this thread when no thread can be had); true when a thread
  * runs it. */
-static bool relief_start(relief_job *j, pthread_t *tid) {
+static bool relief_start(relief_job *j, map *m, pthread_t *tid) {
   bm_error_clear(&j->err);
-  if (!j->m->spec->relief.kind) return false;
+  if (!m->spec->relief.kind) return false;
+  if ((j->st = pl_relief_request(m, &j->rq, &j->ll, &j->n))) {
+    j->err = *m->err;
+    return false;
+  }
   if (pthread_create(tid, NULL, relief_thread, j) == 0) return true;
   relief_thread(j);
   return false;
 }
 
-/* Waits for the relief job; its error, if any, becomes the map's. */
-static bm_status relief_finish(relief_job *j, pthread_t tid, bool *running, bm_error *err) {
+/* Waits for the relief job; its warnings join the map's, its error, if any, becomes the
+ * map's. */
+static bm_status relief_finish(relief_job *j, map *m, pthread_t tid, bool *running) {
   if (*running) pthread_join(tid, NULL);
   *running = false;
-  if (j->st) *err = j->err;
+  for (int i = 0; i < j->in->relief.nwarnings; i++)
+    pl_warn(m, "%s", j->in->relief.warning[i]);
+  j->in->relief.nwarnings = 0;
+  free(j->ll);
+  j->ll = NULL;
+  if (j->st) *m->err = j->err;
   return j->st;
 }
 
@@ -95,12 +109,12 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
       (st = pl_plan(&m)) || (st = pl_outputs_open(&files, outs, nouts, err)))
     goto done;
   stats->t_plan = (t = now()) - t0;
+  relief_running = relief_start(&relief, &m, &relief_tid);
 
   if ((st = pl_load_base(&m, &c.base)) || (st = pl_load_story(&m, &story_in))) goto done;
   stats->t_load = now() - t;
   t = now();
 
-  relief_running = relief_start(&relief, &relief_tid);
   stats->features = pl_project_base(&m, &c.base);
   if ((st = pl_project_sites(&m, &c.sites)) || (st = pl_story_build(&m, &story_in, &c.story)))
     goto done;
@@ -114,7 +128,7 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   if ((st = pl_label(&m, &c)) || (st = pl_language_check(&m, &c))) goto done;
   stats->t_label = now() - t;
   t = now();
-  if ((st = relief_finish(&relief, relief_tid, &relief_running, err))) goto done;
+  if ((st = relief_finish(&relief, &m, relief_tid, &relief_running))) goto done;
   stats->t_project += now() - t; /* the relief's time beyond the stages it ran beside */
   t = now();
 
@@ -131,7 +145,11 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   stats->t_write += now() - t;
 
 done:
-  if (relief_running) relief_finish(&relief, relief_tid, &relief_running, err);
+  if (relief_running || relief.ll) { /* a stage failed first: its error stays the map's */
+    bm_error first = *err;
+    relief_finish(&relief, &m, relief_tid, &relief_running);
+    *err = first;
+  }
   stats->t_total = now() - t0;
   pl_outputs_free(&files, nouts);
   bm_labeler_destroy(c.labels);
