@@ -26,6 +26,7 @@
 #include "pipeline.h"
 #include "proj/proj.h"
 #include "spec/spec.h"
+#include "png_memory.h"
 
 /* ---- helpers ---------------------------------------------------------------- */
 
@@ -196,19 +197,6 @@ static void test_country_boxes_leave_far_off_parts_out(void **state) {
 /* ---- whole renders, read back as pixels ------------------------------------- */
 
 typedef struct {
-  const unsigned char *p;
-  size_t n, at;
-} png_reader;
-
-static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int len) {
-  png_reader *r = closure;
-  if (r->at + len > r->n) return CAIRO_STATUS_READ_ERROR;
-  memcpy(data, r->p + r->at, len);
-  r->at += len;
-  return CAIRO_STATUS_SUCCESS;
-}
-
-typedef struct {
   cairo_surface_t *img;
   char projection[512];
   bm_view view; /* the frame, worked out as the plan stage does */
@@ -228,8 +216,7 @@ static void render(const char *text, rendered *out) {
   bm_render_stats stats;
   memset(&stats, 0, sizeof stats);
   if (bm_render_outputs(s, &o, 1, &opt, &stats, &err)) fail_msg("%s", err.msg);
-  png_reader r = {o.data, o.len, 0};
-  out->img = cairo_image_surface_create_from_png_stream(read_png, &r);
+  out->img = png_from_memory(o.data, o.len);
   assert_int_equal(cairo_surface_status(out->img), CAIRO_STATUS_SUCCESS);
   free(o.data);
   snprintf(out->projection, sizeof out->projection, "%s", stats.projection);

@@ -37,6 +37,7 @@
 #include "pipeline.h"
 #include "proj/proj.h"
 #include "spec/spec.h"
+#include "png_memory.h"
 
 #define TMP BM_TEST_TMP "/relief"
 
@@ -117,22 +118,8 @@ typedef struct {
   bm_view view;
 } rendered;
 
-typedef struct {
-  const unsigned char *p;
-  size_t n, at;
-} png_reader;
-
-static cairo_status_t read_png(void *closure, unsigned char *data, unsigned int len) {
-  png_reader *r = closure;
-  if (r->at + len > r->n) return CAIRO_STATUS_READ_ERROR;
-  memcpy(data, r->p + r->at, len);
-  r->at += len;
-  return CAIRO_STATUS_SUCCESS;
-}
-
 static cairo_surface_t *decode_png(const unsigned char *p, size_t n) {
-  png_reader r = {p, n, 0};
-  cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_png, &r);
+  cairo_surface_t *s = png_from_memory(p, n);
   assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
   return s;
 }
