@@ -61,19 +61,10 @@ void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, 
   if (moved) *angle = atan2(ady, adx);
 }
 
-/* Many positions along one polyline: the distance at each vertex is summed once, in the
- * same order and with the same operations as bm_polyline_at, so walk_at gives exactly its
- * results in O(log n) instead of O(n) (label candidates ask hundreds of positions along
- * every river). */
-typedef struct {
-  const double *xy;
-  size_t n;
-  double *seg, *cum; /* per vertex i >= 1: the length of segment i, the distance at its end */
-  size_t last;       /* the last segment with a length; 0 when none */
-} walk;
-
-static bool walk_init(walk *w, const double *xy, size_t n) {
-  *w = (walk){xy, n, NULL, NULL, 0};
+/* The distance at each vertex is summed once, in the same order and with the same
+ * operations as bm_polyline_at, so bm_polyline_walk_at gives exactly its results. */
+bool bm_polyline_walk_init(bm_polyline_walk *w, const double *xy, size_t n) {
+  *w = (bm_polyline_walk){xy, n, NULL, NULL, 0};
   w->seg = malloc((n ? n : 1) * sizeof *w->seg);
   w->cum = malloc((n ? n : 1) * sizeof *w->cum);
   if (!w->seg || !w->cum) return false;
@@ -88,12 +79,12 @@ static bool walk_init(walk *w, const double *xy, size_t n) {
   return true;
 }
 
-static void walk_free(walk *w) {
+void bm_polyline_walk_free(bm_polyline_walk *w) {
   free(w->seg);
   free(w->cum);
 }
 
-static void walk_at(const walk *w, double s, double *x, double *y, double *angle) {
+void bm_polyline_walk_at(const bm_polyline_walk *w, double s, double *x, double *y, double *angle) {
   const double *xy = w->xy;
   size_t lo = 1, hi = w->n; /* the first vertex i >= 1 with cum[i] >= s */
   while (lo < hi) {
@@ -577,18 +568,18 @@ static double *smooth(const double *p, size_t n, double step, double window, siz
     free(o);
     return NULL;
   }
-  walk wk;
-  if (!walk_init(&wk, p, n)) {
-    walk_free(&wk);
+  bm_polyline_walk wk;
+  if (!bm_polyline_walk_init(&wk, p, n)) {
+    bm_polyline_walk_free(&wk);
     free(r);
     free(o);
     return NULL;
   }
   for (size_t i = 0; i < m; i++) {
     double a;
-    walk_at(&wk, fmin(i * step, len), &r[2 * i], &r[2 * i + 1], &a);
+    bm_polyline_walk_at(&wk, fmin(i * step, len), &r[2 * i], &r[2 * i + 1], &a);
   }
-  walk_free(&wk);
+  bm_polyline_walk_free(&wk);
   long h = (long)(window / step / 2);
   for (long i = 0; i < (long)m; i++) {
     long lo = i - h < 0 ? 0 : i - h, hi = i + h >= (long)m ? (long)m - 1 : i + h;
@@ -638,9 +629,9 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
     if (!p) continue;
     double len = bm_polyline_length(p, n);
     if (len < w * 1.15) continue;
-    walk pw;
-    if (!walk_init(&pw, p, n)) {
-      walk_free(&pw);
+    bm_polyline_walk pw;
+    if (!bm_polyline_walk_init(&pw, p, n)) {
+      bm_polyline_walk_free(&pw);
       lb->failed = true;
       break;
     }
@@ -651,20 +642,20 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       if ((len - w) / 2 - reach < 0) break;
       double s = (len - w) / 2 + (k % 2 ? -reach : reach);
       double x0, y0, a0, x1, y1, a1;
-      walk_at(&pw, s, &x0, &y0, &a0);
-      walk_at(&pw, s + w, &x1, &y1, &a1);
+      bm_polyline_walk_at(&pw, s, &x0, &y0, &a0);
+      bm_polyline_walk_at(&pw, s + w, &x1, &y1, &a1);
       bool reversed = x1 < x0; /* keep the text upright */
       double chunk = fmax(h * 0.7, 4), turn_max = 0, prev = 0, sum_cos = 0, sum_sin = 0;
       int nsamp = (int)ceil(w / chunk);
       bool ok = true;
       cand *c = new_cand(lb, e);
       if (!c) {
-        walk_free(&pw);
+        bm_polyline_walk_free(&pw);
         return;
       }
       for (int i = 0; i <= nsamp && ok; i++) {
         double si = s + w * i / nsamp, x, y, a;
-        walk_at(&pw, si, &x, &y, &a);
+        bm_polyline_walk_at(&pw, si, &x, &y, &a);
         if (reversed) a += M_PI;
         if (i > 0) {
           double d = remainder(a - prev, 2 * M_PI);
@@ -676,7 +667,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
         if (i == nsamp) break;
         /* the text sits just above the line: its middle is h/2 + 1 up the normal */
         double smid = s + w * (i + 0.5) / nsamp, mx, my, ma;
-        walk_at(&pw, smid, &mx, &my, &ma);
+        bm_polyline_walk_at(&pw, smid, &mx, &my, &ma);
         if (reversed) ma += M_PI;
         double off = h / 2 + 1;
         double cx = mx + sin(ma) * off, cy = my - cos(ma) * off;
@@ -709,7 +700,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       c->on_line = true;
       if (lb->naive) break;
     }
-    walk_free(&pw);
+    bm_polyline_walk_free(&pw);
   }
   bm_geom_free(&joined);
   /* a story line that must be labelled: beside its anchor as a last resort */

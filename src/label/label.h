@@ -128,4 +128,17 @@ size_t bm_labeler_candidates(const bm_labeler *lb, const bm_bbox **boxes);
 void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, double *angle);
 double bm_polyline_length(const double *xy, size_t n);
 
+/* Many positions along one polyline (label candidates along a river, the points of a text
+ * bent along it): each in O(log n) instead of O(n), with exactly bm_polyline_at's results.
+ * xy must outlive the walk; free it even when init fails (out of memory). */
+typedef struct {
+  const double *xy;
+  size_t n;
+  double *seg, *cum; /* per vertex i >= 1: the length of segment i, the distance at its end */
+  size_t last;       /* the last segment with a length; 0 when none */
+} bm_polyline_walk;
+bool bm_polyline_walk_init(bm_polyline_walk *w, const double *xy, size_t n);
+void bm_polyline_walk_at(const bm_polyline_walk *w, double s, double *x, double *y, double *angle);
+void bm_polyline_walk_free(bm_polyline_walk *w);
+
 #endif
