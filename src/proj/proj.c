@@ -31,6 +31,96 @@ struct bm_proj {
 
 static void setup_horizon(bm_proj *p);
 
+/* PROJ's proj_create_crs_to_crs looks the pair of CRSs up in its database: 35-50 ms for
+ * the first one in a process, more than the whole projection stage of the story map. For a PROJ string on the WGS84 ellipsoid with nothing that
+ * shifts the datum (what auto chooses, and the helper CRSs below) the operation it finds
+ * is the same pipeline: degrees to radians, the projection on WGS84, then the string's
+ * units. direct_pipeline writes that pipeline, with the same steps and so the
+ * same numbers (tests/unit/proj_test compares them bit for bit); false for anything else
+ * (EPSG codes, WKT, other datums, grids, units), which goes to the database. */
+static bool direct_pipeline(const char *def, char *out, size_t n) {
+  /* the projection parameters a step takes as they are */
+  static const char *const keep[] = {"lat_0", "lon_0",  "lat_1",   "lat_2",   "x_0",
+                                     "y_0",   "o_proj", "o_lat_p", "o_lon_p", NULL};
+  char buf[512], step[600] = "";
+  if (snprintf(buf, sizeof buf, "%s", def) >= (int)sizeof buf) return false;
+  bool wgs84 = false, angular = false;
+  const char *to_unit = NULL, *proj = NULL;
+  for (char *save = NULL, *tok = strtok_r(buf, " \t", &save); tok;
+       tok = strtok_r(NULL, " \t", &save)) {
+    if (tok[0] != '+') return false;
+    const char *key = tok + 1, *eq = strchr(key, '=');
+    size_t klen = eq ? (size_t)(eq - key) : strlen(key);
+    const char *val = eq ? eq + 1 : "";
+#define IS(k) (klen == strlen(k) && !strncmp(key, k, klen))
+    if (IS("no_defs") || (IS("type") && !strcmp(val, "crs"))) continue;
+    if (IS("datum") || IS("ellps")) {
+      if (strcmp(val, "WGS84")) return false;
+      wgs84 = true;
+      continue;
+    }
+    if (IS("units")) {
+      if (!strcmp(val, "km")) to_unit = "km";
+      else if (strcmp(val, "m")) return false;
+      continue;
+    }
+    if (IS("proj")) {
+      /* the projections auto chooses and the helpers' below; PROJ rewrites some others
+       * (a tmerc that is a UTM zone becomes utm, with other numbers) */
+      static const char *const direct[] = {"laea", "aea", "eqearth", "aeqd", "ob_tran", "ortho",
+                                           NULL};
+      bool ok = false;
+      for (int i = 0; direct[i] && !ok; i++)
+        ok = !strcmp(val, direct[i]);
+      if (!ok) return false;
+      proj = val;
+    } else {
+      bool known = false;
+      for (int i = 0; keep[i] && !known; i++)
+        known = IS(keep[i]);
+      if (!known) return false;
+      if (IS("o_proj"))
+        angular = !strcmp(val, "longlat") || !strcmp(val, "latlong") || !strcmp(val, "lonlat") ||
+                  !strcmp(val, "latlon");
+    }
+#undef IS
+    size_t len = strlen(step);
+    snprintf(step + len, sizeof step - len, " +%s", key);
+  }
+  if (!proj || !wgs84 || (angular && strcmp(proj, "ob_tran"))) return false;
+  int w = snprintf(out, n,
+                   "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step%s "
+                   "+ellps=WGS84%s%s%s",
+                   step, angular ? " +step +proj=unitconvert +xy_in=rad +xy_out=deg" : "",
+                   to_unit ? " +step +proj=unitconvert +xy_in=m +xy_out=" : "",
+                   to_unit ? to_unit : "");
+  return w > 0 && (size_t)w < n;
+}
+
+/* From lon/lat degrees (WGS84, longitude first) to the CRS def, or NULL (see the
+ * context's errno). */
+static PJ *lonlat_to(PJ_CONTEXT *ctx, const char *def) {
+  char pipeline[800];
+  if (direct_pipeline(def, pipeline, sizeof pipeline)) {
+    PJ *pj = proj_create(ctx, pipeline);
+    if (pj) return pj;
+  }
+  PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", def, NULL);
+  PJ *pj = raw ? proj_normalize_for_visualization(ctx, raw) : NULL;
+  if (raw) proj_destroy(raw);
+  return pj;
+}
+
+/* The CRS a transformation from lonlat_to ends in: PROJ's own target, or for a direct
+ * pipeline (which has none) the definition read as a CRS. */
+static PJ *target_crs(PJ_CONTEXT *ctx, PJ *pj, const char *def) {
+  PJ *t = proj_get_target_crs(ctx, pj);
+  if (t) return t;
+  char crs[600];
+  snprintf(crs, sizeof crs, "%s%s", def, strstr(def, "+type=crs") ? "" : " +type=crs");
+  return proj_create(ctx, crs);
+}
+
 void bm_proj_auto_definition(bm_bbox ll, char *buf, size_t n) {
   double dlon = ll.maxx - ll.minx, dlat = ll.maxy - ll.miny;
   double lon0 = (ll.minx + ll.maxx) / 2, lat0 = (ll.miny + ll.maxy) / 2;
@@ -163,8 +253,8 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
   proj_log_level(p->ctx, PJ_LOG_NONE);
   /* no network grids: results must not depend on what a CDN answers */
   proj_context_set_enable_network(p->ctx, 0);
-  PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", definition, NULL);
-  if (!raw) {
+  p->pj = lonlat_to(p->ctx, definition);
+  if (!p->pj) {
     int e = proj_context_errno(p->ctx);
     bm_error_set(err, BM_ERR_PROJ, NULL, 0, 0,
                  "projection '%s' is not valid (%s); use auto, EPSG:nnnn or a PROJ string such "
@@ -173,9 +263,7 @@ bm_status bm_proj_create(const char *definition, bm_proj **out, bm_error *err) {
     proj_free(p);
     return BM_ERR_PROJ;
   }
-  p->pj = proj_normalize_for_visualization(p->ctx, raw);
-  proj_destroy(raw);
-  PJ *target = p->pj ? proj_get_target_crs(p->ctx, p->pj) : NULL;
+  PJ *target = target_crs(p->ctx, p->pj, definition);
   PJ_TYPE t = target ? proj_get_type(target) : PJ_TYPE_UNKNOWN;
   bool projected = t == PJ_TYPE_PROJECTED_CRS || t == PJ_TYPE_BOUND_CRS;
   /* central meridian: the projection's own longitude-of-origin parameter,
@@ -363,9 +451,7 @@ static void setup_horizon(bm_proj *p) {
            "+proj=ob_tran +o_proj=longlat +o_lat_p=%.12g +o_lon_p=0 +lon_0=%.12g +datum=WGS84 "
            "+no_defs +type=crs",
            p->clat, bm_lon_unwrap(p->clon + 180, 0));
-  PJ *raw = proj_create_crs_to_crs(p->ctx, "EPSG:4326", def, NULL);
-  p->rot = raw ? proj_normalize_for_visualization(p->ctx, raw) : NULL;
-  if (raw) proj_destroy(raw);
+  p->rot = lonlat_to(p->ctx, def);
   if (!p->rot) return;
   double c[2] = {p->clon, p->clat};
   trans_pj(p->rot, PJ_FWD, c, 1);
@@ -856,9 +942,7 @@ static bool parts_to_km(const bm_geom *g, double lon0, double lat0, part_km *par
            lat0, lon0);
   PJ_CONTEXT *ctx = proj_context_create();
   proj_log_level(ctx, PJ_LOG_NONE);
-  PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", def, NULL);
-  PJ *pj = raw ? proj_normalize_for_visualization(ctx, raw) : NULL;
-  if (raw) proj_destroy(raw);
+  PJ *pj = lonlat_to(ctx, def);
   bool ok = pj != NULL;
   for (size_t i = 0; ok && i < g->nparts; i++) {
     size_t n = bm_geom_part_len(g, i), m = n < 256 ? n : 256;

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <proj.h>
 
 #include "core/error.h"
 #include "core/geom.h"
@@ -223,6 +224,64 @@ static void test_horizon_cut_follows_the_limb(void **state) {
 }
 
 /* ---- transforms ----------------------------------------------------------- */
+
+/* bm_proj builds the transform of a plain WGS84 PROJ string itself, without PROJ's
+ * database (35-50 ms a process); it must be the very operation the database gives:
+ * the same numbers to the last bit, forward and back, for every kind of CRS auto
+ * chooses, a globe and a projection with its own parameters; and the same metadata. */
+static void test_direct_pipeline_matches_database(void **state) {
+  (void)state;
+  static const char *const defs[] = {
+      LAEA_CA,
+      "+proj=laea +lat_0=90 +lon_0=-40 +datum=WGS84 +units=m +no_defs",
+      "+proj=eqearth +lon_0=150 +datum=WGS84 +units=m +no_defs",
+      "+proj=aea +lat_1=30.5 +lat_2=45.3 +lat_0=38 +lon_0=20 +datum=WGS84 +units=m +no_defs",
+      "+proj=ortho +lat_0=10 +lon_0=-10 +ellps=WGS84 +units=m +no_defs +type=crs",
+      "+proj=aeqd +lat_0=38.5 +lon_0=68.8 +datum=WGS84 +units=km +no_defs",
+      /* these two go to the database (PROJ makes the tmerc a UTM zone) */
+      "+proj=tmerc +lat_0=0 +lon_0=69 +k=0.9996 +x_0=500000 +y_0=0 +datum=WGS84 +units=m",
+      "+proj=utm +zone=42 +datum=WGS84 +units=m +no_defs",
+  };
+  for (size_t d = 0; d < sizeof defs / sizeof *defs; d++) {
+    bm_proj *p = make(defs[d]);
+    PJ_CONTEXT *ctx = proj_context_create();
+    PJ *raw = proj_create_crs_to_crs(ctx, "EPSG:4326", defs[d], NULL);
+    assert_non_null(raw);
+    PJ *db = proj_normalize_for_visualization(ctx, raw);
+    int differ = 0, n = 0;
+    for (double lon = -180; lon <= 180; lon += 7.3)
+      for (double lat = -85; lat <= 85; lat += 4.1) {
+        double xy[2] = {lon, lat};
+        bm_proj_forward(p, xy, 1);
+        PJ_COORD c = proj_trans(db, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        if (xy[0] == HUGE_VAL || !isfinite(c.xy.x)) { /* off the globe: both say so */
+          differ += (xy[0] == HUGE_VAL) != !isfinite(c.xy.x);
+          continue;
+        }
+        n++;
+        differ += memcmp(&xy[0], &c.xy.x, sizeof xy[0]) || memcmp(&xy[1], &c.xy.y, sizeof xy[1]);
+        bm_proj_inverse(p, xy, 1);
+        PJ_COORD b = proj_trans(db, PJ_INV, c);
+        differ += memcmp(&xy[0], &b.lp.lam, sizeof xy[0]) || memcmp(&xy[1], &b.lp.phi, sizeof xy[1]);
+      }
+    if (differ) printf("%s: %d of %d points differ\n", defs[d], differ, n);
+    assert_int_equal(differ, 0);
+    assert_true(n > 100);
+    proj_destroy(db);
+    proj_destroy(raw);
+    proj_context_destroy(ctx);
+    bm_proj_destroy(p);
+  }
+  /* the metadata read from the CRS, as before */
+  bm_proj *p = make(LAEA_CA);
+  assert_true(fabs(bm_proj_seam_lon(p) - (69 - 180)) < 1e-9);
+  assert_string_equal(bm_proj_method(p), "Lambert Azimuthal Equal Area");
+  assert_false(bm_proj_has_horizon(p));
+  bm_proj_destroy(p);
+  p = make("+proj=ortho +lat_0=10 +lon_0=-10 +ellps=WGS84 +units=m +no_defs +type=crs");
+  assert_true(bm_proj_has_horizon(p));
+  bm_proj_destroy(p);
+}
 
 static void test_laea_point_matches_cs2cs(void **state) {
   (void)state;
@@ -617,6 +676,7 @@ int main(void) {
       cmocka_unit_test(test_proj_geom_drops_unprojectable_points),
       cmocka_unit_test(test_horizon_cut_follows_the_limb),
       /* transforms */
+      cmocka_unit_test(test_direct_pipeline_matches_database),
       cmocka_unit_test(test_laea_point_matches_cs2cs),
       cmocka_unit_test(test_web_mercator_point_matches_cs2cs),
       cmocka_unit_test(test_seam_is_opposite_central_meridian),
