@@ -282,6 +282,16 @@ static bool river_ends(const bm_geom *g, double *e, size_t *ne) {
   return *ne > 0;
 }
 
+typedef struct {
+  double x, y;
+  size_t piece;
+} river_end;
+
+static int river_end_by_x(const void *a, const void *b) {
+  double p = ((const river_end *)a)->x, q = ((const river_end *)b)->x;
+  return (p > q) - (p < q);
+}
+
 static const char **river_names(const bm_features *r) {
   size_t n = r->n;
   const char **names = calloc(n + 1, sizeof *names);
@@ -301,32 +311,46 @@ static const char **river_names(const bm_features *r) {
     free(names), free(up), free(len);
     return NULL;
   }
-  /* end to end, at a point only these two pieces reach */
+  /* end to end, at a point only these two pieces reach: every end, sorted by x, so that
+   * each finds the ends within 0.5 px of it by binary search (comparing every pair was
+   * 340 M instructions on a world map of 1,455 pieces) */
   double *ends = malloc((n + 1) * 16 * sizeof *ends);
   size_t *nends = calloc(n + 1, sizeof *nends);
-  if (!ends || !nends) {
-    free(names), free(up), free(len), free(ends), free(nends);
+  river_end *all = malloc((n + 1) * 8 * sizeof *all);
+  if (!ends || !nends || !all) {
+    free(names), free(up), free(len), free(ends), free(nends), free(all);
     return NULL;
   }
-  for (size_t i = 0; i < n; i++)
+  size_t nall = 0;
+  for (size_t i = 0; i < n; i++) {
     river_ends(&r->f[i].geom, ends + 16 * i, &nends[i]);
+    for (size_t a = 0; a < nends[i]; a++)
+      all[nall++] = (river_end){ends[16 * i + 2 * a], ends[16 * i + 2 * a + 1], i};
+  }
+  qsort(all, nall, sizeof *all, river_end_by_x);
   for (size_t i = 0; i < n; i++)
     for (size_t a = 0; a < nends[i]; a++) {
       double x = ends[16 * i + 2 * a], y = ends[16 * i + 2 * a + 1];
-      size_t meet = 0, other = SIZE_MAX;
-      for (size_t k = 0; k < n && meet < 3; k++)
-        for (size_t d = 0; d < nends[k]; d++)
-          if (k != i && fabs(ends[16 * k + 2 * d] - x) <= 0.5 &&
-              fabs(ends[16 * k + 2 * d + 1] - y) <= 0.5 && /* cheap test first */
-              hypot(ends[16 * k + 2 * d] - x, ends[16 * k + 2 * d + 1] - y) <= 0.5) {
-            if (other != k) meet++;
-            other = k;
-          }
-      if (meet == 1 && river_names_alike(r, i, other))
+      size_t lo = 0, hi = nall; /* the first end with x >= x - 0.5 */
+      while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (all[mid].x < x - 0.5) lo = mid + 1;
+        else hi = mid;
+      }
+      size_t other = SIZE_MAX;
+      bool several = false;
+      for (size_t e = lo; e < nall && all[e].x <= x + 0.5 && !several; e++)
+        if (all[e].piece != i && fabs(all[e].y - y) <= 0.5 &&
+            hypot(all[e].x - x, all[e].y - y) <= 0.5) {
+          several = other != SIZE_MAX && other != all[e].piece;
+          other = all[e].piece;
+        }
+      if (other != SIZE_MAX && !several && river_names_alike(r, i, other))
         up[river_root(up, i)] = river_root(up, other);
     }
   free(ends);
   free(nends);
+  free(all);
   /* each river's pieces, in order, and their names: one pass over a river's pieces per
    * candidate name instead of one over every piece of the map */
   size_t *root = malloc((n + 1) * sizeof *root), *first = malloc((n + 1) * sizeof *first),
