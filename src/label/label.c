@@ -33,38 +33,10 @@ double bm_polyline_length(const double *xy, size_t n) {
   return len;
 }
 
-void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, double *angle) {
-  /* before the start: the first point; past the end: the last one, with the
-   * direction of the last segment that has a length */
-  *x = n ? xy[0] : 0;
-  *y = n ? xy[1] : 0;
-  *angle = 0;
-  double acc = 0, adx = 0, ady = 0; /* the direction of the last segment with a length */
-  bool moved = false;
-  for (size_t i = 1; i < n; i++) {
-    double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
-    double seg = hypot(dx, dy);
-    if (seg <= 0) continue;
-    adx = dx, ady = dy, moved = true;
-    if (acc + seg >= s) {
-      double t = fmax(s - acc, 0) / seg;
-      *x = xy[2 * i - 2] + t * dx;
-      *y = xy[2 * i - 1] + t * dy;
-      break;
-    }
-    acc += seg;
-    *x = xy[2 * i];
-    *y = xy[2 * i + 1];
-  }
-  /* one atan2 at the end, not one per segment walked: this is called for every sample
-   * of every candidate along a river */
-  if (moved) *angle = atan2(ady, adx);
-}
-
 /* Many positions along one polyline: the distance at each vertex is summed once, in the
- * same order and with the same operations as bm_polyline_at, so walk_at gives exactly its
- * results in O(log n) instead of O(n) (label candidates ask hundreds of positions along
- * every river). */
+ * same order and with the same operations as the plain walk of bm_polyline_at, so walk_at
+ * gives exactly its results in O(log n) instead of O(n) (label candidates ask hundreds of
+ * positions along every river, a painter one per point of every glyph's outline). */
 typedef struct {
   const double *xy;
   size_t n;
@@ -72,11 +44,9 @@ typedef struct {
   size_t last;       /* the last segment with a length; 0 when none */
 } walk;
 
-static bool walk_init(walk *w, const double *xy, size_t n) {
-  *w = (walk){xy, n, NULL, NULL, 0};
-  w->seg = malloc((n ? n : 1) * sizeof *w->seg);
-  w->cum = malloc((n ? n : 1) * sizeof *w->cum);
-  if (!w->seg || !w->cum) return false;
+/* Sums w->seg and w->cum (room for n each) for the polyline xy of n points. */
+static void walk_sum(walk *w, const double *xy, size_t n) {
+  w->xy = xy, w->n = n, w->last = 0;
   double acc = 0;
   w->cum[0] = w->seg[0] = 0;
   for (size_t i = 1; i < n; i++) {
@@ -85,6 +55,14 @@ static bool walk_init(walk *w, const double *xy, size_t n) {
     if (w->seg[i] > 0) acc = acc + w->seg[i], w->last = i;
     w->cum[i] = acc;
   }
+}
+
+static bool walk_init(walk *w, const double *xy, size_t n) {
+  *w = (walk){xy, n, NULL, NULL, 0};
+  w->seg = malloc((n ? n : 1) * sizeof *w->seg);
+  w->cum = malloc((n ? n : 1) * sizeof *w->cum);
+  if (!w->seg || !w->cum) return false;
+  walk_sum(w, xy, n);
   return true;
 }
 
@@ -116,6 +94,60 @@ static void walk_at(const walk *w, double s, double *x, double *y, double *angle
   *x = xy[2 * i - 2] + t * dx;
   *y = xy[2 * i - 1] + t * dy;
   *angle = atan2(dy, dx);
+}
+
+/* The plain walk, segment by segment: what walk_at reproduces. */
+static void polyline_walk(const double *xy, size_t n, double s, double *x, double *y,
+                          double *angle) {
+  /* before the start: the first point; past the end: the last one, with the
+   * direction of the last segment that has a length */
+  *x = n ? xy[0] : 0;
+  *y = n ? xy[1] : 0;
+  *angle = 0;
+  double acc = 0, adx = 0, ady = 0; /* the direction of the last segment with a length */
+  bool moved = false;
+  for (size_t i = 1; i < n; i++) {
+    double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
+    double seg = hypot(dx, dy);
+    if (seg <= 0) continue;
+    adx = dx, ady = dy, moved = true;
+    if (acc + seg >= s) {
+      double t = fmax(s - acc, 0) / seg;
+      *x = xy[2 * i - 2] + t * dx;
+      *y = xy[2 * i - 1] + t * dy;
+      break;
+    }
+    acc += seg;
+    *x = xy[2 * i];
+    *y = xy[2 * i + 1];
+  }
+  /* one atan2 at the end, not one per segment walked: this is called for every sample
+   * of every candidate along a river */
+  if (moved) *angle = atan2(ady, adx);
+}
+
+/* A painter asks for one position per point of every glyph along a label's path, each
+ * time with the same path: each thread keeps the sums of the last path it was asked about
+ * (a copy of its points, compared in full, so a new path at the same address is seen). */
+enum { WALK_MEMO_PTS = 512 };
+static _Thread_local struct {
+  size_t n; /* 0: empty */
+  double xy[2 * WALK_MEMO_PTS], seg[WALK_MEMO_PTS], cum[WALK_MEMO_PTS];
+  size_t last;
+} walk_memo;
+
+void bm_polyline_at(const double *xy, size_t n, double s, double *x, double *y, double *angle) {
+  if (n < 3 || n > WALK_MEMO_PTS) {
+    polyline_walk(xy, n, s, x, y, angle);
+    return;
+  }
+  walk w = {.xy = xy, .n = n, .seg = walk_memo.seg, .cum = walk_memo.cum, .last = walk_memo.last};
+  if (walk_memo.n != n || memcmp(walk_memo.xy, xy, 2 * n * sizeof *xy)) {
+    memcpy(walk_memo.xy, xy, 2 * n * sizeof *xy);
+    walk_sum(&w, xy, n);
+    walk_memo.n = n, walk_memo.last = w.last;
+  }
+  walk_at(&w, s, x, y, angle);
 }
 
 static bool box_in_area(const bm_geom *g, bm_bbox b) {

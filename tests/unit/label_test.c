@@ -500,6 +500,74 @@ static void test_improvement_moves_a_blocker(void **state) {
   bm_labeler_destroy(lb);
 }
 
+/* The plain walk along a polyline, segment by segment (bm_polyline_at before it kept a
+ * thread's sums of the last path): what every painter's glyph positions were. */
+static void plain_polyline_at(const double *xy, size_t n, double s, double *x, double *y,
+                              double *angle) {
+  *x = n ? xy[0] : 0;
+  *y = n ? xy[1] : 0;
+  *angle = 0;
+  double acc = 0, adx = 0, ady = 0;
+  int moved = 0;
+  for (size_t i = 1; i < n; i++) {
+    double dx = xy[2 * i] - xy[2 * i - 2], dy = xy[2 * i + 1] - xy[2 * i - 1];
+    double seg = hypot(dx, dy);
+    if (seg <= 0) continue;
+    adx = dx, ady = dy, moved = 1;
+    if (acc + seg >= s) {
+      double t = fmax(s - acc, 0) / seg;
+      *x = xy[2 * i - 2] + t * dx;
+      *y = xy[2 * i - 1] + t * dy;
+      break;
+    }
+    acc += seg;
+    *x = xy[2 * i];
+    *y = xy[2 * i + 1];
+  }
+  if (moved) *angle = atan2(ady, adx);
+}
+
+/* Glyphs along a river are placed where the plain walk puts them, to the last bit: on
+ * paths with repeated points, before the start, past the end, at every vertex, and when a
+ * new path is written over the last one's memory (same address, same length). */
+static void test_polyline_at_is_the_plain_walk(void **state) {
+  (void)state;
+  enum { N = 200 };
+  static double xy[2 * N];
+  unsigned seed = 7;
+  for (int path = 0; path < 6; path++) {
+    size_t n = path == 5 ? 3 : N;
+    double x = 0, y = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      if (i && (seed >> 16) % 5 == 0) { /* a repeated point: a segment of no length */
+        xy[2 * i] = x, xy[2 * i + 1] = y;
+        continue;
+      }
+      x += (double)((seed >> 8) % 1000) / 97.0 - 3;
+      y += (double)((seed >> 4) % 1000) / 131.0 - 3.8;
+      xy[2 * i] = x, xy[2 * i + 1] = y;
+    }
+    double len = bm_polyline_length(xy, n);
+    for (int k = -20; k <= 1020; k++) {
+      double s = len * k / 1000.0, ax, ay, aa, bx, by, ba;
+      bm_polyline_at(xy, n, s, &ax, &ay, &aa);
+      plain_polyline_at(xy, n, s, &bx, &by, &ba);
+      assert_memory_equal(&ax, &bx, sizeof ax);
+      assert_memory_equal(&ay, &by, sizeof ay);
+      assert_memory_equal(&aa, &ba, sizeof aa);
+    }
+    for (size_t i = 0; i < n; i++) { /* exactly at each vertex's distance */
+      double s = bm_polyline_length(xy, i + 1), ax, ay, aa, bx, by, ba;
+      bm_polyline_at(xy, n, s, &ax, &ay, &aa);
+      plain_polyline_at(xy, n, s, &bx, &by, &ba);
+      assert_memory_equal(&ax, &bx, sizeof ax);
+      assert_memory_equal(&ay, &by, sizeof ay);
+      assert_memory_equal(&aa, &ba, sizeof aa);
+    }
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_free_point_label_goes_upper_right),
@@ -522,6 +590,7 @@ int main(void) {
       cmocka_unit_test(test_dense_placement_has_no_overlaps_and_beats_naive),
       cmocka_unit_test(test_placement_is_deterministic),
       cmocka_unit_test(test_improvement_moves_a_blocker),
+      cmocka_unit_test(test_polyline_at_is_the_plain_walk),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
