@@ -150,6 +150,10 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
                         double radius_km, const bm_country_ref *countries, size_t ncountries,
                         bool all_parts, bm_bbox *ll);
 
+/* The view (frame size, projected box, scale, query box, densify step) as 12 numbers, for
+ * memo keys (with the projection's definition, m->stats->projection). */
+void pl_view_key(const map *m, double key[12]);
+
 /* ---- load.c: every read from disk ---- */
 /* Confinement: every file the spec names (style, site files, area files) must
  * resolve, symlinks followed, inside the spec's folder, the working directory,

@@ -111,16 +111,22 @@ static bool frame_on_earth(const map *m) {
   return true;
 }
 
+void pl_view_key(const map *m, double key[12]) {
+  const bm_view *v = &m->view;
+  const double k[12] = {v->width,      v->height,     v->proj.minx,  v->proj.miny,
+                        v->proj.maxx,  v->proj.maxy,  v->px_per_m,   v->query.minx,
+                        v->query.miny, v->query.maxx, v->query.maxy, v->step_deg};
+  memcpy(key, k, sizeof k);
+}
+
 /* The earth's outline in pixels, when part of the frame is off the earth. Whether the frame
  * is all earth depends on the projection (def) and the view alone: the batch's memo keeps
  * it for the next map of a series. */
 static bool earth_outline(map *m, const char *def) {
   bm_geom_init(&m->earth, BM_GEOM_POLYGON);
   m->earth_edge = false;
-  const bm_view *v = &m->view;
-  const double view[] = {v->width,      v->height,     v->proj.minx,  v->proj.miny,
-                         v->proj.maxx,  v->proj.maxy,  v->px_per_m,   v->query.minx,
-                         v->query.miny, v->query.maxx, v->query.maxy, v->step_deg};
+  double view[12];
+  pl_view_key(m, view);
   const pl_bytes key[] = {{"on_earth", 9}, {def, strlen(def) + 1}, {view, sizeof view}};
   bool on_earth;
   if (!pl_cache_memo_get(m->opt->cache, key, 3, &on_earth, sizeof on_earth)) {
