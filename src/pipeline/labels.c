@@ -75,14 +75,15 @@ static double area_spacing(bm_text *text, const char *name, bm_text_style ts, do
 
 /* The label anchors (pole of inaccessibility, GEOS) of the countries and the physical
  * regions, computed before the requests, on every core: each is a pure function of its
- * polygon, so the threads change nothing but the time. */
+ * polygon, so the threads change nothing but the time. In a batch the memo keeps them by
+ * the polygon's exact pixels: the next map of a series over the same frame finds them. */
 typedef struct {
   bool ok;
   double x, y, r;
 } anchor;
 
 typedef struct {
-  const bm_geom *const *g; /* countries, then regions */
+  const bm_geom *const *g; /* countries, then regions; NULL: none (or already known) */
   anchor *a;
   size_t n;
   _Atomic size_t next;
@@ -91,8 +92,44 @@ typedef struct {
 static void *anchor_worker(void *arg) {
   anchor_job *j = arg;
   for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->n;)
-    j->a[i].ok = j->g[i] && bm_geom_label_anchor(j->g[i], &j->a[i].x, &j->a[i].y, &j->a[i].r);
+    if (j->g[i]) j->a[i].ok = bm_geom_label_anchor(j->g[i], &j->a[i].x, &j->a[i].y, &j->a[i].r);
   return NULL;
+}
+
+/* The memo key of g's anchor: everything bm_geom_label_anchor reads. */
+enum { ANCHOR_KEY = 6 };
+static void anchor_key(const bm_geom *g, pl_bytes key[ANCHOR_KEY]) {
+  key[0] = (pl_bytes){"label_anchor", 13};
+  key[1] = (pl_bytes){&g->type, sizeof g->type};
+  key[2] = (pl_bytes){&g->npts, sizeof g->npts};
+  key[3] = (pl_bytes){&g->nparts, sizeof g->nparts};
+  key[4] = (pl_bytes){g->part, g->nparts * sizeof *g->part};
+  key[5] = (pl_bytes){g->xy, g->npts * 2 * sizeof *g->xy};
+}
+
+static bool anchor_remembered(const map *m, const bm_geom *g, anchor *a) {
+  pl_bytes key[ANCHOR_KEY];
+  anchor_key(g, key);
+  return pl_cache_memo_get(m->opt->cache, key, ANCHOR_KEY, a, sizeof *a);
+}
+
+/* Only anchors found are kept: a failure may be out of memory, not the polygon's. */
+static void anchor_remember(const map *m, const bm_geom *g, const anchor *a) {
+  if (!a->ok) return;
+  pl_bytes key[ANCHOR_KEY];
+  anchor_key(g, key);
+  pl_cache_memo_put(m->opt->cache, key, ANCHOR_KEY, a, sizeof *a);
+}
+
+/* bm_geom_label_anchor through the memo. */
+static bool label_anchor(const map *m, const bm_geom *g, double *x, double *y, double *r) {
+  anchor a = {0};
+  if (!anchor_remembered(m, g, &a)) {
+    a.ok = bm_geom_label_anchor(g, &a.x, &a.y, &a.r);
+    anchor_remember(m, g, &a);
+  }
+  if (a.ok) *x = a.x, *y = a.y, *r = a.r;
+  return a.ok;
 }
 
 /* Anchors of b's countries (first countries.n) and regions (the next regions.n), NULL when
@@ -112,7 +149,12 @@ static anchor *area_anchors(const map *m, const base *b) {
   for (size_t i = 0; i < b->regions.n; i++)
     if (pl_attr_num(&b->regions, i, "SCALERANK", 10) <= max_rank - 2)
       g[nc + i] = &b->regions.f[i].geom;
-  anchor_job j = {.g = g, .a = a, .n = n};
+  /* those the memo has are not computed again (the memo is the map thread's alone) */
+  const bm_geom **todo = calloc(n + 1, sizeof *todo);
+  if (todo)
+    for (size_t i = 0; i < n; i++)
+      if (g[i] && !anchor_remembered(m, g[i], &a[i])) todo[i] = g[i];
+  anchor_job j = {.g = todo ? todo : g, .a = a, .n = n};
   atomic_init(&j.next, 0);
   int nt = bm_thread_count();
   pthread_t tid[8];
@@ -122,14 +164,17 @@ static anchor *area_anchors(const map *m, const base *b) {
   anchor_worker(&j);
   for (int t = 0; t < started; t++)
     pthread_join(tid[t], NULL);
+  for (size_t i = 0; todo && i < n; i++)
+    if (todo[i]) anchor_remember(m, todo[i], &a[i]);
+  free(todo);
   free(g);
   return a;
 }
 
 /* The label anchor of area i from the precomputed ones (when there are), else computed. */
-static bool anchor_of(const anchor *a, size_t i, const bm_geom *g, double *x, double *y,
-                      double *r) {
-  if (!a) return bm_geom_label_anchor(g, x, y, r);
+static bool anchor_of(const map *m, const anchor *a, size_t i, const bm_geom *g, double *x,
+                      double *y, double *r) {
+  if (!a) return label_anchor(m, g, x, y, r);
   *x = a[i].x, *y = a[i].y, *r = a[i].r;
   return a[i].ok;
 }
@@ -444,7 +489,7 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
   for (size_t i = 0; i < b->provinces.n; i++) {
     double x, y, r;
     const char *name = shown(m, "province", bm_feature_attr(&b->provinces, i, "NAME"));
-    if (!name || !b->hl_province[i] || !bm_geom_label_anchor(&b->provinces.f[i].geom, &x, &y, &r))
+    if (!name || !b->hl_province[i] || !label_anchor(m, &b->provinces.f[i].geom, &x, &y, &r))
       continue;
     bm_label l = {.text = (char *)name,
                   .layer = "province",
@@ -461,7 +506,7 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
   for (size_t i = 0; i < b->countries.n; i++) {
     double x, y, r;
     const char *name = shown(m, "country", bm_feature_attr(&b->countries, i, "NAME"));
-    if (!name || !anchor_of(anchors, i, &b->countries.f[i].geom, &x, &y, &r)) continue;
+    if (!name || !anchor_of(m, anchors, i, &b->countries.f[i].geom, &x, &y, &r)) continue;
     bm_text_style ts = tstyle(st->country_size * k, 400, false);
     ts.uppercase = true;
     ts.letter_spacing = st->country_letter_spacing;
@@ -530,7 +575,7 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
     /* continents are not a locator map's business; minor regions crowd it */
     if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
         region_is_country(b, name) ||
-        !anchor_of(anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y, &r))
+        !anchor_of(m, anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y, &r))
       continue;
     if (!(name = shown(m, "region", name))) continue;
     bm_text_style ts = tstyle(st->region_size * k, 400, true);

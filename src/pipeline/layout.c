@@ -156,6 +156,82 @@ static bool build_legend(map *m, base *b, story *s, story_px *sp, bm_legend *L, 
   return bm_legend_apply_spec(L, &spec->legend);
 }
 
+/* The projection's measures of the view (how much the scale varies, north's spread and
+ * direction, ground distances, scale bars) are functions of the projection, the view and
+ * their arguments alone: in a batch the memo keeps them for the next map of the series.
+ * Only results that were found are kept (a failure is measured again). */
+typedef struct {
+  const char *what;
+  double args[6];
+  double view[12];
+  pl_bytes key[4];
+} view_key;
+
+static const pl_bytes *measure_key(const map *m, view_key *k, const char *what, double a0,
+                                   double a1, double a2, double a3, double a4, double a5) {
+  *k = (view_key){.what = what, .args = {a0, a1, a2, a3, a4, a5}};
+  pl_view_key(m, k->view);
+  const char *def = m->stats->projection;
+  k->key[0] = (pl_bytes){what, strlen(what) + 1};
+  k->key[1] = (pl_bytes){def, strlen(def) + 1};
+  k->key[2] = (pl_bytes){k->view, sizeof k->view};
+  k->key[3] = (pl_bytes){k->args, sizeof k->args};
+  return k->key;
+}
+
+static double scale_variation(const map *m) {
+  view_key k;
+  const pl_bytes *key = measure_key(m, &k, "scale_variation", 0, 0, 0, 0, 0, 0);
+  double v;
+  if (!pl_cache_memo_get(m->opt->cache, key, 4, &v, sizeof v)) {
+    v = bm_scale_variation(m->proj, &m->view);
+    pl_cache_memo_put(m->opt->cache, key, 4, &v, sizeof v);
+  }
+  return v;
+}
+
+static double north_spread(const map *m) {
+  view_key k;
+  const pl_bytes *key = measure_key(m, &k, "north_spread", 0, 0, 0, 0, 0, 0);
+  double v;
+  if (!pl_cache_memo_get(m->opt->cache, key, 4, &v, sizeof v)) {
+    v = bm_north_spread(m->proj, &m->view);
+    pl_cache_memo_put(m->opt->cache, key, 4, &v, sizeof v);
+  }
+  return v;
+}
+
+static bool north_angle(const map *m, double x, double y, double *angle) {
+  view_key k;
+  const pl_bytes *key = measure_key(m, &k, "north_angle", x, y, 0, 0, 0, 0);
+  if (pl_cache_memo_get(m->opt->cache, key, 4, angle, sizeof *angle)) return true;
+  bool ok = bm_north_angle(m->proj, &m->view, x, y, angle);
+  if (ok) pl_cache_memo_put(m->opt->cache, key, 4, angle, sizeof *angle);
+  return ok;
+}
+
+static double ground_distance(const map *m, double x1, double y1, double x2, double y2) {
+  view_key k;
+  const pl_bytes *key = measure_key(m, &k, "ground_distance", x1, y1, x2, y2, 0, 0);
+  double v;
+  if (!pl_cache_memo_get(m->opt->cache, key, 4, &v, sizeof v)) {
+    v = bm_view_ground_distance(m->proj, &m->view, x1, y1, x2, y2);
+    pl_cache_memo_put(m->opt->cache, key, 4, &v, sizeof v);
+  }
+  return v;
+}
+
+static bool scalebar_measure(const map *m, double x, double y, double max_px, double fixed_km,
+                             bool leftwards, bm_scalebar *out) {
+  view_key k;
+  const pl_bytes *key =
+      measure_key(m, &k, "scalebar", x, y, max_px, fixed_km, leftwards ? 1 : 0, 0);
+  if (pl_cache_memo_get(m->opt->cache, key, 4, out, sizeof *out)) return true;
+  bool ok = bm_scalebar_measure(m->proj, &m->view, x, y, max_px, fixed_km, leftwards, out);
+  if (ok) pl_cache_memo_put(m->opt->cache, key, 4, out, sizeof *out);
+  return ok;
+}
+
 /* Where the map's content is, for choosing furniture corners. */
 static void draw_content(map *m, base *b, story *s, story_px *sp, bm_content *c) {
   double k = m->k;
@@ -435,7 +511,7 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
                               .scalebar_max_px = 130 * m->k,
                               .inset_at = spec->inset.position};
   /* scale: refuse, omit or note when it varies more than 10% across the view */
-  double variation = bm_scale_variation(m->proj, &m->view);
+  double variation = scale_variation(m);
   if (req.scalebar && variation > 1.10) {
     if (spec->scale_bar.when_varies == BM_VARIES_ERROR)
       return bm_error_set(m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line,
@@ -456,11 +532,10 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
     }
   }
   /* north: left out when it is not the same direction across the map, unless forced */
-  double spread = bm_north_spread(m->proj, &m->view), centre = 0;
-  bool north_ok =
-      bm_north_angle(m->proj, &m->view, m->view.width / 2.0, m->view.height / 2.0, &centre);
-  double ground_w = bm_view_ground_distance(m->proj, &m->view, 0, m->view.height / 2.0,
-                                            m->view.width, m->view.height / 2.0);
+  double spread = north_spread(m), centre = 0;
+  bool north_ok = north_angle(m, m->view.width / 2.0, m->view.height / 2.0, &centre);
+  double ground_w =
+      ground_distance(m, 0, m->view.height / 2.0, m->view.width, m->view.height / 2.0);
   if (spec->north_arrow == BM_SHOW_ON)
     req.north = north_ok;
   else if (spec->north_arrow == BM_SHOW_AUTO)
@@ -480,16 +555,15 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
     bm_scalebar bar;
     bool right =
         f->scalebar_corner == BM_CORNER_TOP_RIGHT || f->scalebar_corner == BM_CORNER_BOTTOM_RIGHT;
-    bool ok = bm_scalebar_measure(m->proj, &m->view, f->bar_x, f->bar_y, req.scalebar_max_px,
-                                  spec->scale_bar.km, false, &bar);
+    bool ok = scalebar_measure(m, f->bar_x, f->bar_y, req.scalebar_max_px, spec->scale_bar.km,
+                               false, &bar);
     if (ok && right) {
       /* in a right corner the bar ends at the box's right edge, before its
        * label: solve it again there, from that end, so that it is measured
        * where it is drawn */
       double xr =
           f->scalebar_box.maxx - bm_furniture_bar_text_width(f, &m->style, bar.km) - 6 * m->k;
-      ok = bm_scalebar_measure(m->proj, &m->view, xr, f->bar_y, req.scalebar_max_px, bar.km, true,
-                               &bar);
+      ok = scalebar_measure(m, xr, f->bar_y, req.scalebar_max_px, bar.km, true, &bar);
     }
     /* a bar under 1 km belongs on a city map, not on one wider than 100 km */
     if (ok && bar.km < 1 && !(ground_w > 0 && ground_w < 100e3)) ok = false;
@@ -512,7 +586,7 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
   }
   if (f->has_north) {
     double a = 0;
-    bm_north_angle(m->proj, &m->view, f->north_x, f->north_y, &a);
+    north_angle(m, f->north_x, f->north_y, &a);
     bm_furniture_set_north(f, &m->style, a);
   }
   if (f->has_inset && (st = inset_fill(m, ip, &iv, f))) goto out;

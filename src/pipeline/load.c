@@ -145,17 +145,23 @@ bm_status pl_confine(map *m) {
   return BM_OK;
 }
 
+/* A layer's cache key: file, box and fields. */
+static void layer_key(const char *path, const bm_bbox *query, const char *const *fields,
+                      char *key, size_t n) {
+  int k = snprintf(key, n, "%s|", path);
+  if (query)
+    k += snprintf(key + k, n - (size_t)k, "%a,%a,%a,%a|", query->minx, query->miny, query->maxx,
+                  query->maxy);
+  for (const char *const *f = fields; f && *f && k < (int)n; f++)
+    k += snprintf(key + k, n - (size_t)k, "%s,", *f);
+}
+
 /* bm_shp_read through the batch's cache: a layer read once per process, by file, box and
  * fields; its key is remembered for the project stage. */
 static bm_status cached_shp_read(map *m, const char *path, const bm_bbox *query,
                                  const char *const *fields, bm_features *out) {
   char key[1400];
-  int k = snprintf(key, sizeof key, "%s|", path);
-  if (query)
-    k += snprintf(key + k, sizeof key - (size_t)k, "%a,%a,%a,%a|", query->minx, query->miny,
-                  query->maxx, query->maxy);
-  for (const char *const *f = fields; f && *f && k < (int)sizeof key; f++)
-    k += snprintf(key + k, sizeof key - (size_t)k, "%s,", *f);
+  layer_key(path, query, fields, key, sizeof key);
   size_t slot = 0;
   while (slot < m->nlayer_keys && m->layer_key[slot].fs != out)
     slot++;
@@ -170,9 +176,10 @@ static bm_status cached_shp_read(map *m, const char *path, const bm_bbox *query,
   return st;
 }
 
-bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
-                        const char *const *fields, bm_features *out) {
-  memset(out, 0, sizeof *out);
+/* The .shp of a logical layer at a scale (or the nearest finer one); a data error that
+ * says how to fetch it when it is missing. */
+static bm_status layer_path(map *m, const char *logical, const char *scale, char *path,
+                            size_t n) {
   const bm_catalog_entry *e = bm_catalog_find_nearest(m->catalog, logical, scale);
   if (!e)
     return bm_error_set(m->err, BM_ERR_INTERNAL, NULL, 0, 0, "no layer '%s' in the manifest",
@@ -191,10 +198,36 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
                         "data fetch --data %s --scales %s`",
                         logical, e->scale, e->stem, m->opt->data_dir, e->scale);
   }
+  bm_catalog_shp_path(m->opt->data_dir, e, path, n);
+  return BM_OK;
+}
+
+bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
+                        const char *const *fields, bm_features *out) {
+  memset(out, 0, sizeof *out);
   char path[1024];
-  bm_catalog_shp_path(m->opt->data_dir, e, path, sizeof path);
-  bm_status st = cached_shp_read(m, path, query, fields, out);
+  bm_status st = layer_path(m, logical, scale, path, sizeof path);
+  if (!st) st = cached_shp_read(m, path, query, fields, out);
   return st ? st : pl_check_layer(m, logical, path, out);
+}
+
+bm_status pl_read_layer_shared(map *m, const char *logical, const char *scale,
+                               const bm_bbox *query, const char *const *fields, bm_features *own,
+                               const bm_features **out, char *key, size_t keylen) {
+  memset(own, 0, sizeof *own);
+  *out = own;
+  char path[1024];
+  bm_status st = layer_path(m, logical, scale, path, sizeof path);
+  if (st) return st;
+  layer_key(path, query, fields, key, keylen);
+  const bm_features *shared = pl_cache_peek_layer(m->opt->cache, key);
+  if (shared) {
+    *out = shared;
+  } else {
+    if ((st = bm_shp_read(path, query, fields, own, m->err))) return st;
+    pl_cache_put_layer(m->opt->cache, key, own);
+  }
+  return pl_check_layer(m, logical, path, *out);
 }
 
 double pl_attr_num(const bm_features *fs, size_t i, const char *field, double dflt) {

@@ -118,10 +118,25 @@ typedef struct {
 /* A copy of the layer read under key (file, box, fields) into out; false when not cached. */
 bool pl_cache_get_layer(bm_cache *c, const char *key, bm_features *out);
 void pl_cache_put_layer(bm_cache *c, const char *key, const bm_features *fs);
+/* The layer cached under key, to read and not change (it lives as long as the cache), or
+ * NULL. */
+const bm_features *pl_cache_peek_layer(bm_cache *c, const char *key);
 /* Replaces every geometry of fs by a copy of the one projected under key (the layer's key
  * and the view); false when not cached. */
 bool pl_cache_get_projected(bm_cache *c, const char *key, bm_features *fs);
 void pl_cache_put_projected(bm_cache *c, const char *key, const bm_features *fs);
+/* The memo, for results of pure functions that a series computes again on every map: the key
+ * is the bytes of its pieces, one after the other, and must hold everything the value
+ * depends on (a hit compares every byte). Get copies the value into val (vlen bytes) and
+ * is true on a hit; put stores a copy (nothing when the cache is full or c is NULL). Not
+ * thread-safe: call them on the map's thread. */
+typedef struct {
+  const void *p;
+  size_t n;
+} pl_bytes;
+bool pl_cache_memo_get(bm_cache *c, const pl_bytes *key, size_t nkey, void *val, size_t vlen);
+void pl_cache_memo_put(bm_cache *c, const pl_bytes *key, size_t nkey, const void *val,
+                       size_t vlen);
 
 /* Monotonic seconds, for the stage timings. */
 double pl_now(void);
@@ -134,6 +149,10 @@ bm_status pl_plan(map *m);
 bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const double center[2],
                         double radius_km, const bm_country_ref *countries, size_t ncountries,
                         bool all_parts, bm_bbox *ll);
+
+/* The view (frame size, projected box, scale, query box, densify step) as 12 numbers, for
+ * memo keys (with the projection's definition, m->stats->projection). */
+void pl_view_key(const map *m, double key[12]);
 
 /* ---- load.c: every read from disk ---- */
 /* Confinement: every file the spec names (style, site files, area files) must
@@ -155,6 +174,12 @@ bm_status pl_check_layer(map *m, const char *logical, const char *path, const bm
  * query; a missing folder or layer is a data error that says how to fetch it. */
 bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm_bbox *query,
                         const char *const *fields, bm_features *out);
+/* pl_read_layer for a reader that only reads: *out is the batch's cached layer (not to be
+ * changed or freed), else the layer read into own (the caller frees own either way); key
+ * gets the layer's cache key (file, box, fields). */
+bm_status pl_read_layer_shared(map *m, const char *logical, const char *scale,
+                               const bm_bbox *query, const char *const *fields, bm_features *own,
+                               const bm_features **out, char *key, size_t keylen);
 /* The base layers in view, with the highlights resolved against them. */
 bm_status pl_load_base(map *m, base *b);
 bm_status pl_load_story(map *m, story_input *in);

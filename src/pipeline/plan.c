@@ -12,9 +12,20 @@
 #include "story/story.h"
 
 /* Adds one country's box (far-off parts left out unless all_parts; see
- * bm_proj_parts_box) to acc, a whole turn away when that brings it nearer. */
-static void country_box(const bm_geom *g, bool all_parts, bm_bbox *acc) {
-  bm_bbox b = bm_proj_parts_box(g, all_parts);
+ * bm_proj_parts_box) to acc, a whole turn away when that brings it nearer. The box is a
+ * function of the country's outline alone (feature i of the layer read under layer_key),
+ * remembered by the batch's memo: every map of a series over one country asks for it. */
+static void country_box(map *m, const char *layer_key, size_t i, const bm_geom *g,
+                        bool all_parts, bm_bbox *acc) {
+  bm_bbox b;
+  const pl_bytes key[] = {{"parts_box", 10},
+                          {layer_key, strlen(layer_key) + 1},
+                          {&i, sizeof i},
+                          {&all_parts, sizeof all_parts}};
+  if (!pl_cache_memo_get(m->opt->cache, key, 4, &b, sizeof b)) {
+    b = bm_proj_parts_box(g, all_parts);
+    pl_cache_memo_put(m->opt->cache, key, 4, &b, sizeof b);
+  }
   if (bm_bbox_is_empty(b)) return;
   if (!bm_bbox_is_empty(*acc)) {
     double mid = (b.minx + b.maxx) / 2, to = (acc->minx + acc->maxx) / 2;
@@ -56,18 +67,22 @@ bm_status pl_extent_box(map *m, bm_extent_kind kind, const double bbox[4], const
     return BM_OK;
   }
   static const char *const fields[] = {"ADM0_A3", "ISO_A3", "NAME", NULL};
-  bm_features cs;
-  bm_status st = pl_read_layer(m, "countries", "50m", NULL, fields, &cs);
-  bool *mask = st ? NULL : calloc(cs.n + 1, sizeof *mask);
+  /* read only: borrowed from the batch's cache, not copied */
+  bm_features own;
+  const bm_features *cs;
+  char key[1400];
+  bm_status st = pl_read_layer_shared(m, "countries", "50m", NULL, fields, &own, &cs, key,
+                                      sizeof key);
+  bool *mask = st ? NULL : calloc(cs->n + 1, sizeof *mask);
   if (!st && !mask) st = bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   for (size_t r = 0; !st && r < ncountries; r++) {
-    memset(mask, 0, cs.n * sizeof *mask);
-    st = bm_story_match_country(&cs, &countries[r], m->spec->path, mask, m->err);
-    for (size_t i = 0; !st && i < cs.n; i++)
-      if (mask[i]) country_box(&cs.f[i].geom, all_parts, ll);
+    memset(mask, 0, cs->n * sizeof *mask);
+    st = bm_story_match_country(cs, &countries[r], m->spec->path, mask, m->err);
+    for (size_t i = 0; !st && i < cs->n; i++)
+      if (mask[i]) country_box(m, key, i, &cs->f[i].geom, all_parts, ll);
   }
   free(mask);
-  bm_features_free(&cs);
+  bm_features_free(&own);
   return st;
 }
 
@@ -96,11 +111,29 @@ static bool frame_on_earth(const map *m) {
   return true;
 }
 
-/* The earth's outline in pixels, when part of the frame is off the earth. */
-static bool earth_outline(map *m) {
+void pl_view_key(const map *m, double key[12]) {
+  const bm_view *v = &m->view;
+  const double k[12] = {v->width,      v->height,     v->proj.minx,  v->proj.miny,
+                        v->proj.maxx,  v->proj.maxy,  v->px_per_m,   v->query.minx,
+                        v->query.miny, v->query.maxx, v->query.maxy, v->step_deg};
+  memcpy(key, k, sizeof k);
+}
+
+/* The earth's outline in pixels, when part of the frame is off the earth. Whether the frame
+ * is all earth depends on the projection (def) and the view alone: the batch's memo keeps
+ * it for the next map of a series. */
+static bool earth_outline(map *m, const char *def) {
   bm_geom_init(&m->earth, BM_GEOM_POLYGON);
   m->earth_edge = false;
-  if (frame_on_earth(m)) return true;
+  double view[12];
+  pl_view_key(m, view);
+  const pl_bytes key[] = {{"on_earth", 9}, {def, strlen(def) + 1}, {view, sizeof view}};
+  bool on_earth;
+  if (!pl_cache_memo_get(m->opt->cache, key, 3, &on_earth, sizeof on_earth)) {
+    on_earth = frame_on_earth(m);
+    pl_cache_memo_put(m->opt->cache, key, 3, &on_earth, sizeof on_earth);
+  }
+  if (on_earth) return true;
   bm_geom o;
   bm_geom_init(&o, BM_GEOM_POLYGON);
   bool ok = bm_proj_earth_outline(m->proj, &o);
@@ -174,7 +207,7 @@ bm_status pl_plan(map *m) {
   m->k = fmax(width / 1200.0, 0.75);
   double margin = 20 * m->k + 10;
   m->clip_px = (bm_bbox){-margin, -margin, width + margin, height + margin};
-  if (!earth_outline(m)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  if (!earth_outline(m, def)) return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   if (m->stats) {
     snprintf(m->stats->projection, sizeof m->stats->projection, "%s", def);
     snprintf(m->stats->scale, sizeof m->stats->scale, "%s", m->scale);

@@ -500,6 +500,50 @@ static void test_improvement_moves_a_blocker(void **state) {
   bm_labeler_destroy(lb);
 }
 
+/* Label candidates and glyphs along a river are placed by bm_polyline_walk (binary search)
+ * exactly where the plain walk of bm_polyline_at puts them, to the last bit: on paths with
+ * repeated points, before the start, past the end and at every vertex. */
+static void test_polyline_walk_is_the_plain_walk(void **state) {
+  (void)state;
+  enum { N = 200 };
+  static double xy[2 * N];
+  unsigned seed = 7;
+  for (int path = 0; path < 6; path++) {
+    size_t n = path == 5 ? 3 : N;
+    double x = 0, y = 0;
+    for (size_t i = 0; i < n; i++) {
+      seed = seed * 1103515245u + 12345u;
+      if (i && (seed >> 16) % 5 == 0) { /* a repeated point: a segment of no length */
+        xy[2 * i] = x, xy[2 * i + 1] = y;
+        continue;
+      }
+      x += (double)((seed >> 8) % 1000) / 97.0 - 3;
+      y += (double)((seed >> 4) % 1000) / 131.0 - 3.8;
+      xy[2 * i] = x, xy[2 * i + 1] = y;
+    }
+    double len = bm_polyline_length(xy, n);
+    bm_polyline_walk w;
+    assert_true(bm_polyline_walk_init(&w, xy, n));
+    for (int k = -20; k <= 1020; k++) {
+      double s = len * k / 1000.0, ax, ay, aa, bx, by, ba;
+      bm_polyline_walk_at(&w, s, &ax, &ay, &aa);
+      bm_polyline_at(xy, n, s, &bx, &by, &ba);
+      assert_memory_equal(&ax, &bx, sizeof ax);
+      assert_memory_equal(&ay, &by, sizeof ay);
+      assert_memory_equal(&aa, &ba, sizeof aa);
+    }
+    for (size_t i = 0; i < n; i++) { /* exactly at each vertex's distance */
+      double s = bm_polyline_length(xy, i + 1), ax, ay, aa, bx, by, ba;
+      bm_polyline_walk_at(&w, s, &ax, &ay, &aa);
+      bm_polyline_at(xy, n, s, &bx, &by, &ba);
+      assert_memory_equal(&ax, &bx, sizeof ax);
+      assert_memory_equal(&ay, &by, sizeof ay);
+      assert_memory_equal(&aa, &ba, sizeof aa);
+    }
+    bm_polyline_walk_free(&w);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_free_point_label_goes_upper_right),
@@ -522,6 +566,7 @@ int main(void) {
       cmocka_unit_test(test_dense_placement_has_no_overlaps_and_beats_naive),
       cmocka_unit_test(test_placement_is_deterministic),
       cmocka_unit_test(test_improvement_moves_a_blocker),
+      cmocka_unit_test(test_polyline_walk_is_the_plain_walk),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }
