@@ -134,8 +134,10 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
 
 #ifdef __GLIBC__
   /* what the stages freed (lon/lat copies, candidates, other threads' arenas) goes back to
-   * the system before the largest allocation, the image (a 7000x3500 map: 98 MB) */
-  malloc_trim(0);
+   * the system before the largest allocation, the image (a 7000x3500 map: 98 MB), when the
+   * image is that large: for smaller maps the next allocations would only fault the pages
+   * in again (a batch worker's 34 maps: sys time 0.53 -> 0.23 s without it) */
+  if ((double)m.view.width * m.view.height * 4 > 48e6) malloc_trim(0);
 #endif
   /* fills t_paint and the encoding part of t_write, per output */
   if ((st = pl_paint_outputs(&m, &c, outs, nouts, &files))) goto done;
