@@ -18,6 +18,7 @@
 #include "core/atomic.h"
 #include "core/util.h"
 #include "proj/proj.h"
+#include "text/text.h"
 
 static double now(void) {
   struct timespec ts;
@@ -192,6 +193,7 @@ static void worker_loop(const bm_batch_jobs *jobs, const bm_batch_options *o, in
   bm_render_options ro = *o->render;
   ro.cache = bm_cache_create(0); /* this worker's: the maps it renders share it */
   bm_proj_keep(4);               /* and its maps' PROJ transforms */
+  bm_text_keep(true);            /* and its fonts */
   /* the cores are shared out between the workers: a map's own threads (paint bands,
    * deflate pieces, projection) get only this worker's share (same bytes for any count) */
   if (!getenv("BORDERMAP_THREADS")) {

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <pango/pangocairo.h>
 #include <pango/pangofc-fontmap.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,6 +16,7 @@ struct bm_text {
   PangoFontMap *map;
   PangoContext *ctx;
   char family[64];
+  char dir[1024]; /* where its fonts were loaded from */
 };
 
 /* The fonts a map may use: one family in several weights, plus Arabic script, each with the
@@ -31,13 +33,32 @@ static const struct {
                   {"NotoSansArabic-Bold.ttf", "fonts-noto-core"},
                   {NULL, NULL}};
 
+/* bm_text_keep's engine: loading the fonts was 2% of a batch worker's map */
+static bool keeping;
+static bm_text *kept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void bm_text_keep(bool on) {
+  pthread_mutex_lock(&kept_lock);
+  keeping = on;
+  bm_text *drop = on ? NULL : kept;
+  if (!on) kept = NULL;
+  pthread_mutex_unlock(&kept_lock);
+  if (drop) bm_text_destroy(drop);
+}
+
 bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
   *out = NULL;
   const char *dir = getenv("BORDERMAP_FONTS");
   if (!dir || !*dir) dir = "/usr/share/fonts/truetype/noto";
+  pthread_mutex_lock(&kept_lock);
+  if (kept && !strcmp(kept->family, family) && !strcmp(kept->dir, dir)) *out = kept, kept = NULL;
+  pthread_mutex_unlock(&kept_lock);
+  if (*out) return BM_OK;
   bm_text *t = calloc(1, sizeof *t);
   if (!t) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   snprintf(t->family, sizeof t->family, "%s", family);
+  snprintf(t->dir, sizeof t->dir, "%s", dir);
   t->fc = FcConfigCreate();
   for (size_t i = 0; font_files[i].file; i++) {
     char path[1024];
@@ -69,6 +90,11 @@ bm_status bm_text_create(const char *family, bm_text **out, bm_error *err) {
 
 void bm_text_destroy(bm_text *t) {
   if (!t) return;
+  pthread_mutex_lock(&kept_lock);
+  bool put = keeping && !kept && t->fc && t->ctx;
+  if (put) kept = t;
+  pthread_mutex_unlock(&kept_lock);
+  if (put) return;
   if (t->ctx) g_object_unref(t->ctx);
   if (t->map) g_object_unref(t->map);
   if (t->fc) FcConfigDestroy(t->fc);

@@ -31,6 +31,10 @@ typedef struct {
 /* Loads the fonts from $BORDERMAP_FONTS or /usr/share/fonts/truetype/noto. */
 bm_status bm_text_create(const char *family, bm_text **out, bm_error *err);
 void bm_text_destroy(bm_text *t);
+/* On: bm_text_destroy keeps one engine and the next bm_text_create of the same family (and
+ * font folder) takes it instead of loading the fonts again (a batch worker's next map).
+ * Off: the kept one is freed. Off by default. */
+void bm_text_keep(bool on);
 
 /* A laid-out text; caller releases it with g_object_unref. */
 PangoLayout *bm_text_layout(bm_text *t, const char *utf8, const bm_text_style *st);
