@@ -1,15 +1,11 @@
-#include <cpl_error.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
 #include <glib.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/gdal_dl.h"
 #include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"
@@ -229,7 +225,9 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   bm_status sst =
       bm_ogr_check_size("site file", path, sf, file->pos.line, file->pos.col, &lim, err);
   if (sst) return sst;
-  GDALAllRegister();
+  char what[1100];
+  snprintf(what, sizeof what, "site file '%s'", path);
+  if ((sst = bm_gdal_need(what, err))) return sst;
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
                                          NULL};

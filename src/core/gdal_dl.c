@@ -1,0 +1,92 @@
+/* core/gdal_dl.c — dlopen()s GDAL on first use and fills the table of its functions
+ * (see gdal_dl.h for why). */
+#include "core/gdal_dl.h"
+
+#include <dlfcn.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+/* GDAL's soname, from the library CMake found (CMakeLists.txt reads its DT_SONAME). */
+#ifndef BM_GDAL_SONAME
+#error "BM_GDAL_SONAME (GDAL's soname, e.g. libgdal.so.32) is set by CMakeLists.txt"
+#endif
+
+bm_gdal_table bm_gdal;
+
+static pthread_once_t open_once = PTHREAD_ONCE_INIT, register_once = PTHREAD_ONCE_INIT;
+static bool opened;
+static char open_failure[700]; /* why the library could not be loaded, when !opened */
+
+/* Opens soname and resolves every function into *t; false with the reason in why. */
+static bool open_into(const char *soname, bm_gdal_table *t, char *why, size_t n) {
+  /* RTLD_LOCAL: nothing else in the process binds to GDAL's symbols by accident */
+  void *lib = dlopen(soname, RTLD_LAZY | RTLD_LOCAL);
+  if (!lib) {
+    const char *e = dlerror();
+    snprintf(why, n, "its library %s cannot be loaded (%s); install GDAL's shared library",
+             soname, e ? e : "unknown reason");
+    return false;
+  }
+  bm_gdal_table got;
+#define BM_GDAL_RESOLVE(name)                                                                  \
+  if (!(got.p_##name = (__typeof__(got.p_##name))dlsym(lib, #name))) {                         \
+    snprintf(why, n, "its library %s has no function %s (older than the GDAL bordermap was "  \
+             "built with?)", soname, #name);                                                   \
+    return false;                                                                              \
+  }
+  BM_GDAL_FUNCTIONS(BM_GDAL_RESOLVE)
+#undef BM_GDAL_RESOLVE
+  /* the library stays loaded for the life of the process: its objects outlive any caller */
+  *t = got;
+  return true;
+}
+
+static void open_process_gdal(void) {
+  opened = open_into(BM_GDAL_SONAME, &bm_gdal, open_failure, sizeof open_failure);
+}
+
+static void register_drivers(void) {
+  pthread_once(&open_once, open_process_gdal);
+  if (opened) GDALAllRegister();
+}
+
+bm_status bm_gdal_need(const char *what, bm_error *err) {
+  pthread_once(&register_once, register_drivers);
+  if (opened) return BM_OK;
+  return bm_error_set(err, BM_ERR_DATA, NULL, 0, 0, "%s needs GDAL, but %s", what,
+                      open_failure);
+}
+
+static void *preload_main(void *unused) {
+  pthread_once(&register_once, register_drivers);
+  return NULL;
+}
+
+static void start_preload(void) {
+  pthread_attr_t attr;
+  pthread_t t;
+  if (pthread_attr_init(&attr)) return;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  /* no thread: the first bm_gdal_need loads it instead */
+  (void)pthread_create(&t, &attr, preload_main, NULL);
+  pthread_attr_destroy(&attr);
+}
+
+void bm_gdal_preload(void) {
+  static pthread_once_t started = PTHREAD_ONCE_INIT;
+  pthread_once(&started, start_preload);
+}
+
+const char *bm_gdal_release(void) {
+  pthread_once(&open_once, open_process_gdal);
+  const char *r = opened ? GDALVersionInfo("RELEASE_NAME") : NULL;
+  return r ? r : "unavailable";
+}
+
+bm_status bm_gdal_try_load(const char *soname, const char *what, bm_error *err) {
+  bm_gdal_table t;
+  char why[700];
+  if (open_into(soname, &t, why, sizeof why)) return BM_OK;
+  return bm_error_set(err, BM_ERR_DATA, NULL, 0, 0, "%s needs GDAL, but %s", what, why);
+}
