@@ -1,6 +1,6 @@
 /* core/gdal_dl.c — dlopen()s GDAL on first use and fills the table of its functions
  * (see gdal_dl.h for why). */
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 
 #include <dlfcn.h>
 #include <pthread.h>

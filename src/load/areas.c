@@ -3,7 +3,7 @@
 #include <string.h>
 
 #include "core/util.h"
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 #include "load/load.h"
 #include "load/ogr.h"
 

@@ -6,7 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 
 #include "load/load.h"
 

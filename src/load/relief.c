@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 
 #include "load/ogr.h"
 

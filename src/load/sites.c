@@ -5,7 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 #include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"

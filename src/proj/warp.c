@@ -4,7 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 
-#include "core/gdal_dl.h"
+#include "core/gdal_calls.h"
 
 bm_status bm_warp_to_grid(void *src, const char *definition, const double gt[6], int w, int h,
                           bool cubic, float *out, bm_error *err) {
