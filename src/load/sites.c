@@ -138,7 +138,11 @@ static void csv_rows_to_vsimem(const char *path, csv_rows *r, char *vpath, size_
     gsize len;
     if (strlen(path) < 4 || !g_file_get_contents(side, &text, &len, NULL)) continue;
     snprintf(vside, sizeof vside, "%.*s.%s", (int)(strlen(vpath) - 4), vpath, sidecars[i]);
-    VSIFCloseL(VSIFileFromMemBuffer(vside, (GByte *)text, (vsi_l_offset)len, TRUE));
+    /* GDAL frees what it owns with its own allocator (core/gdal_dl.c): a copy made by it */
+    GByte *copy = CPLMalloc(len ? len : 1);
+    memcpy(copy, text, len);
+    g_free(text);
+    VSIFCloseL(VSIFileFromMemBuffer(vside, copy, (vsi_l_offset)len, TRUE));
   }
 }
 
