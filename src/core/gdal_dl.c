@@ -78,26 +78,6 @@ bm_status bm_gdal_need(const char *what, bm_error *err) {
                       open_failure);
 }
 
-static void *preload_main(void *unused) {
-  pthread_once(&register_once, register_drivers);
-  return NULL;
-}
-
-static void start_preload(void) {
-  pthread_attr_t attr;
-  pthread_t t;
-  if (pthread_attr_init(&attr)) return;
-  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-  /* no thread: the first bm_gdal_need loads it instead */
-  (void)pthread_create(&t, &attr, preload_main, NULL);
-  pthread_attr_destroy(&attr);
-}
-
-void bm_gdal_preload(void) {
-  static pthread_once_t started = PTHREAD_ONCE_INIT;
-  pthread_once(&started, start_preload);
-}
-
 const char *bm_gdal_release(void) {
   pthread_once(&open_once, open_process_gdal);
   const char *r = opened ? GDALVersionInfo("RELEASE_NAME") : NULL;

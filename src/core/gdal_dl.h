@@ -9,7 +9,7 @@
  * Code that calls GDAL includes core/gdal_calls.h instead of GDAL's headers, and makes
  * sure GDAL is there with bm_gdal_need before its first call (a function that only receives
  * a GDAL object, a dataset or a transform, can rely on whoever made it). This header is
- * the loading alone, free of GDAL's headers, for code that only starts it (the plan stage).
+ * the loading alone, free of GDAL's headers.
  */
 #ifndef BM_CORE_GDAL_DL_H
 #define BM_CORE_GDAL_DL_H
@@ -22,10 +22,9 @@
  * and what needed it. Thread-safe: concurrent callers wait for one load. */
 bm_status bm_gdal_need(const char *what, bm_error *err);
 
-/* Starts loading GDAL (and registering its drivers) on a thread of its own and returns at
- * once, so the load overlaps other work; the first bm_gdal_need waits for it. For a map
- * that is known early to need GDAL. Does nothing when GDAL is loaded or loading. */
-void bm_gdal_preload(void);
+/* Loading GDAL on a thread of its own while the plan stage sets up fonts and PROJ was
+ * tried and gave nothing: glibc holds its loader lock for the whole dlopen, so the font
+ * set-up thread Pango starts waits behind it (measured on the story map, 25 runs). */
 
 /* GDAL's release ("3.6.2") from the loaded library, loading it (without registering
  * drivers) if need be; "unavailable" when it cannot be loaded. */

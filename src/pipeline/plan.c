@@ -5,7 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "core/gdal_dl.h"
 #include "core/util.h"
 #include "geom/clip.h"
 #include "geom/simplify.h"
@@ -122,11 +121,6 @@ static const char *auto_scale(double m_per_px) {
 
 bm_status pl_plan(map *m) {
   const bm_spec *s = m->spec;
-  /* a map that will read files through GDAL starts loading it (~50 ms) beside the plan */
-  bool gdal = s->n_site_files || s->relief.kind != BM_RELIEF_NONE;
-  for (size_t i = 0; i < s->n_areas; i++)
-    gdal = gdal || s->areas[i].kind == BM_AREA_FILE;
-  if (gdal) bm_gdal_preload();
   int width = m->opt->width > 0 ? m->opt->width : s->width;
   int height = m->opt->height > 0 ? m->opt->height : s->height;
   double max_px = m->opt->max_pixels > 0 ? m->opt->max_pixels : BM_LIMIT_PIXELS;
