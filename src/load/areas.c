@@ -2,8 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "core/util.h"
 #include "core/gdal_calls.h"
+#include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"
 
