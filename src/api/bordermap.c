@@ -4,7 +4,6 @@
 #include "bordermap.h"
 
 #include <cairo.h>
-#include <gdal.h>
 #include <geos_c.h>
 #include <pango/pango.h>
 #include <proj.h>
@@ -14,6 +13,7 @@
 #include <string.h>
 
 #include "core/error.h"
+#include "core/gdal_dl.h"
 #include "core/util.h"
 #include "lang/lang.h"
 #include "load/catalog.h"
@@ -98,7 +98,7 @@ void bordermap_versions_get(bordermap_versions *out) {
   if (!out) return;
   out->bordermap = BM_VERSION;
   out->proj = proj_info().version;
-  out->gdal = GDALVersionInfo("RELEASE_NAME");
+  out->gdal = bm_gdal_release(); /* loads GDAL: the version in use, not the headers' */
   out->geos = GEOSversion();
   out->cairo = cairo_version_string();
   out->pango = pango_version_string();

@@ -1,11 +1,8 @@
-#include <cpl_error.h>
-#include <gdal.h>
 #include <math.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "core/gdal_calls.h"
 #include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"
@@ -66,7 +63,9 @@ bm_status bm_areas_read_ogr_limited(const char *path, const char *spec_path, int
   bm_load_limits lim = bm_load_limits_resolve(limits);
   bm_status sst = bm_ogr_check_size("area file", path, spec_path, line, col, &lim, err);
   if (sst) return sst;
-  GDALAllRegister();
+  char what[1100];
+  snprintf(what, sizeof what, "area file '%s'", path);
+  if ((sst = bm_gdal_need(what, err))) return sst;
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   GDALDatasetH ds =

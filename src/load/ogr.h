@@ -6,8 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
+#include "core/gdal_calls.h"
 
 #include "load/load.h"
 

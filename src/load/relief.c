@@ -6,10 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
-#include <ogr_srs_api.h>
+#include "core/gdal_calls.h"
 
 #include "load/ogr.h"
 
@@ -64,7 +61,10 @@ static OGRSpatialReferenceH raster_srs(GDALDatasetH ds, const double gt[6], bm_r
 bm_status bm_raster_read(const bm_raster_request *rq, const double *lonlat, size_t n, int frame_w,
                          int frame_h, bm_raster_window *out, bm_error *err) {
   memset(out, 0, sizeof *out);
-  GDALAllRegister();
+  char what[1100];
+  snprintf(what, sizeof what, "the relief raster '%s'", rq->path);
+  bm_status need = bm_gdal_need(what, err);
+  if (need) return need;
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   bm_status st = BM_OK;

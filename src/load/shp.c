@@ -1,13 +1,12 @@
-#include <cpl_error.h>
 #include <glib.h>
 #include <math.h>
-#include <ogr_srs_api.h>
 #include <shapefil.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/gdal_calls.h"
 #include "core/util.h"
 #include "load/load.h"
 
@@ -259,6 +258,13 @@ static bm_status read_prj(const char *shp_path, OGRCoordinateTransformationH *ct
   if (!strcmp(text, ne_wgs84)) {
     g_free(text);
     return BM_OK;
+  }
+  char what[1200];
+  snprintf(what, sizeof what, "the layer's .prj '%s' (not Natural Earth's WGS84)", prj);
+  bm_status need = bm_gdal_need(what, err);
+  if (need) {
+    g_free(text);
+    return need;
   }
   OGRSpatialReferenceH src = OSRNewSpatialReference(NULL);
   CPLPushErrorHandler(CPLQuietErrorHandler);

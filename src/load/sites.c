@@ -1,15 +1,11 @@
-#include <cpl_error.h>
-#include <cpl_vsi.h>
-#include <gdal.h>
 #include <glib.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/gdal_calls.h"
 #include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"
@@ -142,7 +138,11 @@ static void csv_rows_to_vsimem(const char *path, csv_rows *r, char *vpath, size_
     gsize len;
     if (strlen(path) < 4 || !g_file_get_contents(side, &text, &len, NULL)) continue;
     snprintf(vside, sizeof vside, "%.*s.%s", (int)(strlen(vpath) - 4), vpath, sidecars[i]);
-    VSIFCloseL(VSIFileFromMemBuffer(vside, (GByte *)text, (vsi_l_offset)len, TRUE));
+    /* GDAL frees what it owns with its own allocator (core/gdal_dl.c): a copy made by it */
+    GByte *copy = CPLMalloc(len ? len : 1);
+    memcpy(copy, text, len);
+    g_free(text);
+    VSIFCloseL(VSIFileFromMemBuffer(vside, copy, (vsi_l_offset)len, TRUE));
   }
 }
 
@@ -229,7 +229,9 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   bm_status sst =
       bm_ogr_check_size("site file", path, sf, file->pos.line, file->pos.col, &lim, err);
   if (sst) return sst;
-  GDALAllRegister();
+  char what[1100];
+  snprintf(what, sizeof what, "site file '%s'", path);
+  if ((sst = bm_gdal_need(what, err))) return sst;
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
                                          NULL};

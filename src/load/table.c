@@ -1,15 +1,11 @@
 /* load/table.c — a batch's table of rows (CSV, GeoJSON, GeoPackage ...) through OGR,
  * with the site files' driver allow-list and limits (load/ogr.h). */
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <gdal.h>
 #include <glib.h>
-#include <ogr_api.h>
-#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/gdal_calls.h"
 #include "core/util.h"
 #include "load/load.h"
 #include "load/ogr.h"
@@ -95,7 +91,9 @@ bm_status bm_table_read(const char *path, const bm_load_limits *limits, bm_table
                         "the table's first line names the column '%s' twice; name each column "
                         "once",
                         dup);
-  GDALAllRegister();
+  char what[1100];
+  snprintf(what, sizeof what, "the table '%s'", path);
+  if ((st = bm_gdal_need(what, err))) return st;
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   GDALDatasetH ds =

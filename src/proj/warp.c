@@ -4,17 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 
-#include <cpl_conv.h>
-#include <cpl_error.h>
-#include <cpl_string.h>
-#include <gdal.h>
-#include <gdal_alg.h>
-#include <gdalwarper.h>
-#include <ogr_srs_api.h>
+#include "core/gdal_calls.h"
 
 bm_status bm_warp_to_grid(void *src, const char *definition, const double gt[6], int w, int h,
                           bool cubic, float *out, bm_error *err) {
-  GDALAllRegister();
+  bm_status need = bm_gdal_need("the relief's warp", err);
+  if (need) return need;
   CPLPushErrorHandler(CPLQuietErrorHandler);
   CPLErrorReset();
   bm_status st = BM_OK;
