@@ -138,9 +138,17 @@ bool bm_geom_contains(const bm_geom *g, double x, double y) {
   for (size_t r = 0; r < g->nparts; r++) {
     const double *p = bm_geom_part_xy(g, r);
     size_t n = bm_geom_part_len(g, r);
+    if (!n) continue;
+    /* whether the previous vertex lies above y, carried along: one comparison per vertex
+     * (labels test thousands of points against countries of tens of thousands) */
+    bool above_j = p[2 * (n - 1) + 1] > y;
     for (size_t i = 0, j = n - 1; i < n; j = i++) {
-      double xi = p[2 * i], yi = p[2 * i + 1], xj = p[2 * j], yj = p[2 * j + 1];
-      if ((yi > y) != (yj > y) && x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+      bool above_i = p[2 * i + 1] > y;
+      if (above_i != above_j) {
+        double xi = p[2 * i], yi = p[2 * i + 1], xj = p[2 * j], yj = p[2 * j + 1];
+        if (x < (xj - xi) * (y - yi) / (yj - yi) + xi) in = !in;
+      }
+      above_j = above_i;
     }
   }
   return in;
