@@ -63,6 +63,9 @@ typedef struct {
     char key[1400];
   } layer_key[24];
   size_t nlayer_keys;
+  /* base layers read ahead on every core (load.c), taken by key; NULL when not */
+  struct pl_prefetch *prefetch;
+  size_t nprefetch;
 } map;
 
 typedef struct {
