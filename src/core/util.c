@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <glib.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,6 +13,18 @@ int bm_thread_count(void) {
   const char *env = getenv("BORDERMAP_THREADS");
   long n = env && *env ? strtol(env, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
   return n < 1 ? 1 : n > 8 ? 8 : (int)n;
+}
+
+void bm_run_threads(void *(*worker)(void *), void *arg, int most) {
+  int nt = bm_thread_count();
+  if (nt > most) nt = most;
+  pthread_t tid[8];
+  int started = 0;
+  for (int t = 1; t < nt; t++)
+    if (pthread_create(&tid[started], NULL, worker, arg) == 0) started++;
+  worker(arg);
+  for (int t = 0; t < started; t++)
+    pthread_join(tid[t], NULL);
 }
 
 char *bm_strdup(const char *s) { return s ? strdup(s) : NULL; }

@@ -19,6 +19,10 @@ int bm_strcasecmp(const char *a, const char *b);
  * most 8, or $BORDERMAP_THREADS when set (1 makes every stage single-threaded; the output is the
  * same bytes whatever the count). */
 int bm_thread_count(void);
+/* Runs worker(arg) on at most `most` threads (bm_thread_count's, this one among them) and
+ * returns when every one has returned; each takes its share of the work from arg (an
+ * atomic counter), so one thread alone does it all when no other can be started. */
+void bm_run_threads(void *(*worker)(void *), void *arg, int most);
 /* True when two UTF-8 names are equal ignoring case in every script (Unicode case
  * folding and NFC normalisation, through glib): "стамбул" equals "Стамбул". */
 bool bm_name_equal(const char *a, const char *b);

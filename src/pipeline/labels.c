@@ -3,7 +3,6 @@
  * areas, capitals, then the rest by Natural Earth rank. */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -156,14 +155,7 @@ static anchor *area_anchors(const map *m, const base *b) {
       if (g[i] && !anchor_remembered(m, g[i], &a[i])) todo[i] = g[i];
   anchor_job j = {.g = todo ? todo : g, .a = a, .n = n};
   atomic_init(&j.next, 0);
-  int nt = bm_thread_count();
-  pthread_t tid[8];
-  int started = 0;
-  for (int t = 1; t < nt && t < 8; t++)
-    if (pthread_create(&tid[started], NULL, anchor_worker, &j) == 0) started++;
-  anchor_worker(&j);
-  for (int t = 0; t < started; t++)
-    pthread_join(tid[t], NULL);
+  bm_run_threads(anchor_worker, &j, 8);
   for (size_t i = 0; todo && i < n; i++)
     if (todo[i]) anchor_remember(m, todo[i], &a[i]);
   free(todo);

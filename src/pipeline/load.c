@@ -3,7 +3,6 @@
  * and the highlights resolved against what was read. */
 #include <errno.h>
 #include <math.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -212,14 +211,7 @@ static void prefetch_add(map *m, const char *logical, const char *scale, const c
 static void prefetch_run(map *m, struct pl_prefetch *r, size_t n) {
   prefetch_job j = {.r = r, .n = n, .query = &m->view.query};
   atomic_init(&j.next, 0);
-  int nt = bm_thread_count();
-  pthread_t tid[8];
-  int started = 0;
-  for (int t = 1; t < nt && t < 8; t++)
-    if (pthread_create(&tid[started], NULL, prefetch_worker, &j) == 0) started++;
-  prefetch_worker(&j);
-  for (int t = 0; t < started; t++)
-    pthread_join(tid[t], NULL);
+  bm_run_threads(prefetch_worker, &j, 8);
   m->prefetch = r, m->nprefetch = n;
 }
 

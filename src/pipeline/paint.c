@@ -3,7 +3,6 @@
  * computed map and never changes it, so it runs once per output format. */
 #include <math.h>
 #include <stdlib.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
 
@@ -322,14 +321,7 @@ static bm_status paint_png(const map *m, const computed *c, bm_backend *be) {
   }
   if (!st) {
     bm_backend_bands_begin(be);
-    int nt = bm_thread_count();
-    pthread_t tid[NBANDS];
-    int started = 0;
-    for (int t = 1; t < nt && t < NBANDS; t++)
-      if (pthread_create(&tid[started], NULL, band_worker, &j) == 0) started++;
-    band_worker(&j);
-    for (int t = 0; t < started; t++)
-      pthread_join(tid[t], NULL);
+    bm_run_threads(band_worker, &j, NBANDS);
     bm_backend_bands_end(be);
     for (int k = 0; k < NBANDS && !st; k++)
       if (j.band[k] && j.band[k]->status)

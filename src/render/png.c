@@ -11,7 +11,6 @@
  * are the same whatever the number of threads, so every thread count writes the
  * same bytes. */
 #include <arpa/inet.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -119,15 +118,7 @@ bm_status bm_png_encode(const unsigned char *src, int w, int h, int stride, bm_s
   j.p = calloc((size_t)j.npieces + 1, sizeof *j.p);
   if (!j.p) return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   atomic_init(&j.next, 0);
-  int nt = bm_thread_count();
-  if (nt > j.npieces) nt = j.npieces;
-  pthread_t tid[8];
-  int started = 0;
-  for (int t = 1; t < nt; t++) /* this thread is the first worker */
-    if (pthread_create(&tid[started], NULL, worker, &j) == 0) started++;
-  worker(&j);
-  for (int t = 0; t < started; t++)
-    pthread_join(tid[t], NULL);
+  bm_run_threads(worker, &j, j.npieces > 8 ? 8 : j.npieces);
 
   bool ok = true;
   for (int k = 0; k < j.npieces; k++)
