@@ -1,4 +1,7 @@
+#include <ctype.h>
 #include <glib.h>
+#include <libfyaml.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -212,6 +215,260 @@ OGRCoordinateTransformationH bm_ogr_to_wgs84(OGRLayerH layer, OGRSpatialReferenc
   return ct;
 }
 
+/* Where a reader's rows go: the checks and the adding every format shares. */
+typedef struct {
+  const bm_site_file *file;
+  bm_spec *spec;
+  long max_features;
+  size_t added;
+  bm_sites_damage *damage;
+  bm_error *err;
+} site_sink;
+
+/* One row as read: its place for messages ("line 4", "feature 2"); a point or, when none,
+ * why not; fields NULL when not set. */
+typedef struct {
+  const char *place, *no_point;
+  double lon, lat;
+  const char *name, *kind, *note, *approximate;
+} site_row;
+
+/* A row with no point or no name is left out and noted (the rows after it still load);
+ * coordinates off the earth and an unknown kind are errors. */
+static bm_status add_row(site_sink *k, const site_row *r) {
+  const char *path = k->file->path, *sf = k->spec->path;
+  int line = k->file->pos.line, col = k->file->pos.col;
+  if ((long)k->added >= k->max_features)
+    return bm_error_set(k->err, BM_ERR_SPEC, sf, line, col,
+                        "site file '%s' has more than %ld sites, the limit for one site file; "
+                        "raise it with --max-features N",
+                        path, k->max_features);
+  if (r->no_point) {
+    note_bad_row(k->damage, r->place, r->no_point);
+    return BM_OK;
+  }
+  if (!r->name || !*r->name) {
+    note_bad_row(k->damage, r->place, "no name");
+    return BM_OK;
+  }
+  if (!(r->lon >= -180 && r->lon <= 180 && r->lat >= -90 && r->lat <= 90))
+    return bm_error_set(k->err, BM_ERR_SPEC, sf, line, col,
+                        "site file '%s' %s: site '%s' has coordinates outside lon -180..180, "
+                        "lat -90..90",
+                        path, r->place, r->name);
+  bm_site site = {.pos = k->file->pos, .lon = r->lon, .lat = r->lat};
+  if (r->kind && *r->kind && !bm_site_kind_parse(r->kind, &site.kind)) /* empty: generic */
+    return bm_error_set(k->err, BM_ERR_SPEC, sf, line, col,
+                        "site file '%s' %s: site '%s' has unknown kind '%s'; valid kinds "
+                        "are: %s",
+                        path, r->place, r->name, r->kind, bm_site_kind_list());
+  const char *a = r->approximate;
+  site.approximate = a && (!bm_strcasecmp(a, "true") || !strcmp(a, "1") || !bm_strcasecmp(a, "yes"));
+  /* names from any file go to Pango: make them valid UTF-8 first */
+  gchar *vname = g_utf8_make_valid(r->name, -1);
+  gchar *vnote = r->note && *r->note ? g_utf8_make_valid(r->note, -1) : NULL;
+  site.name = vname;
+  site.note = vnote;
+  bm_status st = BM_OK;
+  if (!vname || !bm_spec_add_site(k->spec, &site))
+    st = bm_error_set(k->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
+  else
+    k->added++;
+  g_free(vname);
+  g_free(vnote);
+  return st;
+}
+
+/* A file that gave no site at all is an error. */
+static bm_status no_sites(const site_sink *k) {
+  if (k->added) return BM_OK;
+  const bm_sites_damage *d = k->damage;
+  return bm_error_set(k->err, BM_ERR_SPEC, k->spec->path, k->file->pos.line, k->file->pos.col,
+                      "site file '%s' has no sites%s%s", k->file->path,
+                      d && d->skipped ? " it can read; first bad row: " : "",
+                      d && d->skipped ? d->first : "");
+}
+
+/* ---- GeoJSON points without GDAL ----
+ * Loading GDAL costs 50 ms of a process (a seventh of the story map), and a GeoJSON file
+ * of points needs none of it. The plainest files are read here: a FeatureCollection of
+ * Point features, no "crs", the fields bordermap uses strings (approximate may be true or
+ * false), no two property names alike but for case. They give what OGR gives them (the
+ * tests read the same files both ways); any other file returns false and goes to OGR. */
+
+/* The scalar text of a JSON string node; NULL for anything else. */
+static const char *json_string(struct fy_node *n) {
+  return n && fy_node_is_scalar(n) && fy_node_get_style(n) == FYNS_DOUBLE_QUOTED
+             ? fy_node_get_scalar0(n)
+             : NULL;
+}
+
+/* A string OGR reads as a date or a time ("2022-08-14", "10:30") and writes back its own
+ * way. */
+static bool ogr_date_like(const char *t) {
+  const unsigned char *u = (const unsigned char *)t;
+  return strlen(t) >= 4 && isdigit(u[0]) && isdigit(u[1]) &&
+         ((u[2] == ':' && isdigit(u[3])) ||
+          (strlen(t) >= 6 && isdigit(u[2]) && isdigit(u[3]) && u[4] == '-' && isdigit(u[5])));
+}
+
+static bool json_number(struct fy_node *n, double *v) {
+  if (!n || !fy_node_is_scalar(n) || fy_node_get_style(n) != FYNS_PLAIN) return false;
+  const char *t = fy_node_get_scalar0(n);
+  char *end;
+  *v = t ? strtod(t, &end) : 0;
+  return t && *t && !*end && isfinite(*v);
+}
+
+/* The property of this feature that a field named one of names stands for (the first
+ * name any feature has, as OGR's field lookup finds it, ignoring case). */
+typedef struct {
+  const char *key; /* the name as the file spells it; NULL: no such field */
+  bool boolean;    /* its values are true/false (OGR: an integer field, "1"/"0") */
+} json_field;
+
+static bool json_fields_alike(struct fy_node *features, const char *const *names, json_field *f) {
+  *f = (json_field){0};
+  for (int a = 0; names[a] && !f->key; a++) {
+    void *it = NULL;
+    for (struct fy_node *ft; (ft = fy_node_sequence_iterate(features, &it)) && !f->key;) {
+      struct fy_node *props = fy_node_mapping_lookup_by_string(ft, "properties", FY_NT);
+      if (!props || !fy_node_is_mapping(props)) continue;
+      void *pi = NULL;
+      for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(props, &pi));) {
+        const char *k = fy_node_get_scalar0(fy_node_pair_key(p));
+        if (k && !bm_strcasecmp(k, names[a])) {
+          f->key = k;
+          break;
+        }
+      }
+    }
+  }
+  if (!f->key) return true;
+  /* every value a string (or null), or every value a boolean */
+  int strings = 0, booleans = 0, others = 0;
+  void *it = NULL;
+  for (struct fy_node *ft; (ft = fy_node_sequence_iterate(features, &it));) {
+    struct fy_node *props = fy_node_mapping_lookup_by_string(ft, "properties", FY_NT);
+    struct fy_node *v = props && fy_node_is_mapping(props)
+                            ? fy_node_mapping_lookup_by_string(props, f->key, FY_NT)
+                            : NULL;
+    const char *t = v && fy_node_is_scalar(v) ? fy_node_get_scalar0(v) : NULL;
+    if (!v || (t && fy_node_get_style(v) == FYNS_PLAIN && !strcmp(t, "null"))) continue;
+    if (json_string(v) && !ogr_date_like(json_string(v))) strings++;
+    else if (t && fy_node_get_style(v) == FYNS_PLAIN && (!strcmp(t, "true") || !strcmp(t, "false")))
+      booleans++;
+    else
+      others++;
+  }
+  f->boolean = booleans > 0;
+  return !others && !(strings && booleans);
+}
+
+/* This feature's value of field f, NULL when it has none. */
+static const char *json_value(struct fy_node *props, const json_field *f) {
+  struct fy_node *v = f->key && props ? fy_node_mapping_lookup_by_string(props, f->key, FY_NT)
+                                      : NULL;
+  if (!v) return NULL;
+  if (f->boolean) {
+    const char *t = fy_node_get_scalar0(v);
+    return t && !strcmp(t, "true") ? "1" : t && !strcmp(t, "false") ? "0" : NULL;
+  }
+  return json_string(v);
+}
+
+/* No two property names that differ only in case (OGR would make them one field or two). */
+static bool json_keys_distinct(struct fy_node *features) {
+  GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+  bool ok = true;
+  void *it = NULL;
+  for (struct fy_node *ft; ok && (ft = fy_node_sequence_iterate(features, &it));) {
+    struct fy_node *props = fy_node_mapping_lookup_by_string(ft, "properties", FY_NT);
+    if (!props || !fy_node_is_mapping(props)) continue;
+    void *pi = NULL;
+    for (struct fy_node_pair *p; ok && (p = fy_node_mapping_iterate(props, &pi));) {
+      const char *k = fy_node_get_scalar0(fy_node_pair_key(p));
+      if (!k) {
+        ok = false;
+        break;
+      }
+      gchar *folded = g_ascii_strdown(k, -1);
+      const char *first = g_hash_table_lookup(seen, folded);
+      if (first && strcmp(first, k)) ok = false;
+      if (!first) g_hash_table_insert(seen, folded, (gpointer)k);
+      else g_free(folded);
+    }
+  }
+  g_hash_table_destroy(seen);
+  return ok;
+}
+
+static bool is_plain_point(struct fy_node *ft, double *lon, double *lat) {
+  if (!ft || !fy_node_is_mapping(ft)) return false;
+  const char *type = json_string(fy_node_mapping_lookup_by_string(ft, "type", FY_NT));
+  struct fy_node *g = fy_node_mapping_lookup_by_string(ft, "geometry", FY_NT);
+  struct fy_node *props = fy_node_mapping_lookup_by_string(ft, "properties", FY_NT);
+  if (!type || strcmp(type, "Feature") || !g || !fy_node_is_mapping(g)) return false;
+  if (props && !fy_node_is_mapping(props) &&
+      !(fy_node_is_scalar(props) && !strcmp(fy_node_get_scalar0(props), "null")))
+    return false;
+  const char *gt = json_string(fy_node_mapping_lookup_by_string(g, "type", FY_NT));
+  struct fy_node *c = fy_node_mapping_lookup_by_string(g, "coordinates", FY_NT);
+  if (!gt || strcmp(gt, "Point") || !c || !fy_node_is_sequence(c)) return false;
+  int n = fy_node_sequence_item_count(c);
+  return (n == 2 || n == 3) && json_number(fy_node_sequence_get_by_index(c, 0), lon) &&
+         json_number(fy_node_sequence_get_by_index(c, 1), lat) &&
+         (n == 2 || json_number(fy_node_sequence_get_by_index(c, 2), &(double){0}));
+}
+
+static bool geojson_points(const char *path, site_sink *k, bm_status *st) {
+  struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET | FYPCF_JSON_FORCE};
+  struct fy_document *doc = fy_document_build_from_file(&cfg, path);
+  struct fy_node *root = doc ? fy_document_root(doc) : NULL;
+  bool plain = root && fy_node_is_mapping(root);
+  const char *type =
+      plain ? json_string(fy_node_mapping_lookup_by_string(root, "type", FY_NT)) : NULL;
+  struct fy_node *features =
+      plain ? fy_node_mapping_lookup_by_string(root, "features", FY_NT) : NULL;
+  plain = type && !strcmp(type, "FeatureCollection") && features &&
+          fy_node_is_sequence(features) && fy_node_sequence_item_count(features) > 0 &&
+          !fy_node_mapping_lookup_by_string(root, "crs", FY_NT) && json_keys_distinct(features);
+  static const char *const name_f[] = {"name", "title", "label", NULL};
+  static const char *const kind_f[] = {"kind", "type", NULL};
+  static const char *const note_f[] = {"note", "description", NULL};
+  static const char *const approx_f[] = {"approximate", NULL};
+  json_field fname, fkind, fnote, fapprox;
+  plain = plain && json_fields_alike(features, name_f, &fname) && fname.key && !fname.boolean &&
+          json_fields_alike(features, kind_f, &fkind) && !fkind.boolean &&
+          json_fields_alike(features, note_f, &fnote) && !fnote.boolean &&
+          json_fields_alike(features, approx_f, &fapprox);
+  void *it = NULL;
+  double lon, lat;
+  for (struct fy_node *ft; plain && (ft = fy_node_sequence_iterate(features, &it));)
+    plain = is_plain_point(ft, &lon, &lat);
+  if (plain) {
+    *st = BM_OK;
+    long fid = 0;
+    it = NULL;
+    for (struct fy_node *ft; !*st && (ft = fy_node_sequence_iterate(features, &it));) {
+      char place[64];
+      snprintf(place, sizeof place, "feature %ld", ++fid);
+      struct fy_node *props = fy_node_mapping_lookup_by_string(ft, "properties", FY_NT);
+      if (props && !fy_node_is_mapping(props)) props = NULL;
+      site_row r = {.place = place};
+      is_plain_point(ft, &r.lon, &r.lat);
+      r.name = json_value(props, &fname);
+      if (!r.name) r.name = "";
+      r.kind = json_value(props, &fkind);
+      r.note = json_value(props, &fnote);
+      r.approximate = json_value(props, &fapprox);
+      *st = add_row(k, &r);
+    }
+  }
+  fy_document_destroy(doc);
+  return plain;
+}
+
 bm_status bm_sites_read_ogr(const bm_site_file *file, bm_spec *spec, bm_error *err) {
   return bm_sites_read_ogr_limited(file, spec, NULL, NULL, err);
 }
@@ -229,14 +486,23 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   bm_status sst =
       bm_ogr_check_size("site file", path, sf, file->pos.line, file->pos.col, &lim, err);
   if (sst) return sst;
+  if (damage) *damage = (bm_sites_damage){0};
+  char ext[16];
+  bm_path_ext(path, ext, sizeof ext);
+  if (!strcmp(ext, "geojson") || !strcmp(ext, "json")) {
+    site_sink sink = {file, spec, lim.max_features, 0, damage, err};
+    if (geojson_points(path, &sink, &sst)) {
+      return sst ? sst : no_sites(&sink);
+    }
+    if (damage) *damage = (bm_sites_damage){0};
+  }
   char what[1100];
   snprintf(what, sizeof what, "site file '%s'", path);
   if ((sst = bm_gdal_need(what, err))) return sst;
   static const char *const csv_opts[] = {"X_POSSIBLE_NAMES=lon,longitude,lng,x",
                                          "Y_POSSIBLE_NAMES=lat,latitude,y", "KEEP_GEOM_COLUMNS=NO",
                                          NULL};
-  char ext[16], dup[128];
-  bm_path_ext(path, ext, sizeof ext);
+  char dup[128];
   if (!strcmp(ext, "csv") && !bm_ogr_csv_header_ok(path, dup, sizeof dup))
     return bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
                         "site file '%s': its first line names the column '%s' twice; each "
@@ -277,7 +543,7 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
   }
   bm_status st = BM_OK;
   OGRSpatialReferenceH wgs84 = bm_ogr_wgs84_new();
-  size_t added = 0;
+  site_sink sink = {file, spec, lim.max_features, 0, damage, err};
   for (int li = 0; !st && li < GDALDatasetGetLayerCount(ds); li++) {
     OGRLayerH layer = GDALDatasetGetLayer(ds, li);
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(layer);
@@ -299,84 +565,28 @@ bm_status bm_sites_read_ogr_limited(const bm_site_file *file, bm_spec *spec,
     long fid = 0;
     while (!st && (feat = OGR_L_GetNextFeature(layer))) {
       fid++;
-      if ((long)added >= lim.max_features) {
-        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                          "site file '%s' has more than %ld sites, the limit for one site file; "
-                          "raise it with --max-features N",
-                          path, lim.max_features);
-        OGR_F_Destroy(feat);
-        break;
-      }
       OGRGeometryH g = OGR_F_GetGeometryRef(feat);
-      const char *name = OGR_F_GetFieldAsString(feat, fname);
-      bm_site site = {.pos = file->pos};
       char place[64];
       feature_place(&rows, csv, csv ? OGR_F_GetFID(feat) : fid, place, sizeof place);
-      /* a row OGR could not make a named point of is left out and reported; the
-       * rows after it still load */
+      site_row r = {.place = place, .name = OGR_F_GetFieldAsString(feat, fname)};
       if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || OGR_G_IsEmpty(g)) {
-        note_bad_row(damage, place,
-                     csv ? "no point (lon and lat must be numbers)" : "no point geometry");
-        OGR_F_Destroy(feat);
-        continue;
+        r.no_point = csv ? "no point (lon and lat must be numbers)" : "no point geometry";
+      } else {
+        r.lon = OGR_G_GetX(g, 0), r.lat = OGR_G_GetY(g, 0);
+        if (ct && !OCTTransform(ct, 1, &r.lon, &r.lat, NULL)) r.lon = r.lat = 1e9;
       }
-      if (!name || !*name) {
-        note_bad_row(damage, place, "no name");
-        OGR_F_Destroy(feat);
-        continue;
-      }
-      double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
-      if (ct && !OCTTransform(ct, 1, &x, &y, NULL)) x = y = 1e9;
-      if (!(x >= -180 && x <= 180 && y >= -90 && y <= 90)) {
-        st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                          "site file '%s' %s: site '%s' has coordinates outside lon -180..180, "
-                          "lat -90..90",
-                          path, place, name);
-        OGR_F_Destroy(feat);
-        break;
-      }
-      site.lon = x;
-      site.lat = y;
-      site.name = (char *)name;
-      if (fkind >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fkind)) {
-        const char *k = OGR_F_GetFieldAsString(feat, fkind);
-        if (*k && !bm_site_kind_parse(k, &site.kind)) { /* an empty cell: generic */
-          st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                            "site file '%s' %s: site '%s' has unknown kind '%s'; valid kinds "
-                            "are: %s",
-                            path, place, name, k, bm_site_kind_list());
-          OGR_F_Destroy(feat);
-          break;
-        }
-      }
-      if (fnote >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fnote)) {
-        const char *n = OGR_F_GetFieldAsString(feat, fnote);
-        if (n && *n) site.note = (char *)n;
-      }
-      if (fapprox >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fapprox)) {
-        const char *a = OGR_F_GetFieldAsString(feat, fapprox);
-        site.approximate = !bm_strcasecmp(a, "true") || !strcmp(a, "1") || !bm_strcasecmp(a, "yes");
-      }
-      /* names from any file go to Pango: make them valid UTF-8 first */
-      gchar *vname = g_utf8_make_valid(site.name, -1);
-      gchar *vnote = site.note ? g_utf8_make_valid(site.note, -1) : NULL;
-      site.name = vname;
-      site.note = vnote;
-      if (!vname || !bm_spec_add_site(spec, &site))
-        st = bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
-      else
-        added++;
-      g_free(vname);
-      g_free(vnote);
+      if (fkind >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fkind))
+        r.kind = OGR_F_GetFieldAsString(feat, fkind);
+      if (fnote >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fnote))
+        r.note = OGR_F_GetFieldAsString(feat, fnote);
+      if (fapprox >= 0 && OGR_F_IsFieldSetAndNotNull(feat, fapprox))
+        r.approximate = OGR_F_GetFieldAsString(feat, fapprox);
+      st = add_row(&sink, &r);
       OGR_F_Destroy(feat);
     }
     if (ct) OCTDestroyCoordinateTransformation(ct);
   }
-  if (!st && added == 0)
-    st = bm_error_set(err, BM_ERR_SPEC, sf, file->pos.line, file->pos.col,
-                      "site file '%s' has no sites%s%s", path,
-                      damage && damage->skipped ? " it can read; first bad row: " : "",
-                      damage && damage->skipped ? damage->first : "");
+  if (!st) st = no_sites(&sink);
   OSRDestroySpatialReference(wgs84);
   GDALClose(ds);
   CPLPopErrorHandler();

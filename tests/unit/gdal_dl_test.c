@@ -1,7 +1,7 @@
 /* Tests of core/gdal_dl.c, GDAL loaded at run time: a map that needs no GDAL renders
  * without it ever being loaded (the ~50 ms its libraries cost the dynamic loader), a map
- * with a GeoJSON site file loads it and draws the file's site, and a library that cannot
- * be loaded is one data error naming it. This program links bordermap's library but not
+ * with a CSV site file loads it and draws the file's site (a GeoJSON file of plain points
+ * does not), and a library that cannot be loaded is one data error naming it. This program links bordermap's library but not
  * GDAL, so libgdal appears in /proc/self/maps only when bordermap loads it.
  *
  * The renders run in this order on purpose: the first must find GDAL not loaded yet.
@@ -99,7 +99,8 @@ static void test_map_without_gdal_files_never_loads_gdal(void **state) {
   assert_false(gdal_mapped());
 }
 
-/* A GeoJSON site file is read through OGR: GDAL is loaded, and the file's site is drawn. */
+/* A GeoJSON file of plain points is read without GDAL (sites.c), and its site drawn; a
+ * CSV site file is read through OGR: GDAL is loaded, and the file's site is drawn. */
 static void test_map_with_site_file_loads_gdal(void **state) {
   (void)state;
   if (!have_data()) skip();
@@ -109,15 +110,23 @@ static void test_map_with_site_file_loads_gdal(void **state) {
   write_file(sites, "{\"type\": \"FeatureCollection\", \"features\": [{\"type\": \"Feature\", "
                     "\"properties\": {\"name\": \"Qurghonteppa\", \"kind\": \"city\"}, "
                     "\"geometry\": {\"type\": \"Point\", \"coordinates\": [68.78, 37.84]}}]}\n");
-  render("file.yaml",
-         "title: Sites from a file\n"
-         "extent: {bbox: [68, 36, 72, 40]}\n"
-         "size: {width: 400, height: 300}\n"
-         "sites:\n"
-         "  - file: sites.geojson\n",
-         report);
-  assert_true(gdal_mapped());
+  const char *spec = "title: Sites from a file\n"
+                     "extent: {bbox: [68, 36, 72, 40]}\n"
+                     "size: {width: 400, height: 300}\n"
+                     "sites:\n"
+                     "  - file: %s\n";
+  char yaml[400];
+  snprintf(yaml, sizeof yaml, spec, "sites.geojson");
+  render("file.yaml", yaml, report);
+  assert_false(gdal_mapped());
   assert_non_null(strstr(read_all(report), "Qurghonteppa"));
+
+  snprintf(sites, sizeof sites, "%s/sites.csv", g_tmp);
+  write_file(sites, "name,lon,lat,kind\nKulob,69.78,37.91,city\n");
+  snprintf(yaml, sizeof yaml, spec, "sites.csv");
+  render("file.yaml", yaml, report);
+  assert_true(gdal_mapped());
+  assert_non_null(strstr(read_all(report), "Kulob"));
   /* the version reported is the loaded library's */
   bordermap_versions v;
   bordermap_versions_get(&v);

@@ -680,6 +680,82 @@ static void test_site_geojson_appends_sites(void **state) {
   bm_spec_free(s);
 }
 
+/* Reads path (a GeoJSON body given as `features`, with a "crs" member when through_ogr:
+ * such files go to OGR, plain ones are read by sites.c itself) into a new spec. */
+static bm_spec *read_geojson(const char *features, bool through_ogr, bm_status *st,
+                             bm_error *err) {
+  char path[1200], body[8192];
+  tmp_path(path, sizeof path, through_ogr ? "ogr.geojson" : "plain.geojson");
+  snprintf(body, sizeof body, "{\"type\": \"FeatureCollection\",%s \"features\": [%s]}\n",
+           through_ogr ? " \"crs\": {\"type\": \"name\", \"properties\": {\"name\": "
+                         "\"urn:ogc:def:crs:OGC:1.3:CRS84\"}},"
+                       : "",
+           features);
+  write_file(path, body);
+  bm_spec *s = empty_spec();
+  bm_site_file f = {path, {4, 3}};
+  bm_error_clear(err);
+  *st = bm_sites_read_ogr(&f, s, err);
+  return s;
+}
+
+/* GeoJSON files of plain points are read without GDAL; they must give exactly what OGR
+ * gives the same file: names (escapes, other scripts), kinds (also under "type"), notes,
+ * approximate as a boolean or a string, a third coordinate, missing and null properties,
+ * a row with no name left out, and the same errors. */
+static void test_plain_geojson_reads_as_ogr_does(void **state) {
+  (void)state;
+  static const char *const cases[] = {
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [68.78, "
+      "38.56]}, \"properties\": {\"name\": \"Ababil-2 \\\"factory\\\"\", \"kind\": \"factory\", "
+      "\"note\": \"opened May 2022\", \"approximate\": true}},"
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [69.17, "
+      "34.53, 1800]}, \"properties\": {\"name\": \"\\u06a9\\u0627\\u0628\\u0644\", "
+      "\"approximate\": false, \"extra\": [1, 2]}},"
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [1e1, "
+      "-0.5]}, \"properties\": null},"
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [70, 35]}, "
+      "\"properties\": {\"name\": \"Bagram\", \"kind\": null, \"note\": \"\"}}",
+      /* kind under "type", name under "title", approximate as text */
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [68.8, "
+      "38.5]}, \"properties\": {\"title\": \"Kulob\", \"type\": \"military-base\", "
+      "\"description\": \"201st base\", \"approximate\": \"yes\"}}",
+      /* an unknown kind: the same error */
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [68.8, "
+      "38.5]}, \"properties\": {\"name\": \"X\", \"kind\": \"castle\"}}",
+      /* off the earth: the same error */
+      "{\"type\": \"Feature\", \"geometry\": {\"type\": \"Point\", \"coordinates\": [190, "
+      "38.5]}, \"properties\": {\"name\": \"Far\"}}",
+  };
+  for (size_t c = 0; c < sizeof cases / sizeof *cases; c++) {
+    bm_status s1, s2;
+    bm_error e1, e2;
+    bm_spec *a = read_geojson(cases[c], false, &s1, &e1);
+    bm_spec *b = read_geojson(cases[c], true, &s2, &e2);
+    assert_int_equal(s1, s2);
+    if (s1) {
+      /* the same message but for the file's name */
+      const char *m1 = strstr(e1.msg, ".geojson'"), *m2 = strstr(e2.msg, ".geojson'");
+      assert_non_null(m1);
+      assert_non_null(m2);
+      assert_string_equal(m1, m2);
+    }
+    assert_int_equal(a->n_sites, b->n_sites);
+    for (size_t i = 0; i < a->n_sites; i++) {
+      const bm_site *x = &a->sites[i], *y = &b->sites[i];
+      assert_string_equal(x->name, y->name);
+      assert_memory_equal(&x->lon, &y->lon, sizeof x->lon);
+      assert_memory_equal(&x->lat, &y->lat, sizeof x->lat);
+      assert_int_equal(x->kind, y->kind);
+      assert_true((x->note == NULL) == (y->note == NULL));
+      if (x->note) assert_string_equal(x->note, y->note);
+      assert_int_equal(x->approximate, y->approximate);
+    }
+    bm_spec_free(a);
+    bm_spec_free(b);
+  }
+}
+
 static void test_site_csv_appends_sites(void **state) {
   (void)state;
   char path[1200];
@@ -864,6 +940,7 @@ int main(void) {
       cmocka_unit_test(test_skipped_record_keeps_number_and_reason),
       /* site files */
       cmocka_unit_test(test_site_geojson_appends_sites),
+      cmocka_unit_test(test_plain_geojson_reads_as_ogr_does),
       cmocka_unit_test(test_site_csv_appends_sites),
       cmocka_unit_test(test_site_csv_empty_kind_is_generic),
   };
