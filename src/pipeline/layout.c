@@ -179,23 +179,14 @@ static const pl_bytes *measure_key(const map *m, view_key *k, const char *what, 
   return k->key;
 }
 
-static double scale_variation(const map *m) {
+/* A measure of the whole view (its projection and frame), through the batch's memo. */
+static double view_measure(const map *m, const char *what,
+                           double (*measure)(const bm_proj *, const bm_view *)) {
   view_key k;
-  const pl_bytes *key = measure_key(m, &k, "scale_variation", 0, 0, 0, 0, 0, 0);
+  const pl_bytes *key = measure_key(m, &k, what, 0, 0, 0, 0, 0, 0);
   double v;
   if (!pl_cache_memo_get(m->opt->cache, key, 4, &v, sizeof v)) {
-    v = bm_scale_variation(m->proj, &m->view);
-    pl_cache_memo_put(m->opt->cache, key, 4, &v, sizeof v);
-  }
-  return v;
-}
-
-static double north_spread(const map *m) {
-  view_key k;
-  const pl_bytes *key = measure_key(m, &k, "north_spread", 0, 0, 0, 0, 0, 0);
-  double v;
-  if (!pl_cache_memo_get(m->opt->cache, key, 4, &v, sizeof v)) {
-    v = bm_north_spread(m->proj, &m->view);
+    v = measure(m->proj, &m->view);
     pl_cache_memo_put(m->opt->cache, key, 4, &v, sizeof v);
   }
   return v;
@@ -511,7 +502,7 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
                               .scalebar_max_px = 130 * m->k,
                               .inset_at = spec->inset.position};
   /* scale: refuse, omit or note when it varies more than 10% across the view */
-  double variation = scale_variation(m);
+  double variation = view_measure(m, "scale_variation", bm_scale_variation);
   if (req.scalebar && variation > 1.10) {
     if (spec->scale_bar.when_varies == BM_VARIES_ERROR)
       return bm_error_set(m->err, BM_ERR_SPEC, spec->path, spec->scale_bar.pos.line,
@@ -532,7 +523,7 @@ bm_status pl_layout(map *m, base *b, story *s, story_px *sp, bm_furniture *f) {
     }
   }
   /* north: left out when it is not the same direction across the map, unless forced */
-  double spread = north_spread(m), centre = 0;
+  double spread = view_measure(m, "north_spread", bm_north_spread), centre = 0;
   bool north_ok = north_angle(m, m->view.width / 2.0, m->view.height / 2.0, &centre);
   double ground_w =
       ground_distance(m, 0, m->view.height / 2.0, m->view.width, m->view.height / 2.0);

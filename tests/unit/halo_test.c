@@ -17,26 +17,10 @@
 #include "png_memory.h"
 #include "render/render.h"
 #include "text/text.h"
+#include "text_fixture.h"
 
-static bm_text *g_text;
 enum { W = 360, H = 100 };
 static const bm_color grey = {0.4, 0.4, 0.4, 1}, white = {1, 1, 1, 1}, black = {0, 0, 0, 1};
-
-static int setup(void **state) {
-  (void)state;
-  bm_error err;
-  if (bm_text_create("Noto Sans", &g_text, &err)) {
-    fprintf(stderr, "fonts missing: %s\n", err.msg);
-    return -1;
-  }
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  bm_text_destroy(g_text);
-  return 0;
-}
 
 /* "Khorugh & Wakhan" in 32 px Noto Sans Bold: round and straight strokes, a counter
  * (the o), joins. */

@@ -20,38 +20,10 @@
 #include "render/render.h"
 #include "spec/style.h"
 #include "text/text.h"
+#include "png_memory.h"
+#include "text_fixture.h"
 
-static bm_text *g_text;
 enum { W = 400, H = 120 };
-
-static int setup(void **state) {
-  (void)state;
-  bm_error err;
-  if (bm_text_create("Noto Sans", &g_text, &err)) {
-    fprintf(stderr, "fonts missing: %s\n", err.msg);
-    return -1;
-  }
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  bm_text_destroy(g_text);
-  return 0;
-}
-
-typedef struct {
-  const unsigned char *p;
-  size_t len, pos;
-} reader;
-
-static cairo_status_t read_cb(void *closure, unsigned char *data, unsigned int len) {
-  reader *r = closure;
-  if (r->len - r->pos < len) return CAIRO_STATUS_READ_ERROR;
-  memcpy(data, r->p + r->pos, len);
-  r->pos += len;
-  return CAIRO_STATUS_SUCCESS;
-}
 
 static bm_label label_at(const char *text, double x) {
   return (bm_label){.text = (char *)text,
@@ -84,8 +56,7 @@ static cairo_surface_t *paint(bm_labeler *lb) {
   bm_paint_labels(be, lb, 1, &st, false);
   assert_int_equal(bm_be_finish(be, &err), BM_OK);
   bm_be_destroy(be);
-  reader r = {sink.data, sink.len, 0};
-  cairo_surface_t *s = cairo_image_surface_create_from_png_stream(read_cb, &r);
+  cairo_surface_t *s = png_from_memory(sink.data, sink.len);
   assert_int_equal(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
   cairo_surface_flush(s);
   free(sink.data);

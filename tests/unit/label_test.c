@@ -13,25 +13,9 @@
 
 #include "label/label.h"
 #include "text/text.h"
+#include "text_fixture.h"
 
-static bm_text *g_text;
 static const bm_bbox FRAME = {0, 0, 800, 600};
-
-static int setup(void **state) {
-  (void)state;
-  bm_error err;
-  if (bm_text_create("Noto Sans", &g_text, &err)) {
-    fprintf(stderr, "fonts missing: %s\n", err.msg);
-    return -1;
-  }
-  return 0;
-}
-
-static int teardown(void **state) {
-  (void)state;
-  bm_text_destroy(g_text);
-  return 0;
-}
 
 static bm_label point(const char *text, double x, double y, double priority) {
   bm_label l = {.text = (char *)text,
