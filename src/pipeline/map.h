@@ -254,9 +254,6 @@ void pl_untranslated_shown(map *m, const char *name);
  * under strict_language. */
 bm_status pl_language_check(map *m, const computed *c);
 
-/* ---- paint.c: the computed map through a backend ---- */
-void pl_paint(const map *m, const computed *c, bm_backend *be);
-
 /* ---- write.c: the outputs and the label report ---- */
 typedef struct {
   bm_atomic *files; /* per output: its temp file (file outputs) */
@@ -265,8 +262,21 @@ typedef struct {
 } outputs;
 /* Opens every file output (before any heavy work, so an unwritable folder fails first). */
 bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err);
-/* Paints c once per output, each through its own backend. */
-bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o);
+
+/* ---- paint.c: the computed map through a backend, once per output ---- */
+/* A PNG's geometry under the labels (base map and story) needs nothing the label stage
+ * computes: pl_paint_ahead starts painting it, into the backend of the first PNG output, on
+ * threads of their own, before that stage. NULL when it does not (no PNG output, one core,
+ * a relief to wait for, or a failure the paint stage will meet and report). */
+typedef struct png_bands png_bands;
+png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n,
+                          outputs *o);
+/* Paints c once per output, each through its own backend (ahead's for its output); ahead
+ * is consumed. */
+bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o,
+                           png_bands *ahead);
+/* Waits for what pl_paint_ahead started and drops it (a stage failed). NULL: nothing. */
+void pl_paint_ahead_cancel(png_bands *ahead);
 /* Writes the label report (when asked), checks every file, then puts all in place
  * and hands memory outputs over. */
 bm_status pl_outputs_commit(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o);

@@ -2,6 +2,8 @@
  * backend, one named layer per kind of content, in paint order. It reads the
  * computed map and never changes it, so it runs once per output format. */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -210,21 +212,25 @@ static void paint_story(const map *m, const base *b, const story *s, bm_backend 
   end_layer(m, be);
 }
 
-/* Everything under the text: base map, story, places' dots and sites' symbols. Paths
- * and colours only (no Pango), so that bands of a PNG can be painted in parallel. */
+/* Everything under the text and the marks: base map, story, the earth's outline. Paths and
+ * colours only (no Pango), and nothing the label stage computes, so that bands of a PNG can
+ * be painted in parallel, and beside the label stage. */
 static void paint_geometry(const map *m, const computed *c, bm_backend *be) {
-  const bm_style *st = &m->style;
-  const story *s = &c->story;
-  const story_px *sp = &c->sites;
-  const bm_labeler *lb = c->labels;
   paint_base(m, &c->base, &c->relief, be);
-  paint_story(m, &c->base, s, be);
+  paint_story(m, &c->base, &c->story, be);
   if (m->earth_edge) {
     bm_be_layer(be, "earth-outline");
-    bm_paint_stroke(be, &m->earth, st->earth_outline, st->earth_outline_width * m->k, NULL, 0);
+    bm_paint_stroke(be, &m->earth, m->style.earth_outline, m->style.earth_outline_width * m->k,
+                    NULL, 0);
     bm_be_end_layer(be);
   }
+}
 
+/* Places' dots (those of the labels placed) and sites' symbols. */
+static void paint_marks(const map *m, const computed *c, bm_backend *be) {
+  const bm_style *st = &m->style;
+  const story_px *sp = &c->sites;
+  const bm_labeler *lb = c->labels;
   bm_be_layer(be, "places");
   for (size_t i = 0; i < bm_labeler_count(lb); i++) {
     const bm_label *l = bm_labeler_at(lb, i);
@@ -284,72 +290,145 @@ static void paint_overlay(const map *m, const computed *c, bm_backend *be) {
   bm_paint_furniture(be, fur, st);
 }
 
-void pl_paint(const map *m, const computed *c, bm_backend *be) {
+static void paint_all(const map *m, const computed *c, bm_backend *be) {
   paint_geometry(m, c, be);
+  paint_marks(m, c, be);
   paint_overlay(m, c, be);
 }
 
 /* A PNG's geometry is painted in NBANDS horizontal bands, by as many threads as there
- * are cores (at most NBANDS), each band with its own Cairo context. Every band strokes and
- * fills each path again (Cairo culls what lies outside it): two bands cost 12% more
- * instructions than one, four 33% (the story map), so two suit this 2-core target. The
- * bands are the same whatever the thread count, so the bytes are too. */
-enum { NBANDS = 2 };
+ * are cores (at most NBANDS), each band with its own Cairo context. A band skips the paths
+ * that miss it (the backend culls them), so only paths that cross bands are painted twice,
+ * and four bands share the work out better than two (a world map's north holds most of its
+ * rivers). The bands are the same whatever the thread count, and Cairo paints a pixel the
+ * same in any band, so the bytes are too. */
+enum { NBANDS = 4 };
 
-typedef struct {
+struct png_bands {
   const map *m;
   const computed *c;
+  size_t output;  /* the output whose backend be is */
+  bm_backend *be; /* the PNG's */
   bm_backend *band[NBANDS];
   _Atomic int next;
-} band_job;
+  pthread_t painter; /* when the bands are painted beside the label stage */
+  bool threaded;
+};
 
 static void *band_worker(void *arg) {
-  band_job *j = arg;
+  png_bands *j = arg;
   for (int k; (k = atomic_fetch_add(&j->next, 1)) < NBANDS;)
     if (j->band[k]) paint_geometry(j->m, j->c, j->band[k]); /* NULL: an empty band */
   return NULL;
 }
 
-static bm_status paint_png(const map *m, const computed *c, bm_backend *be) {
-  band_job j = {.m = m, .c = c};
-  atomic_init(&j.next, 0);
+static void *bands_painter(void *arg) {
+  bm_run_threads(band_worker, arg, NBANDS);
+  return NULL;
+}
+
+/* Starts painting the geometry of output's PNG backend be in bands, on a thread of its own
+ * when threaded (else bands_join paints them). NULL when the bands cannot be made: the
+ * failure is be's. */
+static png_bands *bands_start(const map *m, const computed *c, bm_backend *be, size_t output,
+                              bool threaded) {
+  png_bands *j = calloc(1, sizeof *j);
+  if (!j) {
+    bm_backend_fail(be, BM_ERR_NOMEM, "out of memory");
+    return NULL;
+  }
+  *j = (png_bands){.m = m, .c = c, .output = output, .be = be};
+  atomic_init(&j->next, 0);
   int h = m->view.height;
-  bm_status st = BM_OK;
-  for (int k = 0; k < NBANDS && !st; k++) {
+  for (int k = 0; k < NBANDS; k++) {
     int y0 = (int)((long)h * k / NBANDS), y1 = (int)((long)h * (k + 1) / NBANDS);
-    st = y0 < y1 ? bm_backend_band(be, y0, y1, &j.band[k], m->err) : BM_OK;
+    bm_error err;
+    if (y0 < y1 && bm_backend_band(be, y0, y1, &j->band[k], &err)) {
+      bm_backend_fail(be, err.code, "%s", err.msg);
+      for (int b = 0; b < k; b++)
+        if (j->band[b]) bm_be_destroy(j->band[b]);
+      free(j);
+      return NULL;
+    }
   }
-  if (!st) {
-    bm_backend_bands_begin(be);
-    bm_run_threads(band_worker, &j, NBANDS);
-    bm_backend_bands_end(be);
-    for (int k = 0; k < NBANDS && !st; k++)
-      if (j.band[k] && j.band[k]->status)
-        st = bm_backend_fail(be, j.band[k]->status, "%s", j.band[k]->message);
-  } else {
-    bm_backend_fail(be, st, "%s", m->err->msg);
-  }
+  bm_backend_bands_begin(be);
+  j->threaded = threaded && pthread_create(&j->painter, NULL, bands_painter, j) == 0;
+  return j;
+}
+
+/* Waits for the bands (or paints them), frees them and j; a band's failure becomes the PNG
+ * backend's. */
+static void bands_join(png_bands *j) {
+  if (j->threaded)
+    pthread_join(j->painter, NULL);
+  else
+    bands_painter(j);
+  bm_backend_bands_end(j->be);
   for (int k = 0; k < NBANDS; k++)
-    if (j.band[k]) bm_be_destroy(j.band[k]);
-  if (!st) paint_overlay(m, c, be);
-  return st;
+    if (j->band[k]) {
+      if (j->band[k]->status && !j->be->status)
+        bm_backend_fail(j->be, j->band[k]->status, "%s", j->band[k]->message);
+      bm_be_destroy(j->band[k]);
+    }
+  free(j);
+}
+
+png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n,
+                          outputs *o) {
+  size_t i = 0;
+  while (i < n && outs[i].format != BM_FORMAT_PNG)
+    i++;
+  /* one core (a batch worker's share) has nothing to paint beside; a relief is ready only
+   * after the label stage */
+  if (i == n || bm_thread_count() < 2 || m->spec->relief.kind) return NULL;
+  double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
+  bm_backend *be;
+  bm_error err;
+  if (bm_backend_create(BM_FORMAT_PNG, m->view.width, m->view.height, dpi, &o->sinks[i], &be,
+                        &err))
+    return NULL; /* the paint stage tries again, and reports it */
+  png_bands *j = bands_start(m, c, be, i, true);
+  if (!j) bm_be_destroy(be);
+  return j;
+}
+
+void pl_paint_ahead_cancel(png_bands *j) {
+  if (!j) return;
+  bm_backend *be = j->be;
+  bands_join(j);
+  bm_be_destroy(be);
 }
 
 /* The paint stage once per output, each through its own backend. */
-bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o) {
+bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o,
+                           png_bands *ahead) {
   bm_error *err = m->err;
   double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
   bm_render_stats *stats = m->stats;
   for (size_t i = 0; i < n; i++) {
     bm_backend *be;
     double t0 = pl_now();
-    bm_status st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi,
-                                     &o->sinks[i], &be, err);
-    if (st) return st;
-    if (outs[i].format == BM_FORMAT_PNG)
-      paint_png(m, c, be); /* a failure sticks in be: finish reports it */
+    bm_status st = BM_OK;
+    if (ahead && ahead->output == i)
+      be = ahead->be;
     else
-      pl_paint(m, c, be);
+      st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi, &o->sinks[i],
+                             &be, err);
+    if (st) {
+      pl_paint_ahead_cancel(ahead);
+      return st;
+    }
+    if (outs[i].format == BM_FORMAT_PNG) {
+      png_bands *j = ahead && ahead->output == i ? ahead : bands_start(m, c, be, i, false);
+      if (j == ahead) ahead = NULL;
+      if (j) bands_join(j);
+      if (!be->status) { /* a failure sticks in be: finish reports it */
+        paint_marks(m, c, be);
+        paint_overlay(m, c, be);
+      }
+    } else {
+      paint_all(m, c, be);
+    }
     double t1 = pl_now();
     st = bm_be_finish(be, err); /* encodes: PNG deflate, PDF and SVG serialisation */
     bm_be_destroy(be);
@@ -360,6 +439,7 @@ bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, siz
     if (!st && o->sinks[i].failed)
       st = bm_error_set(err, BM_ERR_IO, outs[i].path, 0, 0, "cannot write the output (disk full?)");
     if (st) {
+      pl_paint_ahead_cancel(ahead);
       if (outs[i].path && !err->file[0]) snprintf(err->file, sizeof err->file, "%s", outs[i].path);
       return st;
     }

@@ -84,6 +84,7 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   relief_job relief = {.m = &m, .in = &story_in, .out = &c.relief};
   pthread_t relief_tid;
   bool relief_running = false;
+  png_bands *ahead = NULL; /* the PNG's geometry, painted beside the label stage */
   bm_status st;
   double t0 = now(), t;
   bm_error_clear(err);
@@ -122,8 +123,16 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   t = now();
 
   if ((st = pl_layout(&m, &c.base, &c.story, &c.sites, &c.furniture))) goto done;
+#ifdef __GLIBC__
+  /* what the stages freed (lon/lat copies, other threads' arenas) goes back to the system
+   * before the largest allocation, the image (a 7000x3500 map: 98 MB), when the image is
+   * that large: for smaller maps the next allocations would only fault the pages in again
+   * (a batch worker's 34 maps: sys time 0.53 -> 0.23 s without it) */
+  if ((double)m.view.width * m.view.height * 4 > 48e6) malloc_trim(0);
+#endif
   stats->t_layout = now() - t;
   t = now();
+  ahead = pl_paint_ahead(&m, &c, outs, nouts, &files);
 
   if ((st = pl_label(&m, &c)) || (st = pl_language_check(&m, &c))) goto done;
   stats->t_label = now() - t;
@@ -132,15 +141,11 @@ bm_status bm_render_outputs(const bm_spec *spec, bm_output *outs, size_t nouts,
   stats->t_project += now() - t; /* the relief's time beyond the stages it ran beside */
   t = now();
 
-#ifdef __GLIBC__
-  /* what the stages freed (lon/lat copies, candidates, other threads' arenas) goes back to
-   * the system before the largest allocation, the image (a 7000x3500 map: 98 MB), when the
-   * image is that large: for smaller maps the next allocations would only fault the pages
-   * in again (a batch worker's 34 maps: sys time 0.53 -> 0.23 s without it) */
-  if ((double)m.view.width * m.view.height * 4 > 48e6) malloc_trim(0);
-#endif
-  /* fills t_paint and the encoding part of t_write, per output */
-  if ((st = pl_paint_outputs(&m, &c, outs, nouts, &files))) goto done;
+  /* fills t_paint (beyond what was painted beside the label stage) and the encoding part of
+   * t_write, per output */
+  st = pl_paint_outputs(&m, &c, outs, nouts, &files, ahead);
+  ahead = NULL;
+  if (st) goto done;
   t = now();
 
   st = pl_outputs_commit(&m, &c, outs, nouts, &files);
@@ -152,6 +157,7 @@ done:
     relief_finish(&relief, &m, relief_tid, &relief_running);
     *err = first;
   }
+  pl_paint_ahead_cancel(ahead); /* before what it paints from is freed */
   stats->t_total = now() - t0;
   pl_outputs_free(&files, nouts);
   bm_labeler_destroy(c.labels);
