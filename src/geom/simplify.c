@@ -6,6 +6,65 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* Douglas-Peucker on one part of n vertices: marks in keep the vertices kept, so that every
+ * vertex dropped lies within tol of the kept polyline. stack: room for 2n indices. */
+static void straighten_part(const double *xy, size_t n, double tol, unsigned char *keep,
+                            size_t *stack) {
+  size_t top = 0;
+  keep[0] = keep[n - 1] = 1;
+  stack[top++] = 0, stack[top++] = n - 1;
+  double tol2 = tol * tol;
+  while (top) {
+    size_t b = stack[--top], a = stack[--top];
+    double ax = xy[2 * a], ay = xy[2 * a + 1], dx = xy[2 * b] - ax, dy = xy[2 * b + 1] - ay;
+    double len2 = dx * dx + dy * dy, far2 = -1;
+    size_t far = a;
+    for (size_t k = a + 1; k < b; k++) { /* the vertex farthest from the segment a-b */
+      double px = xy[2 * k] - ax, py = xy[2 * k + 1] - ay;
+      double t = len2 > 0 ? (px * dx + py * dy) / len2 : 0;
+      t = t < 0 ? 0 : t > 1 ? 1 : t;
+      double ex = px - t * dx, ey = py - t * dy, d2 = ex * ex + ey * ey;
+      if (d2 > far2) far2 = d2, far = k;
+    }
+    if (far2 > tol2) {
+      keep[far] = 1;
+      stack[top++] = a, stack[top++] = far;
+      stack[top++] = far, stack[top++] = b;
+    }
+  }
+}
+
+void bm_geom_straighten(bm_geom *g, double tol) {
+  if (g->type == BM_GEOM_POINT || !g->npts) return;
+  unsigned char *keep = calloc(g->npts, 1);
+  size_t *stack = malloc(2 * g->npts * sizeof *stack);
+  if (!keep || !stack) goto done; /* out of memory: the geometry stays as it is */
+  bool poly = g->type == BM_GEOM_POLYGON;
+  size_t out = 0, out_parts = 0;
+  for (size_t i = 0; i < g->nparts; i++) {
+    size_t first = g->part[i], n = bm_geom_part_len(g, i), start = out;
+    if (n >= 3) straighten_part(g->xy + 2 * first, n, tol, keep + first, stack);
+    for (size_t k = first; k < first + n; k++)
+      if (n < 3 || keep[k]) {
+        g->xy[2 * out] = g->xy[2 * k];
+        g->xy[2 * out + 1] = g->xy[2 * k + 1];
+        out++;
+      }
+    size_t len = out - start;
+    if ((poly && len < 4) || len < 2) { /* a ring straightened flat */
+      out = start;
+      continue;
+    }
+    g->part[out_parts++] = start;
+  }
+  g->npts = out;
+  g->nparts = out_parts;
+  if (g->part) g->part[out_parts] = out;
+done:
+  free(keep);
+  free(stack);
+}
+
 void bm_geom_simplify(bm_geom *g, double tol) {
   if (g->type == BM_GEOM_POINT) return;
   size_t out = 0, out_parts = 0;

@@ -11,6 +11,11 @@
  * Rings stay closed; parts that shrink below a drawable size are removed. */
 void bm_geom_simplify(bm_geom *g, double tol);
 
+/* Drops the vertices that lie within tol pixels of the line through the vertices kept
+ * (Douglas-Peucker), in place: every dropped vertex is within tol of the result. Ends of
+ * lines and the closing vertex of rings stay; rings straightened flat are removed. */
+void bm_geom_straighten(bm_geom *g, double tol);
+
 /* The label point of a polygon (pixels): the centre of the largest circle
  * inside its largest part (GEOS maximum inscribed circle, the pole of
  * inaccessibility), and that circle's radius. The rings inside that part are

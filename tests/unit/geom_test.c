@@ -303,6 +303,81 @@ static void test_simplify_keeps_rings_closed_and_removes_tiny_ones(void **state)
   bm_geom_free(&g);
 }
 
+/* Distance from (x, y) to the nearest segment of part i of g. */
+static double distance_to_part(const bm_geom *g, size_t i, double x, double y) {
+  const double *p = bm_geom_part_xy(g, i);
+  double best = INFINITY;
+  for (size_t k = 0; k + 1 < bm_geom_part_len(g, i); k++) {
+    double ax = p[2 * k], ay = p[2 * k + 1], dx = p[2 * k + 2] - ax, dy = p[2 * k + 3] - ay;
+    double len2 = dx * dx + dy * dy;
+    double t = len2 > 0 ? ((x - ax) * dx + (y - ay) * dy) / len2 : 0;
+    t = t < 0 ? 0 : t > 1 ? 1 : t;
+    best = fmin(best, hypot(x - ax - t * dx, y - ay - t * dy));
+  }
+  return best;
+}
+
+static void test_straighten_keeps_every_vertex_within_tol(void **state) {
+  (void)state;
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_LINE);
+  /* a straight run of 50 vertices, then a wave of amplitude 3 px sampled every 0.5 px */
+  double orig[2 * 250];
+  size_t n = 0;
+  assert_true(bm_geom_begin_part(&g));
+  for (int i = 0; i < 50; i++, n++)
+    orig[2 * n] = i, orig[2 * n + 1] = 10;
+  for (int i = 0; i < 200; i++, n++)
+    orig[2 * n] = 50 + i * 0.5, orig[2 * n + 1] = 10 + 3 * sin(i * 0.05);
+  for (size_t k = 0; k < n; k++)
+    assert_true(bm_geom_add(&g, orig[2 * k], orig[2 * k + 1]));
+  const double two[] = {0, 50, 0.1, 50.3}; /* a part of two vertices stays as it is */
+  part(&g, two, 2);
+  bm_geom_straighten(&g, 0.2);
+  assert_int_equal(g.nparts, 2);
+  assert_int_equal(g.part[g.nparts], g.npts);
+  size_t kept = bm_geom_part_len(&g, 0);
+  /* the straight run keeps only its ends; the wave a few dozen vertices */
+  assert_true(kept > 10 && kept < 60);
+  assert_point(&g, 0, 0, 0, 10);
+  assert_point(&g, 0, kept - 1, orig[2 * n - 2], orig[2 * n - 1]);
+  assert_true(bm_geom_part_xy(&g, 0)[2] > 48); /* the vertex after the first: the run's end */
+  double worst = 0;
+  for (size_t k = 0; k < n; k++)
+    worst = fmax(worst, distance_to_part(&g, 0, orig[2 * k], orig[2 * k + 1]));
+  assert_true(worst <= 0.2);
+  assert_true(worst > 0.1); /* it did use its tolerance */
+  assert_int_equal(bm_geom_part_len(&g, 1), 2);
+  assert_point(&g, 1, 1, 0.1, 50.3);
+  bm_geom_free(&g);
+}
+
+static void test_straighten_keeps_rings_closed_and_removes_flat_ones(void **state) {
+  (void)state;
+  bm_geom g;
+  bm_geom_init(&g, BM_GEOM_POLYGON);
+  /* a circle of radius 50 with 720 vertices, closed; a sliver 0.1 px wide; a square */
+  assert_true(bm_geom_begin_part(&g));
+  for (int i = 0; i <= 720; i++) {
+    double a = i == 720 ? 0 : i * M_PI / 360;
+    assert_true(bm_geom_add(&g, 100 + 50 * cos(a), 100 + 50 * sin(a)));
+  }
+  double before = bm_geom_ring_area(&g, 0);
+  const double sliver[] = {300, 300, 340, 300.1, 380, 300, 340, 299.9, 300, 300};
+  part(&g, sliver, 5);
+  square(&g, 400, 400, 20);
+  bm_geom_straighten(&g, 0.2);
+  assert_int_equal(g.nparts, 2);
+  size_t n = bm_geom_part_len(&g, 0);
+  assert_true(n > 20 && n < 100); /* a chord of 2 * sqrt(2 * 50 * 0.2) = 8.9 px */
+  assert_true(ring_closed(&g, 0));
+  assert_true(fabs(bm_geom_ring_area(&g, 0) - before) / before < 0.01);
+  assert_int_equal(bm_geom_part_len(&g, 1), 5);
+  assert_true(ring_closed(&g, 1));
+  assert_true(fabs(bm_geom_ring_area(&g, 1) - 400) < 1e-9);
+  bm_geom_free(&g);
+}
+
 /* ---- joining lines ---------------------------------------------------------- */
 
 static void test_join_lines_end_to_end_either_way_round(void **state) {
@@ -484,6 +559,8 @@ int main(void) {
       cmocka_unit_test(test_clip_drops_points_outside),
       cmocka_unit_test(test_simplify_drops_close_vertices_and_keeps_line_ends),
       cmocka_unit_test(test_simplify_keeps_rings_closed_and_removes_tiny_ones),
+      cmocka_unit_test(test_straighten_keeps_every_vertex_within_tol),
+      cmocka_unit_test(test_straighten_keeps_rings_closed_and_removes_flat_ones),
       cmocka_unit_test(test_join_lines_end_to_end_either_way_round),
       cmocka_unit_test(test_join_lines_keeps_pieces_that_do_not_meet_apart),
       cmocka_unit_test(test_anchor_of_a_square_is_its_centre),
