@@ -138,8 +138,7 @@ typedef struct {
   size_t n;
 } pl_bytes;
 bool pl_cache_memo_get(bm_cache *c, const pl_bytes *key, size_t nkey, void *val, size_t vlen);
-void pl_cache_memo_put(bm_cache *c, const pl_bytes *key, size_t nkey, const void *val,
-                       size_t vlen);
+void pl_cache_memo_put(bm_cache *c, const pl_bytes *key, size_t nkey, const void *val, size_t vlen);
 
 /* Monotonic seconds, for the stage timings. */
 double pl_now(void);
@@ -180,9 +179,9 @@ bm_status pl_read_layer(map *m, const char *logical, const char *scale, const bm
 /* pl_read_layer for a reader that only reads: *out is the batch's cached layer (not to be
  * changed or freed), else the layer read into own (the caller frees own either way); key
  * gets the layer's cache key (file, box, fields). */
-bm_status pl_read_layer_shared(map *m, const char *logical, const char *scale,
-                               const bm_bbox *query, const char *const *fields, bm_features *own,
-                               const bm_features **out, char *key, size_t keylen);
+bm_status pl_read_layer_shared(map *m, const char *logical, const char *scale, const bm_bbox *query,
+                               const char *const *fields, bm_features *own, const bm_features **out,
+                               char *key, size_t keylen);
 /* The base layers in view, with the highlights resolved against them. */
 bm_status pl_load_base(map *m, base *b);
 bm_status pl_load_story(map *m, story_input *in);
@@ -219,8 +218,7 @@ bm_status pl_relief_read(const map *m, const bm_raster_request *rq, const double
 /* The relief window warped into the map's grid by GDAL's warper and shaded (nothing when
  * the spec has no relief or its raster misses the map). It reads m and changes nothing in
  * it, and reports to err, so it can run on a thread of its own beside the other stages. */
-bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out,
-                            bm_error *err);
+bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out, bm_error *err);
 /* The story's geometry (rings, routes, borders, areas, callouts, graticule) in pixels. */
 bm_status pl_story_build(map *m, const story_input *in, story *s);
 void pl_story_to_pixels(map *m, bm_geom *g);
@@ -269,8 +267,7 @@ bm_status pl_outputs_open(outputs *o, bm_output *outs, size_t n, bm_error *err);
  * threads of their own, before that stage. NULL when it does not (no PNG output, one core,
  * a relief to wait for, or a failure the paint stage will meet and report). */
 typedef struct png_bands png_bands;
-png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n,
-                          outputs *o);
+png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o);
 /* Paints c once per output, each through its own backend (ahead's for its output); ahead
  * is consumed. */
 bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o,

@@ -3,9 +3,9 @@
  * computed map and never changes it, so it runs once per output format. */
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <stdatomic.h>
 #include <string.h>
 
 #include "pipeline/map.h"
@@ -373,8 +373,7 @@ static void bands_join(png_bands *j) {
   free(j);
 }
 
-png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n,
-                          outputs *o) {
+png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size_t n, outputs *o) {
   size_t i = 0;
   while (i < n && outs[i].format != BM_FORMAT_PNG)
     i++;
@@ -384,8 +383,7 @@ png_bands *pl_paint_ahead(const map *m, const computed *c, bm_output *outs, size
   double dpi = m->opt->dpi > 0 ? m->opt->dpi : m->spec->dpi;
   bm_backend *be;
   bm_error err;
-  if (bm_backend_create(BM_FORMAT_PNG, m->view.width, m->view.height, dpi, &o->sinks[i], &be,
-                        &err))
+  if (bm_backend_create(BM_FORMAT_PNG, m->view.width, m->view.height, dpi, &o->sinks[i], &be, &err))
     return NULL; /* the paint stage tries again, and reports it */
   png_bands *j = bands_start(m, c, be, i, true);
   if (!j) bm_be_destroy(be);
@@ -412,8 +410,8 @@ bm_status pl_paint_outputs(const map *m, const computed *c, bm_output *outs, siz
     if (ahead && ahead->output == i)
       be = ahead->be;
     else
-      st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi, &o->sinks[i],
-                             &be, err);
+      st = bm_backend_create(outs[i].format, m->view.width, m->view.height, dpi, &o->sinks[i], &be,
+                             err);
     if (st) {
       pl_paint_ahead_cancel(ahead);
       return st;

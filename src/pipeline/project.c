@@ -54,9 +54,9 @@ static void projected_key(const map *m, const bm_features *fs, bool join, char *
       const bm_view *v = &m->view;
       snprintf(key, n, "%s|%s|%d,%d,%a,%a,%a,%a,%a,%a,%a,%a,%a,%a|%a,%a,%a,%a|%d|%zu:%llx",
                m->layer_key[i].key, m->stats->projection, v->width, v->height, v->proj.minx,
-               v->proj.miny, v->proj.maxx, v->proj.maxy, v->px_per_m, v->query.minx,
-               v->query.miny, v->query.maxx, v->query.maxy, v->step_deg, m->clip_px.minx,
-               m->clip_px.miny, m->clip_px.maxx, m->clip_px.maxy, join, fs->n, h);
+               v->proj.miny, v->proj.maxx, v->proj.maxy, v->px_per_m, v->query.minx, v->query.miny,
+               v->query.maxx, v->query.maxy, v->step_deg, m->clip_px.minx, m->clip_px.miny,
+               m->clip_px.maxx, m->clip_px.maxy, join, fs->n, h);
     }
 }
 
@@ -121,9 +121,9 @@ static void drop_unused(map *m, base *b) {
 }
 
 size_t pl_project_base(map *m, base *b) {
-  bm_features *all[NLAYERS] = {&b->land,   &b->lakes,      &b->glaciers,
-                               &b->countries, &b->provinces, &b->rivers,
-                               &b->boundaries, &b->disputed, &b->regions};
+  bm_features *all[NLAYERS] = {&b->land,       &b->lakes,     &b->glaciers,
+                               &b->countries,  &b->provinces, &b->rivers,
+                               &b->boundaries, &b->disputed,  &b->regions};
   drop_unused(m, b);
   project_job j = {.m = m};
   bool near_180 = m->view.query.minx <= -179 || m->view.query.maxx >= 179;
@@ -465,8 +465,7 @@ void pl_relief_grid(const map *m, int *w, int *h) {
  * number of projected metres on a side (the projections bordermap picks are equal-area or
  * conformal and centred on the map, so that is the ground size to within a percent or two):
  * the slopes need no degrees-to-metres z-factor, whatever the raster's CRS. */
-bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out,
-                            bm_error *err) {
+bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out, bm_error *err) {
   memset(out, 0, sizeof *out);
   const bm_relief_spec *r = &m->spec->relief;
   if (!r->kind || !in->relief.ds) return BM_OK;
@@ -479,14 +478,13 @@ bm_status pl_project_relief(const map *m, const story_input *in, bm_relief *out,
   /* cubic where the DEM is coarser than the grid (bilinear would leave facets in the
    * slopes), bilinear where the load stage already averaged it down to about the grid */
   bool cubic = r->kind == BM_RELIEF_DEM && (in->relief.w < w || in->relief.h < h);
-  bm_status st = bm_warp_to_grid(in->relief.ds, bm_proj_definition(m->proj), gt, w, h, cubic,
-                                 grid, err);
+  bm_status st =
+      bm_warp_to_grid(in->relief.ds, bm_proj_definition(m->proj), gt, w, h, cubic, grid, err);
   if (!st) {
     bm_relief_look look = {r->opacity >= 0 ? r->opacity : m->style.relief_opacity, r->azimuth,
                            r->altitude, r->tint == BM_RELIEF_TINT_HYPSOMETRIC, &m->style};
-    st = r->kind == BM_RELIEF_DEM
-             ? bm_relief_from_dem(grid, w, h, (cx + cy) / 2, &look, out, err)
-             : bm_relief_from_shaded(grid, w, h, 255, &look, out, err);
+    st = r->kind == BM_RELIEF_DEM ? bm_relief_from_dem(grid, w, h, (cx + cy) / 2, &look, out, err)
+                                  : bm_relief_from_shaded(grid, w, h, 255, &look, out, err);
     out->draw_w = m->view.width;
     out->draw_h = m->view.height;
   }

@@ -32,12 +32,12 @@ struct bm_proj {
 static void setup_horizon(bm_proj *p);
 
 /* PROJ's proj_create_crs_to_crs looks the pair of CRSs up in its database: 35-50 ms for
- * the first one in a process, more than the whole projection stage of the story map. For a PROJ string on the WGS84 ellipsoid with nothing that
- * shifts the datum (what auto chooses, and the helper CRSs below) the operation it finds
- * is the same pipeline: degrees to radians, the projection on WGS84, then the string's
- * units. direct_pipeline writes that pipeline, with the same steps and so the
- * same numbers (tests/unit/proj_test compares them bit for bit); false for anything else
- * (EPSG codes, WKT, other datums, grids, units), which goes to the database. */
+ * the first one in a process, more than the whole projection stage of the story map. For a PROJ
+ * string on the WGS84 ellipsoid with nothing that shifts the datum (what auto chooses, and the
+ * helper CRSs below) the operation it finds is the same pipeline: degrees to radians, the
+ * projection on WGS84, then the string's units. direct_pipeline writes that pipeline, with the same
+ * steps and so the same numbers (tests/unit/proj_test compares them bit for bit); false for
+ * anything else (EPSG codes, WKT, other datums, grids, units), which goes to the database. */
 static bool direct_pipeline(const char *def, char *out, size_t n) {
   /* the projection parameters a step takes as they are */
   static const char *const keep[] = {"lat_0", "lon_0",  "lat_1",   "lat_2",   "x_0",
@@ -60,15 +60,17 @@ static bool direct_pipeline(const char *def, char *out, size_t n) {
       continue;
     }
     if (IS("units")) {
-      if (!strcmp(val, "km")) to_unit = "km";
-      else if (strcmp(val, "m")) return false;
+      if (!strcmp(val, "km"))
+        to_unit = "km";
+      else if (strcmp(val, "m"))
+        return false;
       continue;
     }
     if (IS("proj")) {
       /* the projections auto chooses and the helpers' below; PROJ rewrites some others
        * (a tmerc that is a UTM zone becomes utm, with other numbers) */
-      static const char *const direct[] = {"laea", "aea", "eqearth", "aeqd", "ob_tran", "ortho",
-                                           NULL};
+      static const char *const direct[] = {"laea", "aea",   "eqearth",  "aeqd", "ob_tran", "ortho",
+                                           "eqc",  "robin", "natearth", "moll", "merc",    NULL};
       bool ok = false;
       for (int i = 0; direct[i] && !ok; i++)
         ok = !strcmp(val, direct[i]);
@@ -88,12 +90,12 @@ static bool direct_pipeline(const char *def, char *out, size_t n) {
     snprintf(step + len, sizeof step - len, " +%s", key);
   }
   if (!proj || !wgs84 || (angular && strcmp(proj, "ob_tran"))) return false;
-  int w = snprintf(out, n,
-                   "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step%s "
-                   "+ellps=WGS84%s%s%s",
-                   step, angular ? " +step +proj=unitconvert +xy_in=rad +xy_out=deg" : "",
-                   to_unit ? " +step +proj=unitconvert +xy_in=m +xy_out=" : "",
-                   to_unit ? to_unit : "");
+  int w =
+      snprintf(out, n,
+               "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step%s "
+               "+ellps=WGS84%s%s%s",
+               step, angular ? " +step +proj=unitconvert +xy_in=rad +xy_out=deg" : "",
+               to_unit ? " +step +proj=unitconvert +xy_in=m +xy_out=" : "", to_unit ? to_unit : "");
   return w > 0 && (size_t)w < n;
 }
 

@@ -69,8 +69,7 @@ static bool misses_band(const cairo_be *c, const bm_path *p, double margin) {
     case BM_PATH_LINE:
       if (v[1] >= lo && v[1] <= hi) return false;
       break;
-    case BM_PATH_CURVE: /* the curve lies in its control points' hull */
-      return false;
+    case BM_PATH_CURVE: /* the curve lies in its control points' hull */ return false;
     case BM_PATH_ARC:
       if (v[1] + v[2] >= lo && v[1] - v[2] <= hi) return false;
       break;
@@ -437,8 +436,8 @@ static void band_destroy(bm_backend *b) {
   free(c);
 }
 
-static const bm_backend_ops band_ops = {layer_noop, end_layer_noop, fill,      stroke,
-                                        clip_push,  clip_pop,       text,      text_on_path,
+static const bm_backend_ops band_ops = {layer_noop, end_layer_noop, fill,        stroke,
+                                        clip_push,  clip_pop,       text,        text_on_path,
                                         image,      band_finish,    band_destroy};
 
 bm_status bm_backend_band(bm_backend *png, int y0, int y1, bm_backend **band, bm_error *err) {
@@ -453,10 +452,9 @@ bm_status bm_backend_band(bm_backend *png, int y0, int y1, bm_backend **band, bm
   c->base = (bm_backend){.ops = &band_ops, .width = png->width, .height = png->height};
   c->format = BM_FORMAT_PNG;
   c->band_y0 = y0, c->band_y1 = y1;
-  c->surface = cairo_image_surface_create_for_data(cairo_image_surface_get_data(full) +
-                                                       (size_t)y0 * stride,
-                                                   CAIRO_FORMAT_ARGB32, png->width, y1 - y0,
-                                                   stride);
+  c->surface =
+      cairo_image_surface_create_for_data(cairo_image_surface_get_data(full) + (size_t)y0 * stride,
+                                          CAIRO_FORMAT_ARGB32, png->width, y1 - y0, stride);
   /* the band's first row is the image's row y0: painters keep the image's coordinates */
   cairo_surface_set_device_offset(c->surface, 0, -y0);
   c->cr = cairo_create(c->surface);

@@ -42,8 +42,8 @@ static void paint(bm_backend *be) {
   bm_path_move(&p, 120, 2);
   bm_path_line(&p, 190, 158);
   double dash[2] = {7, 4};
-  bm_be_stroke(be, &p,
-               &(bm_stroke){.color = ink, .width = 3, .dash = dash, .ndash = 2, .cap = BM_CAP_BUTT});
+  bm_be_stroke(
+      be, &p, &(bm_stroke){.color = ink, .width = 3, .dash = dash, .ndash = 2, .cap = BM_CAP_BUTT});
   /* a circle centred in the last band, reaching into the third by its radius */
   bm_path_reset(&p);
   bm_path_move(&p, 170, 135);

@@ -238,6 +238,12 @@ static void test_direct_pipeline_matches_database(void **state) {
       "+proj=aea +lat_1=30.5 +lat_2=45.3 +lat_0=38 +lon_0=20 +datum=WGS84 +units=m +no_defs",
       "+proj=ortho +lat_0=10 +lon_0=-10 +ellps=WGS84 +units=m +no_defs +type=crs",
       "+proj=aeqd +lat_0=38.5 +lon_0=68.8 +datum=WGS84 +units=km +no_defs",
+      /* world maps */
+      "+proj=eqc +datum=WGS84",
+      "+proj=robin +lon_0=20 +datum=WGS84 +units=m +no_defs",
+      "+proj=natearth +lon_0=0 +datum=WGS84 +units=m +no_defs",
+      "+proj=moll +lon_0=-30 +datum=WGS84 +units=m +no_defs",
+      "+proj=merc +lon_0=10 +datum=WGS84 +units=m +no_defs",
       /* these two go to the database (PROJ makes the tmerc a UTM zone) */
       "+proj=tmerc +lat_0=0 +lon_0=69 +k=0.9996 +x_0=500000 +y_0=0 +datum=WGS84 +units=m",
       "+proj=utm +zone=42 +datum=WGS84 +units=m +no_defs",
@@ -262,7 +268,8 @@ static void test_direct_pipeline_matches_database(void **state) {
         differ += memcmp(&xy[0], &c.xy.x, sizeof xy[0]) || memcmp(&xy[1], &c.xy.y, sizeof xy[1]);
         bm_proj_inverse(p, xy, 1);
         PJ_COORD b = proj_trans(db, PJ_INV, c);
-        differ += memcmp(&xy[0], &b.lp.lam, sizeof xy[0]) || memcmp(&xy[1], &b.lp.phi, sizeof xy[1]);
+        differ +=
+            memcmp(&xy[0], &b.lp.lam, sizeof xy[0]) || memcmp(&xy[1], &b.lp.phi, sizeof xy[1]);
       }
     if (differ) printf("%s: %d of %d points differ\n", defs[d], differ, n);
     assert_int_equal(differ, 0);
