@@ -6,6 +6,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* After compacting part i's kept vertices into xy[start..*out): the part stays when it is still
+ * a line (2 vertices) or a ring (4), else it is dropped. */
+static void end_part(bm_geom *g, size_t start, size_t *out, size_t *out_parts) {
+  size_t len = *out - start;
+  if ((g->type == BM_GEOM_POLYGON && len < 4) || len < 2)
+    *out = start;
+  else
+    g->part[(*out_parts)++] = start;
+}
+
+static void end_parts(bm_geom *g, size_t out, size_t out_parts) {
+  g->npts = out;
+  g->nparts = out_parts;
+  if (g->part) g->part[out_parts] = out;
+}
+
 /* Douglas-Peucker on one part of n vertices: marks in keep the vertices kept, so that every
  * vertex dropped lies within tol of the kept polyline. stack: room for 2n indices. */
 static void straighten_part(const double *xy, size_t n, double tol, unsigned char *keep,
@@ -39,7 +55,6 @@ void bm_geom_straighten(bm_geom *g, double tol) {
   unsigned char *keep = calloc(g->npts, 1);
   size_t *stack = malloc(2 * g->npts * sizeof *stack);
   if (!keep || !stack) goto done; /* out of memory: the geometry stays as it is */
-  bool poly = g->type == BM_GEOM_POLYGON;
   size_t out = 0, out_parts = 0;
   for (size_t i = 0; i < g->nparts; i++) {
     size_t first = g->part[i], n = bm_geom_part_len(g, i), start = out;
@@ -50,16 +65,9 @@ void bm_geom_straighten(bm_geom *g, double tol) {
         g->xy[2 * out + 1] = g->xy[2 * k + 1];
         out++;
       }
-    size_t len = out - start;
-    if ((poly && len < 4) || len < 2) { /* a ring straightened flat */
-      out = start;
-      continue;
-    }
-    g->part[out_parts++] = start;
+    end_part(g, start, &out, &out_parts); /* a ring straightened flat goes */
   }
-  g->npts = out;
-  g->nparts = out_parts;
-  if (g->part) g->part[out_parts] = out;
+  end_parts(g, out, out_parts);
 done:
   free(keep);
   free(stack);
@@ -69,7 +77,6 @@ void bm_geom_simplify(bm_geom *g, double tol) {
   if (g->type == BM_GEOM_POINT) return;
   size_t out = 0, out_parts = 0;
   double tol2 = tol * tol;
-  bool poly = g->type == BM_GEOM_POLYGON;
   for (size_t i = 0; i < g->nparts; i++) {
     const double *p = bm_geom_part_xy(g, i);
     size_t n = bm_geom_part_len(g, i), start = out;
@@ -84,16 +91,9 @@ void bm_geom_simplify(bm_geom *g, double tol) {
       g->xy[2 * out + 1] = y;
       out++;
     }
-    size_t len = out - start;
-    if ((poly && len < 4) || len < 2) {
-      out = start;
-      continue;
-    }
-    g->part[out_parts++] = start;
+    end_part(g, start, &out, &out_parts);
   }
-  g->npts = out;
-  g->nparts = out_parts;
-  if (g->part) g->part[out_parts] = out;
+  end_parts(g, out, out_parts);
 }
 
 double bm_geom_ring_area(const bm_geom *g, size_t i) {

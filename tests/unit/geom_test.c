@@ -31,6 +31,15 @@ static void square(bm_geom *g, double x0, double y0, double side) {
   part(g, xy, 5);
 }
 
+/* A circle of radius 50 round (100, 100) with 720 vertices (0.44 px apart), closed. */
+static void circle(bm_geom *g) {
+  assert_true(bm_geom_begin_part(g));
+  for (int i = 0; i <= 720; i++) {
+    double a = i == 720 ? 0 : i * M_PI / 360;
+    assert_true(bm_geom_add(g, 100 + 50 * cos(a), 100 + 50 * sin(a)));
+  }
+}
+
 static bool ring_closed(const bm_geom *g, size_t i) {
   const double *p = bm_geom_part_xy(g, i);
   size_t n = bm_geom_part_len(g, i);
@@ -276,12 +285,7 @@ static void test_simplify_keeps_rings_closed_and_removes_tiny_ones(void **state)
   (void)state;
   bm_geom g;
   bm_geom_init(&g, BM_GEOM_POLYGON);
-  /* a circle of radius 50 with 720 vertices (0.44 px apart), closed */
-  assert_true(bm_geom_begin_part(&g));
-  for (int i = 0; i <= 720; i++) {
-    double a = i == 720 ? 0 : i * M_PI / 360;
-    assert_true(bm_geom_add(&g, 100 + 50 * cos(a), 100 + 50 * sin(a)));
-  }
+  circle(&g);
   double before = bm_geom_ring_area(&g, 0);
   square(&g, 300, 300, 0.5); /* an islet smaller than the tolerance */
   square(&g, 400, 400, 20);  /* a 20 px island */
@@ -356,12 +360,8 @@ static void test_straighten_keeps_rings_closed_and_removes_flat_ones(void **stat
   (void)state;
   bm_geom g;
   bm_geom_init(&g, BM_GEOM_POLYGON);
-  /* a circle of radius 50 with 720 vertices, closed; a sliver 0.1 px wide; a square */
-  assert_true(bm_geom_begin_part(&g));
-  for (int i = 0; i <= 720; i++) {
-    double a = i == 720 ? 0 : i * M_PI / 360;
-    assert_true(bm_geom_add(&g, 100 + 50 * cos(a), 100 + 50 * sin(a)));
-  }
+  /* a circle, a sliver 0.1 px wide, a square */
+  circle(&g);
   double before = bm_geom_ring_area(&g, 0);
   const double sliver[] = {300, 300, 340, 300.1, 380, 300, 340, 299.9, 300, 300};
   part(&g, sliver, 5);
