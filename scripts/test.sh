@@ -4,8 +4,8 @@
 # run-time packages, the install to a moved prefix, the man page; the tests fetch Natural
 # Earth into build/data from $BORDERMAP_NE_MIRROR or ../shared/naturalearth), a gcc Release
 # build (build only), the unit and API tests again (and the region maps) under
-# AddressSanitizer and UndefinedBehaviorSanitizer, then a short libFuzzer run (clang) on the
-# spec parser and the shapefile reader. Every build here has -DBM_WERROR=ON.
+# AddressSanitizer and UndefinedBehaviorSanitizer, the threaded renders under ThreadSanitizer,
+# then a short libFuzzer run (clang) on the spec parser and the shapefile reader. Every build here has -DBM_WERROR=ON.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mirror=${BORDERMAP_NE_MIRROR:-$(cd .. && pwd)/shared/naturalearth}
@@ -35,6 +35,22 @@ echo "== sanitizer build (ASan + UBSan): unit tests, the library API and the reg
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DBM_SANITIZE=ON -DBM_WERROR=ON -DBM_TEST_MIRROR="$mirror" >/dev/null
 cmake --build build-asan -j"$(nproc)" >/dev/null
 (cd build-asan && LSAN_OPTIONS=suppressions=$PWD/../tests/lsan.supp ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j2 -R '^(unit|labels|api)\.')
+# One render runs threads beside each other (layer reads, projection, the base map painted
+# beside the label stage, label anchors, the relief, deflate pieces): ThreadSanitizer watches
+# them on the maps that use them all, with the Natural Earth data the suite fetched. Any race
+# between bordermap's threads over its own data fails here (tests/tsan.supp says why the
+# libraries' insides are not watched).
+echo "== ThreadSanitizer build: renders on two threads, the relief and the PNG encoder"
+cmake -S . -B build-tsan -DCMAKE_BUILD_TYPE=RelWithDebInfo -DBM_TSAN=ON -DBM_TESTS=ON -DBM_WERROR=ON \
+  -DBM_TEST_MIRROR="$mirror" -DBM_TEST_DATA="$PWD/build/data" >/dev/null
+cmake --build build-tsan -j"$(nproc)" --target bordermap png_test relief_test band_test >/dev/null
+export TSAN_OPTIONS="suppressions=$PWD/tests/tsan.supp halt_on_error=1" BORDERMAP_THREADS=2
+build-tsan/bordermap render maps/central-asia.yaml --data build/data -q \
+  -o build-tsan/story.png -o build-tsan/story.svg --width 2400 --height 1600
+build-tsan/bordermap render tests/bench/world-10m.yaml --data build/data -q \
+  -o build-tsan/world.png --width 3500 --height 1750
+(cd build-tsan && ctest --output-on-failure -R '^unit\.(png|relief|band)_test$')
+unset TSAN_OPTIONS BORDERMAP_THREADS
 # A fixed seed and run count make this part repeatable: the same inputs every
 # time, so a red suite means a change broke something. Longer, exploring runs:
 #   BM_FUZZ_SEED=0 BM_FUZZ_RUNS=-1 BM_FUZZ_SECONDS=600 scripts/test.sh
