@@ -54,17 +54,45 @@ typedef struct {
 /* One row as PNG wants it: filter byte 2 (Up), then each byte of RGB minus the
  * same byte of the row above (0 above the first row). The map is painted on an
  * opaque background, so alpha is 255 and dropped. */
-static void filter_row(const job *j, int y, unsigned char *line) {
-  const uint32_t *px = (const uint32_t *)(j->src + (size_t)y * j->stride);
-  const uint32_t *up = y > 0 ? (const uint32_t *)(j->src + (size_t)(y - 1) * j->stride) : NULL;
-  line[0] = 2;
-  unsigned char *o = line + 1;
-  for (int x = 0; x < j->w; x++) {
+static void filter_pixels(const uint32_t *px, const uint32_t *up, unsigned char *o, int from,
+                          int w) {
+  for (int x = from; x < w; x++) {
     uint32_t p = px[x], q = up ? up[x] : 0;
     o[3 * x] = (unsigned char)((p >> 16) - (q >> 16));
     o[3 * x + 1] = (unsigned char)((p >> 8) - (q >> 8));
     o[3 * x + 2] = (unsigned char)(p - q);
   }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+/* The same, four pixels at a time with SSSE3's byte shuffle (every x86-64 CPU since 2006
+ * has it; the scalar loop cost 25 instructions a pixel, a third of encoding a world map's
+ * 24 million pixels). Each step stores 16 bytes of which 12 are the four pixels': the 4
+ * beyond are written over by the next step, and the last steps leave room for them in the
+ * row. Returns the pixels done. */
+__attribute__((target("ssse3"))) static int
+filter_pixels_ssse3(const uint32_t *px, const uint32_t *up, unsigned char *o, int w) {
+  const __m128i rgb = _mm_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+  int x = 0;
+  for (; x + 6 <= w; x += 4) {
+    __m128i p = _mm_loadu_si128((const __m128i *)(px + x));
+    __m128i q = up ? _mm_loadu_si128((const __m128i *)(up + x)) : _mm_setzero_si128();
+    _mm_storeu_si128((__m128i *)(o + 3 * x), _mm_shuffle_epi8(_mm_sub_epi8(p, q), rgb));
+  }
+  return x;
+}
+#endif
+
+static void filter_row(const job *j, int y, unsigned char *line) {
+  const uint32_t *px = (const uint32_t *)(j->src + (size_t)y * j->stride);
+  const uint32_t *up = y > 0 ? (const uint32_t *)(j->src + (size_t)(y - 1) * j->stride) : NULL;
+  line[0] = 2;
+  int done = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (__builtin_cpu_supports("ssse3")) done = filter_pixels_ssse3(px, up, line + 1, j->w);
+#endif
+  filter_pixels(px, up, line + 1, done, j->w);
 }
 
 static bool deflate_piece(const job *j, int k, unsigned char *buf) {
