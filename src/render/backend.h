@@ -169,6 +169,9 @@ struct bm_backend {
   bm_status status;
   char message[256]; /* what failed, for finish */
   int width, height; /* pixels */
+  /* Clipping costs each operation drawn under the clip, not the clip once: Cairo's PDF
+   * surface writes the whole clip path again before every fill or stroke under it. */
+  bool clip_per_operation;
 };
 
 /* Cairo: PNG (image surface, our deterministic encoder) or PDF (vector, fonts

@@ -415,6 +415,7 @@ bm_status bm_backend_cairo_create(bm_format format, int width, int height, doubl
     return bm_error_set(err, BM_ERR_NOMEM, NULL, 0, 0, "cannot create a %dx%d drawing surface",
                         width, height);
   }
+  c->base.clip_per_operation = format == BM_FORMAT_PDF;
   c->cr = cairo_create(c->surface);
   /* draw in pixels whatever the page unit is */
   if (format != BM_FORMAT_PNG) cairo_scale(c->cr, 72.0 / dpi, 72.0 / dpi);

@@ -29,7 +29,7 @@ unset(BM_VISUAL_TOLERANCE CACHE)
 unset(BM_VISUAL_MAXFRAC CACHE)
 set(bm_vis_default_tolerance 2)
 set(bm_vis_default_pixels 0)
-set(BM_VISUAL_VECTOR_CASES story story-layers labels-persian furniture-legend)
+set(BM_VISUAL_VECTOR_CASES story story-layers labels-persian furniture-legend world-eqearth)
 
 add_executable(visual_compare ${CMAKE_CURRENT_LIST_DIR}/compare.c)
 target_link_libraries(visual_compare PRIVATE PkgConfig::DEPS)
