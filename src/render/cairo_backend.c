@@ -105,7 +105,9 @@ static bm_status stroke(bm_backend *b, const bm_path *p, const bm_stroke *s) {
   static const cairo_line_cap_t caps[] = {CAIRO_LINE_CAP_BUTT, CAIRO_LINE_CAP_ROUND,
                                           CAIRO_LINE_CAP_SQUARE};
   cairo_t *cr = cb(b)->cr;
-  if (misses_band(cb(b), p, s->width / 2 + 1)) return b->status;
+  /* a stroke reaches past its path by half its width (round and butt), 0.71 of it (square
+   * caps' corners), up to 5 widths (mitre joins at Cairo's default limit of 10) */
+  if (misses_band(cb(b), p, (s->join == BM_JOIN_MITER ? 5 : 1) * s->width + 1)) return b->status;
   set_path(cr, p);
   set_color(cr, s->color);
   cairo_set_line_width(cr, s->width);

@@ -49,6 +49,14 @@ static void paint(bm_backend *be) {
   bm_path_move(&p, 170, 135);
   bm_path_arc(&p, 150, 135, 20, 0, 6.283185307179586);
   bm_be_fill(be, &p, tint);
+  /* a sharp V with a mitre join, its tip 4 px above the boundary at 40: the mitre's spike
+   * (6.7 px past the tip) reaches below */
+  bm_path_reset(&p);
+  bm_path_move(&p, 55, 20);
+  bm_path_line(&p, 60, 36);
+  bm_path_line(&p, 65, 20);
+  bm_be_stroke(be, &p,
+               &(bm_stroke){.color = ink, .width = 4, .cap = BM_CAP_BUTT, .join = BM_JOIN_MITER});
   /* a curve whose control points, not its ends, lie in the second band */
   bm_path_reset(&p);
   bm_path_move(&p, 40, 30);
@@ -108,8 +116,9 @@ static void test_each_path_reaches_into_the_next_band(void **state) {
   const unsigned char *px = cairo_image_surface_get_data(s);
   int stride = cairo_image_surface_get_stride(s);
   /* the wide line's lower half, the round cap, the triangle between its corners, the
-   * circle's top, the curve's lowest point: each in a band it only reaches into */
-  int at[][2] = {{50, 41}, {100, 81}, {33, 100}, {150, 117}, {75, 60}};
+   * circle's top, the curve's lowest point, the mitre's spike: each in a band it only reaches
+   * into */
+  int at[][2] = {{50, 41}, {100, 81}, {33, 100}, {150, 117}, {75, 60}, {60, 41}};
   for (size_t i = 0; i < sizeof at / sizeof at[0]; i++) {
     uint32_t v = *(const uint32_t *)(px + (size_t)at[i][1] * stride + 4 * at[i][0]);
     if ((v & 0xffffff) == 0xffffff) fail_msg("no paint at (%d, %d)", at[i][0], at[i][1]);
