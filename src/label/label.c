@@ -89,8 +89,10 @@ void bm_polyline_walk_at(const bm_polyline_walk *w, double s, double *x, double 
   size_t lo = 1, hi = w->n; /* the first vertex i >= 1 with cum[i] >= s */
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (w->cum[mid] >= s) hi = mid;
-    else lo = mid + 1;
+    if (w->cum[mid] >= s)
+      hi = mid;
+    else
+      lo = mid + 1;
   }
   size_t i = lo;
   while (i < w->n && !(w->seg[i] > 0))
@@ -155,6 +157,7 @@ typedef struct {
 
 typedef struct {
   double x1, y1, x2, y2;
+  const bm_geom *g; /* the avoided line it is a piece of */
 } seg;
 
 typedef struct {
@@ -380,7 +383,7 @@ bool bm_labeler_add_avoid_line(bm_labeler *lb, const bm_geom *g) {
       if (!GROW(lb->segs, lb->nsegs, lb->capsegs)) return lb->failed = true, false;
       size_t id = lb->nsegs++;
       seg *s = &lb->segs[id];
-      *s = (seg){p[2 * i - 2], p[2 * i - 1], p[2 * i], p[2 * i + 1]};
+      *s = (seg){p[2 * i - 2], p[2 * i - 1], p[2 * i], p[2 * i + 1], g};
       bm_bbox b = {fmin(s->x1, s->x2), fmin(s->y1, s->y2), fmax(s->x1, s->x2), fmax(s->y1, s->y2)};
       if (!overlaps(bm_bbox_grow(b, 1, 1), lb->frame)) {
         lb->nsegs--;
@@ -396,16 +399,16 @@ bool bm_labeler_add_avoid_line(bm_labeler *lb, const bm_geom *g) {
   return true;
 }
 
-/* Length of avoided lines inside b. */
-static double crossing(bm_labeler *lb, bm_bbox b);
+/* Length of avoided lines inside b, but for the line `own` (NULL: none). */
+static double crossing(bm_labeler *lb, bm_bbox b, const bm_geom *own);
 
 /* The cost of crossing lines: one unit per text height of line inside the
  * box, capped so that crossing never outweighs leaving the anchor. */
-static double crossing_cost(bm_labeler *lb, bm_bbox b, double size) {
-  return fmin(crossing(lb, b) / fmax(size, 1), 6);
+static double crossing_cost(bm_labeler *lb, const bm_label *l, bm_bbox b) {
+  return fmin(crossing(lb, b, l->names) / fmax(l->style.size, 1), 6);
 }
 
-static double crossing(bm_labeler *lb, bm_bbox b) {
+static double crossing(bm_labeler *lb, bm_bbox b, const bm_geom *own) {
   if (!lb->nsegs || !lb->seg_stamp) return 0;
   lb->stamp++;
   double len = 0;
@@ -419,6 +422,7 @@ static double crossing(bm_labeler *lb, bm_bbox b) {
         if (lb->seg_stamp[id] == lb->stamp) continue;
         lb->seg_stamp[id] = lb->stamp;
         const seg *s = &lb->segs[id];
+        if (own && s->g == own) continue;
         len += clipped_length(b, s->x1, s->y1, s->x2, s->y2);
       }
     }
@@ -518,7 +522,7 @@ static void point_candidates(bm_labeler *lb, bm_label *l, entry *e, double cx, d
         c->ly = fmin(fmax(l->ay, b.miny), b.maxy);
         /* a leader is a last resort: farther rings cost more than any crossing */
         c->cost = k + 0.6 * v + (r > 0 ? 20 + 6 * r : 0) + (l->kind == BM_LABEL_AREA ? 20 : 0);
-        if (!lb->naive) c->cost += crossing_cost(lb, b, l->style.size) + ambiguity(lb, l, b);
+        if (!lb->naive) c->cost += crossing_cost(lb, l, b) + ambiguity(lb, l, b);
         /* text on its anchor's side of a coast or border reads as belonging to it */
         if (!lb->naive && l->home &&
             !bm_geom_contains(l->home, (b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2))
@@ -549,7 +553,7 @@ static void area_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       c->ty = y;
       c->variant = v;
       c->cost = hypot(shift[s][0], shift[s][1]) + 0.4 * v;
-      if (!lb->naive) c->cost += crossing_cost(lb, b, l->style.size);
+      if (!lb->naive) c->cost += crossing_cost(lb, l, b);
       cand_box(lb, e, c, b);
     }
   if (e->nc == before && l->outside_ok && !lb->naive)
@@ -693,7 +697,7 @@ static void line_candidates(bm_labeler *lb, bm_label *l, entry *e) {
       if (!lb->naive) {
         double cross = 0;
         for (size_t i = 0; i < c->nbox; i++)
-          cross += crossing(lb, e->cb[c->box0 + i]);
+          cross += crossing(lb, e->cb[c->box0 + i], l->names);
         c->cost += cross / fmax(h, 1) * 0.5;
       }
       c->part = part;

@@ -54,22 +54,24 @@ typedef struct {
   double offset;   /* point: gap from anchor to text (symbol radius + pad);
                       area: radius around the anchor the label may move in */
   bm_text_style style, note_style;
-  bool must_place;     /* story items: never dropped while any leader position is free */
-  bool has_symbol;     /* a symbol drawn only if the label is placed (a town's dot): */
-  bm_bbox symbol;      /* its box must be free too, and is taken with the label */
-  bool symbol_shared;  /* the symbol may touch a story site's symbol (a city beside a site
-                          that is not it): only the text needs free room */
-  const bm_geom *area; /* area: the polygon (pixels) the text must stay inside; NULL: none */
-  bool outside_ok;     /* area: when it does not fit inside, label it outside with a leader */
-  const bm_geom *home; /* point: the land or country the anchor is in (pixels), or NULL;
-                          positions whose middle falls outside it cost more */
-  const bm_geom *line; /* line: the polyline (pixels) the text follows; not owned, must
-                          outlive bm_labeler_place and painting */
-  double repeat_gap;   /* line: the same text is not placed again within this distance */
-  double smooth;       /* line: width in pixels of the smoothing the text follows (a
-                          wiggly border needs more than a river); 0: 1.5 text heights.
-                          A must_place line label that finds no room along its line
-                          goes beside (ax, ay) like a point label, with a leader. */
+  bool must_place;      /* story items: never dropped while any leader position is free */
+  bool has_symbol;      /* a symbol drawn only if the label is placed (a town's dot): */
+  bm_bbox symbol;       /* its box must be free too, and is taken with the label */
+  bool symbol_shared;   /* the symbol may touch a story site's symbol (a city beside a site
+                           that is not it): only the text needs free room */
+  const bm_geom *area;  /* area: the polygon (pixels) the text must stay inside; NULL: none */
+  bool outside_ok;      /* area: when it does not fit inside, label it outside with a leader */
+  const bm_geom *home;  /* point: the land or country the anchor is in (pixels), or NULL;
+                           positions whose middle falls outside it cost more */
+  const bm_geom *line;  /* line: the polyline (pixels) the text follows; not owned, must
+                           outlive bm_labeler_place and painting */
+  const bm_geom *names; /* an avoided line this label names (a route's): crossing it costs
+                           nothing, as the label belongs on it */
+  double repeat_gap;    /* line: the same text is not placed again within this distance */
+  double smooth;        /* line: width in pixels of the smoothing the text follows (a
+                           wiggly border needs more than a river); 0: 1.5 text heights.
+                           A must_place line label that finds no room along its line
+                           goes beside (ax, ay) like a point label, with a leader. */
   /* ---- output ---- */
   bool placed;
   bm_bbox box;        /* the whole placed label (for line labels: around all its boxes) */

@@ -254,8 +254,10 @@ static bool river_unite_shared_names(const bm_features *r, size_t *up) {
     for (int a = 0; a < 3; a++) {
       const char *x = bm_feature_attr(r, i, f[a]);
       if (!x || !*x) continue;
-      if (!(keys[nk].key = name_key(x))) ok = false;
-      else keys[nk++].river = i;
+      if (!(keys[nk].key = name_key(x)))
+        ok = false;
+      else
+        keys[nk++].river = i;
     }
   qsort(keys, nk, sizeof *keys, river_key_cmp);
   for (size_t i = 1; i < nk; i++)
@@ -371,8 +373,10 @@ static const char **river_names(const bm_features *r) {
       size_t lo = 0, hi = nall; /* the first end with x >= x - 0.5 */
       while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (all[mid].x < x - 0.5) lo = mid + 1;
-        else hi = mid;
+        if (all[mid].x < x - 0.5)
+          lo = mid + 1;
+        else
+          hi = mid;
       }
       size_t other = SIZE_MAX;
       bool several = false;
@@ -407,8 +411,10 @@ static const char **river_names(const bm_features *r) {
   }
   for (size_t i = 0; i < n; i++) {
     size_t q = root[i];
-    if (first[q] == SIZE_MAX) first[q] = i;
-    else next[last[q]] = i;
+    if (first[q] == SIZE_MAX)
+      first[q] = i;
+    else
+      next[last[q]] = i;
     last[q] = i;
   }
   for (size_t i = 0; i < n; i++) {
@@ -567,7 +573,8 @@ static bm_status add_label_requests(map *m, base *b, story_px *sp, bm_labeler *l
     /* continents are not a locator map's business; minor regions crowd it */
     if (!name || (cla && !bm_strcasecmp(cla, "Continent")) || rank > max_rank - 2 ||
         region_is_country(b, name) ||
-        !anchor_of(m, anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y, &r))
+        !anchor_of(m, anchors ? anchors + b->countries.n : NULL, i, &b->regions.f[i].geom, &x, &y,
+                   &r))
       continue;
     if (!(name = shown(m, "region", name))) continue;
     bm_text_style ts = tstyle(st->region_size * k, 400, true);
@@ -734,6 +741,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
                   .line = &s->route[i],
                   .must_place = true,
                   .style = ts};
+    l.names = &s->route[i]; /* the route keeps names off it, but not its own */
     if (!line_fits(m, &s->route[i], r->label, &ts)) point_on_line(m, &l, &s->route[i]);
     ADD(&l);
   }
@@ -799,6 +807,9 @@ bm_status pl_label(map *m, computed *c) {
   bm_labeler_keep_candidates(lb, m->opt->debug_labels);
   bm_furniture *fur = &c->furniture;
   bm_status st;
+  /* a route drawn through a name cuts it: names keep off the story's routes too */
+  for (size_t i = 0; i < m->spec->n_routes; i++)
+    bm_labeler_add_avoid_line(lb, &c->story.route[i]);
   if ((st = add_labels(m, &c->base, &c->sites, lb, fur->boxes, fur->nboxes)) ||
       (st = add_story_labels(m, &c->story, lb)) || (st = add_free_text(m, lb)))
     return st;

@@ -229,6 +229,87 @@ void pl_story_to_pixels(map *m, bm_geom *g) {
   if (!pl_to_pixels(m, g)) bm_geom_reset(g, g->type);
 }
 
+/* Cuts a line back by `start` pixels from its first vertex and `end` from its last (0: not
+ * at all): the vertices within that distance go and the line starts (ends) where it leaves
+ * that circle, as near as its next vertex's direction gives. False: out of memory. */
+static bool trim_line_end(bm_geom *g, double start, double end) {
+  if (!g->nparts || (start <= 0 && end <= 0)) return true;
+  bm_geom out;
+  bm_geom_init(&out, g->type);
+  bool ok = true;
+  for (size_t i = 0; ok && i < g->nparts; i++) {
+    const double *p = bm_geom_part_xy(g, i);
+    size_t n = bm_geom_part_len(g, i), a = 0, b = n - 1;
+    double ax = p[0], ay = p[1], bx = p[2 * b], by = p[2 * b + 1];
+    if (i == 0 && start > 0 && n >= 2) { /* the first vertex at least `start` away */
+      size_t k = 1;
+      while (k < n - 1 && hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]) < start)
+        k++;
+      double d = hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]);
+      if (d > start) {
+        ax = p[0] + (p[2 * k] - p[0]) * start / d, ay = p[1] + (p[2 * k + 1] - p[1]) * start / d;
+        a = k - 1;
+      }
+    }
+    if (i == g->nparts - 1 && end > 0 && n >= 2) {
+      size_t k = n - 2;
+      while (k > a && hypot(p[2 * k] - bx, p[2 * k + 1] - by) < end)
+        k--;
+      double d = hypot(p[2 * k] - bx, p[2 * k + 1] - by);
+      if (d > end) {
+        double ex = bx, ey = by;
+        bx = ex + (p[2 * k] - ex) * end / d, by = ey + (p[2 * k + 1] - ey) * end / d;
+        b = k + 1;
+      }
+    }
+    ok = bm_geom_begin_part(&out);
+    for (size_t k = a; ok && k <= b; k++)
+      ok = bm_geom_add(&out,
+                       k == a   ? ax
+                       : k == b ? bx
+                                : p[2 * k],
+                       k == a   ? ay
+                       : k == b ? by
+                                : p[2 * k + 1]);
+  }
+  if (ok) {
+    bm_geom_free(g);
+    *g = out;
+  } else {
+    bm_geom_free(&out);
+  }
+  return ok;
+}
+
+/* A route drawn as an arc (its spec's curve): the quadratic Bezier from its start to its end
+ * in pixels, its middle curve x the chord's length to the left of travel, clipped to the
+ * frame, into out. False (out untouched) when an end cannot be projected or both ends are
+ * one pixel: the route keeps its true path. */
+static bool route_arc(map *m, double lon1, double lat1, double lon2, double lat2, double curve,
+                      bm_geom *out) {
+  double e[4] = {lon1, lat1, lon2, lat2};
+  bm_proj_forward(m->proj, e, 2);
+  if (e[0] == HUGE_VAL || e[1] == HUGE_VAL || e[2] == HUGE_VAL || e[3] == HUGE_VAL) return false;
+  bm_view_to_px(&m->view, e, 2);
+  double dx = e[2] - e[0], dy = e[3] - e[1];
+  if (hypot(dx, dy) < 1) return false;
+  /* the control point: twice the bow out along the left normal (dy, -dx) of the chord */
+  double cx = (e[0] + e[2]) / 2 + 2 * curve * dy, cy = (e[1] + e[3]) / 2 - 2 * curve * dx;
+  enum { STEPS = 64 };
+  bm_geom arc;
+  bm_geom_init(&arc, BM_GEOM_LINE);
+  bool ok = bm_geom_begin_part(&arc);
+  for (int k = 0; ok && k <= STEPS; k++) {
+    double t = (double)k / STEPS, a = (1 - t) * (1 - t), b = 2 * (1 - t) * t, c = t * t;
+    ok = bm_geom_add(&arc, a * e[0] + b * cx + c * e[2], a * e[1] + b * cy + c * e[3]);
+  }
+  bm_geom_reset(out, BM_GEOM_LINE);
+  ok = ok && bm_geom_clip_rect(&arc, m->clip_px, out);
+  bm_geom_free(&arc);
+  if (!ok) bm_geom_reset(out, BM_GEOM_LINE);
+  return true;
+}
+
 bool pl_geom_in_frame(const map *m, const bm_geom *g) {
   for (size_t i = 0; i < g->npts; i++) {
     double x = g->xy[2 * i], y = g->xy[2 * i + 1];
@@ -341,36 +422,12 @@ bm_status pl_story_build(map *m, const story_input *in, story *s) {
                             r->path == BM_PATH_RHUMB ? "rhumb" : "great-circle");
       plon = qlon, plat = qlat;
     }
-    pl_story_to_pixels(m, &s->route[i]);
+    if (!r->curve || !route_arc(m, lon1, lat1, lon2, lat2, r->curve, &s->route[i]))
+      pl_story_to_pixels(m, &s->route[i]);
     /* start and end at the edge of a site's symbol, not under it */
-    bm_geom *g = &s->route[i];
     double trim = m->style.site_symbol_size * m->k * 0.75;
-    if (g->nparts && bm_geom_part_len(g, 0) >= 2 && r->from.site) {
-      double *p = bm_geom_part_xy(g, 0);
-      size_t n = bm_geom_part_len(g, 0), k = 1;
-      while (k < n - 1 && hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]) < trim)
-        k++;
-      double d = hypot(p[2 * k] - p[0], p[2 * k + 1] - p[1]);
-      if (d > trim) {
-        double t = trim / d;
-        p[0] += (p[2 * k] - p[0]) * t, p[1] += (p[2 * k + 1] - p[1]) * t;
-      }
-    }
-    if (g->nparts && r->to.site) {
-      double *p = bm_geom_part_xy(g, g->nparts - 1);
-      size_t n = bm_geom_part_len(g, g->nparts - 1);
-      if (n >= 2) {
-        double ex = p[2 * n - 2], ey = p[2 * n - 1];
-        size_t k = n - 2;
-        while (k > 0 && hypot(p[2 * k] - ex, p[2 * k + 1] - ey) < trim)
-          k--;
-        double d = hypot(p[2 * k] - ex, p[2 * k + 1] - ey);
-        if (d > trim) {
-          double t = trim / d;
-          p[2 * n - 2] = ex + (p[2 * k] - ex) * t, p[2 * n - 1] = ey + (p[2 * k + 1] - ey) * t;
-        }
-      }
-    }
+    if (!trim_line_end(&s->route[i], r->from.site ? trim : 0, r->to.site ? trim : 0))
+      return bm_error_set(m->err, BM_ERR_NOMEM, NULL, 0, 0, "out of memory");
   }
   for (size_t i = 0; !st && i < spec->n_borders; i++) {
     const bm_border *bd = &spec->borders[i];

@@ -131,6 +131,10 @@ typedef struct {
   bm_path_kind path;
   bool arrow; /* arrowhead at `to` (default true) */
   bm_dash_kind dash;
+  /* how far the drawn line bows out from its true path, as a share of its length, to the
+   * left of the direction of travel (negative: right); default 0.15, but 0 with waypoints or
+   * a path named */
+  double curve;
   char *label, *legend, *source;
   bm_spec_pos pos;
 } bm_route;

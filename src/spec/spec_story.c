@@ -165,8 +165,8 @@ static bm_status parse_rings(ctx *c, const bm_yaml *y) {
 }
 
 static bm_status parse_routes(ctx *c, const bm_yaml *y) {
-  static const char *const keys[] = {"from", "to",    "via",    "path",   "arrow",
-                                     "dash", "label", "legend", "source", NULL};
+  static const char *const keys[] = {"from",  "to",    "via",    "path",   "arrow", "dash",
+                                     "curve", "label", "legend", "source", NULL};
   bm_spec *s = c->s;
   if (each_item(c, y, "routes", sizeof *s->routes, (void **)&s->routes, &s->n_routes))
     return BM_ERR_SPEC;
@@ -197,6 +197,12 @@ static bm_status parse_routes(ctx *c, const bm_yaml *y) {
       for (size_t k = 0; k < via->n; k++, r->n_via++)
         if (place(c, via->items[k], "route via", &r->via[k])) return BM_ERR_SPEC;
     }
+    /* a route is drawn as a gentle arc, as newsrooms draw a movement; a route through
+     * waypoints, or with its path named, keeps the course its author gave */
+    const bm_yaml *curve = bm_yaml_get(it, "curve");
+    r->curve = r->n_via || path ? 0 : 0.15;
+    if (curve && bm_yaml_number(curve, c->file, "route curve", -0.5, 0.5, &r->curve, c->err))
+      return BM_ERR_SPEC;
     if (path) {
       if (bm_yaml_expect(path, BM_YAML_SCALAR, c->file, "route path", c->err)) return BM_ERR_SPEC;
       if (!bm_strcasecmp(path->scalar, "great-circle"))

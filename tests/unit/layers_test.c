@@ -19,9 +19,9 @@
 #include "core/error.h"
 #include "core/geom.h"
 #include "core/util.h"
-#include "story/story.h"
 #include "load/load.h"
 #include "spec/spec.h"
+#include "story/story.h"
 
 static const double dushanbe[2] = {68.7791, 38.5598};
 
@@ -97,6 +97,10 @@ static void test_bad_story_keys(void **state) {
        "route path must be great-circle or rhumb"},
       {EXTENT "routes:\n  - {from: A, to: B, dash: wavy}\n",
        "route dash must be solid, dashed or dotted"},
+      {EXTENT "routes:\n  - {from: A, to: B, curve: 0.8}\n",
+       "route curve must be from -0.5 to 0.5"},
+      {EXTENT "routes:\n  - {from: A, to: B, curve: bent}\n",
+       "route curve must be a number from -0.5 to 0.5, not 'bent'"},
       {EXTENT "borders:\n  - {between: [TJK]}\n", "border between must name two countries"},
       {EXTENT "borders:\n  - {between: [TJK, TJK]}\n", "names TJK twice"},
       {EXTENT "areas:\n  - {buffer_km: 30}\n", "a buffer needs exactly one of around"},
