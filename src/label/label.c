@@ -192,7 +192,8 @@ typedef struct {
   double **sm; /* line labels: the line's parts, resampled and smoothed */
   size_t *smn, nsm;
   int nvariants;
-  double nw, nh; /* note size */
+  double nw, nh;    /* note size */
+  bm_bbox area_box; /* area labels: the area's box (empty until first needed) */
 } entry;
 
 struct bm_labeler {
@@ -455,6 +456,7 @@ bool bm_labeler_add(bm_labeler *lb, const bm_label *req) {
   }
   memset(&lb->entries[lb->nlabels], 0, sizeof(entry));
   lb->entries[lb->nlabels].chosen = -1;
+  lb->entries[lb->nlabels].area_box = bm_bbox_empty();
   lb->nlabels++;
   return true;
 }
@@ -487,6 +489,25 @@ static bool cand_box(bm_labeler *lb, entry *e, cand *c, bm_bbox b) {
  * it sits on horizontally (dx) and vertically (dy). */
 static const int pos_dir[BM_POS_COUNT][2] = {{1, -1}, {1, 0},  {-1, -1}, {-1, 0},
                                              {1, 1},  {-1, 1}, {0, -1},  {0, 1}};
+
+/* Does (x, y) lie in an area another label of l's layer names (another country, for a
+ * country)? A name set outside its own small country, over its neighbour, reads as the
+ * neighbour's (Djibouti's over Ethiopia): over the sea or an unnamed area it reads as its
+ * own, by its leader. */
+static bool in_other_named_area(bm_labeler *lb, const bm_label *l, double x, double y) {
+  for (size_t i = 0; i < lb->nlabels; i++) {
+    const bm_label *o = &lb->labels[i];
+    if (o == l || o->kind != BM_LABEL_AREA || !o->area || o->area == l->area ||
+        strcmp(o->layer, l->layer))
+      continue;
+    entry *oe = &lb->entries[i];
+    if (bm_bbox_is_empty(oe->area_box)) oe->area_box = bm_geom_bbox(o->area);
+    bm_bbox b = oe->area_box;
+    if (x >= b.minx && x <= b.maxx && y >= b.miny && y <= b.maxy && bm_geom_contains(o->area, x, y))
+      return true;
+  }
+  return false;
+}
 
 static void point_candidates(bm_labeler *lb, bm_label *l, entry *e, double cx, double cy,
                              double base_offset, bool leader_rings) {
@@ -527,6 +548,10 @@ static void point_candidates(bm_labeler *lb, bm_label *l, entry *e, double cx, d
         if (!lb->naive && l->home &&
             !bm_geom_contains(l->home, (b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2))
           c->cost += 2;
+        /* an area's name set outside it: not over another named area, if it can be helped */
+        if (!lb->naive && l->kind == BM_LABEL_AREA &&
+            in_other_named_area(lb, l, (b.minx + b.maxx) / 2, (b.miny + b.maxy) / 2))
+          c->cost += 25;
         cand_box(lb, e, c, b);
       }
   }

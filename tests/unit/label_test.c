@@ -302,6 +302,45 @@ static void test_small_area_drops_or_goes_outside_with_leader(void **state) {
   bm_geom_free(&sq);
 }
 
+/* A small country's name set outside it goes over the sea, not over the neighbour whose own
+ * name is on the map (it would read as the neighbour's): Djibouti, 20 px, at the west coast
+ * of a 300 px Ethiopia, the sea to its west; the engine's first choice, right of it, would
+ * lie in Ethiopia. */
+static void test_outside_name_keeps_off_a_named_neighbour(void **state) {
+  (void)state;
+  bm_geom small, big;
+  square(&small, 200, 290, 20);
+  square(&big, 220, 150, 300);
+  bm_labeler *lb = bm_labeler_create(g_text, FRAME);
+  bm_label l = {.text = "ETHIOPIA",
+                .layer = "country",
+                .kind = BM_LABEL_AREA,
+                .ax = 370,
+                .ay = 300,
+                .offset = 150,
+                .area = &big,
+                .style = {.size = 14}};
+  bm_labeler_add(lb, &l);
+  l = (bm_label){.text = "DJIBOUTI",
+                 .layer = "country",
+                 .kind = BM_LABEL_AREA,
+                 .ax = 210,
+                 .ay = 300,
+                 .offset = 10,
+                 .area = &small,
+                 .outside_ok = true,
+                 .style = {.size = 14}};
+  bm_labeler_add(lb, &l);
+  bm_labeler_place(lb);
+  const bm_label *d = find(lb, "DJIBOUTI");
+  assert_true(d->placed);
+  assert_true(d->leader);
+  assert_true((d->box.minx + d->box.maxx) / 2 < 220); /* its middle over the sea */
+  bm_labeler_destroy(lb);
+  bm_geom_free(&small);
+  bm_geom_free(&big);
+}
+
 static void test_long_area_name_breaks_into_two_lines(void **state) {
   (void)state;
   bm_geom sq;
@@ -543,6 +582,7 @@ int main(void) {
       cmocka_unit_test(test_area_label_sits_inside_its_polygon),
       cmocka_unit_test(test_area_label_moves_off_an_obstacle_but_stays_inside),
       cmocka_unit_test(test_small_area_drops_or_goes_outside_with_leader),
+      cmocka_unit_test(test_outside_name_keeps_off_a_named_neighbour),
       cmocka_unit_test(test_long_area_name_breaks_into_two_lines),
       cmocka_unit_test(test_line_label_follows_line_upright),
       cmocka_unit_test(test_line_label_rejects_sharp_turns_and_short_lines),
