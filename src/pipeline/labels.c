@@ -669,6 +669,14 @@ static void point_on_line(map *m, bm_label *l, const bm_geom *g) {
   l->offset = 4 * m->k;
 }
 
+/* Makes l a label along the line g, anchored half way along g's longest stretch in the
+ * frame: where it must be placed and nowhere along g is free, it goes beside that point. */
+static void on_line(map *m, bm_label *l, const bm_geom *g) {
+  point_on_line(m, l, g);
+  l->kind = BM_LABEL_LINE;
+  l->line = g;
+}
+
 /* The spec's own text labels (labels: text:): fixed at their coordinate, placed
  * before every other label so that the rest keep clear of them. */
 static bm_status add_free_text(map *m, bm_labeler *lb) {
@@ -722,27 +730,21 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
       snprintf(text, sizeof text, "%s", r->label);
     else
       bm_lang_km(&m->lang, r->radius_km, text, sizeof text);
-    bm_label l = {.text = text,
-                  .layer = "ring",
-                  .kind = BM_LABEL_LINE,
-                  .priority = 50 + i,
-                  .line = &s->ring_line[i],
-                  .must_place = true,
-                  .style = ts};
+    bm_label l = {
+        .text = text, .layer = "ring", .priority = 50 + i, .must_place = true, .style = ts};
+    on_line(m, &l, &s->ring_line[i]);
     ADD(&l);
   }
   for (size_t i = 0; i < spec->n_routes; i++) {
     const bm_route *r = &spec->routes[i];
     if (!r->label || !pl_geom_in_frame(m, &s->route[i])) continue;
-    bm_label l = {.text = r->label,
-                  .layer = "route",
-                  .kind = BM_LABEL_LINE,
-                  .priority = 60 + i,
-                  .line = &s->route[i],
-                  .must_place = true,
-                  .style = ts};
+    bm_label l = {
+        .text = r->label, .layer = "route", .priority = 60 + i, .must_place = true, .style = ts};
     l.names = &s->route[i]; /* the route keeps names off it, but not its own */
-    if (!line_fits(m, &s->route[i], r->label, &ts)) point_on_line(m, &l, &s->route[i]);
+    if (line_fits(m, &s->route[i], r->label, &ts))
+      on_line(m, &l, &s->route[i]);
+    else
+      point_on_line(m, &l, &s->route[i]);
     ADD(&l);
   }
   for (size_t i = 0; i < spec->n_borders; i++) {
@@ -768,9 +770,7 @@ static bm_status add_story_labels(map *m, story *s, bm_labeler *lb) {
      * course, or sits beside the border's middle when even that has no room */
     bm_label l = {
         .text = text, .layer = "border", .priority = 70 + i, .must_place = true, .style = ts};
-    point_on_line(m, &l, &s->border[i]);
-    l.kind = BM_LABEL_LINE;
-    l.line = &s->border[i];
+    on_line(m, &l, &s->border[i]);
     l.smooth = 8 * ts.size;
     ADD(&l);
   }

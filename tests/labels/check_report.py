@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Checks a --labels-report: no two placed label boxes overlap, no placed
-label box overlaps a site symbol, every story site is labelled.
+label box overlaps a site symbol, every story site is labelled, and so is every ring, route
+and border the spec gives a label (they must be placed: beside their line when nowhere along
+it is free).
 usage: check_report.py REPORT.json"""
 import json
 import sys
@@ -28,6 +30,9 @@ def main(path):
         l = site_labels.get(s["name"])
         if not l or not l["placed"]:
             problems.append(f"story site {s['name']!r} is not labelled")
+    for l in rep["labels"]:
+        if l["layer"] in ("ring", "route", "border") and not l["placed"]:
+            problems.append(f"story {l['layer']} label {l['text']!r} is not placed: {l.get('reason')}")
     dropped = len(rep["labels"]) - len(placed)
     print(f"{path}: {len(placed)} labels placed, {dropped} dropped, "
           f"{len(rep['sites'])} sites, {len(problems)} problems")
