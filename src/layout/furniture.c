@@ -303,7 +303,7 @@ void bm_furniture_finish_scalebar(bm_furniture *f, const bm_style *st, const bm_
   unref(&f->bar_note_layout);
   if (note && *note) {
     snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
-    bm_text_style ns = fstyle(f, (st->furniture_size - 1) * f->k, 400, 0);
+    bm_text_style ns = fstyle(f, st->furniture_size * f->k, 400, 0); /* 10 px at least */
     ns.italic = true;
     f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
   }
@@ -324,7 +324,7 @@ double bm_furniture_bar_text_width(bm_furniture *f, const bm_style *st, double k
 void bm_furniture_scalebar_note(bm_furniture *f, const bm_style *st, const char *note, double *w,
                                 double *h) {
   snprintf(f->bar_note, sizeof f->bar_note, "%s", note);
-  bm_text_style ns = fstyle(f, (st->furniture_size - 1) * f->k, 400, 0);
+  bm_text_style ns = fstyle(f, st->furniture_size * f->k, 400, 0); /* 10 px at least */
   ns.italic = true;
   unref(&f->bar_note_layout);
   f->bar_note_layout = bm_text_layout(f->text, f->bar_note, &ns);
@@ -391,7 +391,8 @@ bool bm_furniture_add_grat_label(bm_furniture *f, const bm_style *st, double val
 
 bool bm_furniture_add_inset_label(bm_furniture *f, const bm_style *st, const char *text, double x,
                                   double y) {
-  bm_text_style ts = tstyle((st->furniture_size - 1.5) * f->k, 600, 0);
+  /* CARTOGRAPHY.md: no text under about 10 px at 1200 px width, the inset's included */
+  bm_text_style ts = tstyle((st->furniture_size - 0.5) * f->k, 600, 0);
   ts.uppercase = true;
   ts.letter_spacing = 0.08;
   size_t before = f->n_inset_labels;
