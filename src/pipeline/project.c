@@ -262,15 +262,10 @@ static bool trim_line_end(bm_geom *g, double start, double end) {
         b = k + 1;
       }
     }
-    ok = bm_geom_begin_part(&out);
-    for (size_t k = a; ok && k <= b; k++)
-      ok = bm_geom_add(&out,
-                       k == a   ? ax
-                       : k == b ? bx
-                                : p[2 * k],
-                       k == a   ? ay
-                       : k == b ? by
-                                : p[2 * k + 1]);
+    ok = bm_geom_begin_part(&out) && bm_geom_add(&out, ax, ay);
+    for (size_t k = a + 1; ok && k < b; k++)
+      ok = bm_geom_add(&out, p[2 * k], p[2 * k + 1]);
+    ok = ok && (b == a || bm_geom_add(&out, bx, by));
   }
   if (ok) {
     bm_geom_free(g);
